@@ -1,0 +1,60 @@
+package dev.meterstream.infra.cassandra;
+
+import dev.meterstream.infra.process.Ports;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run a single local Cassandra node.
+ *
+ * @param dataDir         root of the node's data, commit log, caches and logs; kept across restarts
+ * @param nativePort      CQL port
+ * @param storagePort     internode port (nothing else connects to it, but it must be free)
+ * @param heapMegabytes   heap size
+ * @param quickStart      trade steady-state speed for start-up time: C1 only (about 2-3x the CPU per write); for
+ *                        tests, never for benchmarks
+ * @param javaHome        a JDK 11-17 to run it on; empty to find one (Cassandra 5.0 does not start on 24+)
+ */
+public record CassandraSettings(
+        Path dataDir,
+        int nativePort,
+        int storagePort,
+        int heapMegabytes,
+        boolean quickStart,
+        Optional<Path> javaHome) {
+
+    public static final int LOCAL_NATIVE_PORT = 9042;
+    public static final int LOCAL_STORAGE_PORT = 7000;
+    public static final int DEFAULT_HEAP_MEGABYTES = 1024;
+    /** Environment variable naming the JDK to run Cassandra on. */
+    public static final String JAVA_HOME_VARIABLE = "CASSANDRA_JAVA_HOME";
+
+    public CassandraSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (heapMegabytes < 256) {
+            throw new IllegalArgumentException("heapMegabytes must be at least 256, was " + heapMegabytes);
+        }
+    }
+
+    /** The fixed ports ./dev up uses, full-speed JIT. */
+    public static CassandraSettings local(final Path dataDir) {
+        return new CassandraSettings(dataDir, LOCAL_NATIVE_PORT, LOCAL_STORAGE_PORT, DEFAULT_HEAP_MEGABYTES, false,
+                javaHomeFromEnvironment());
+    }
+
+    /** Free ports and quick start-up, for tests. */
+    public static CassandraSettings ephemeral(final Path dataDir) {
+        final List<Integer> ports = Ports.free(2);
+        return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment());
+    }
+
+    public CassandraSettings withHeapMegabytes(final int value) {
+        return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome);
+    }
+
+    private static Optional<Path> javaHomeFromEnvironment() {
+        return Optional.ofNullable(System.getenv(JAVA_HOME_VARIABLE)).filter(s -> !s.isBlank()).map(Path::of);
+    }
+}
