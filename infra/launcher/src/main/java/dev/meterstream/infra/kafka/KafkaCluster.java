@@ -211,6 +211,17 @@ public final class KafkaCluster implements KafkaEndpoint {
     }
 
     private void awaitReady() {
+        Await.until("Kafka to listen on " + bootstrapServers(), READY_TIMEOUT, () -> {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && !nodes[i].isAlive()) {
+                    throw new Await.GaveUp(nodes[i] + " exited; see " + nodes[i].logFile().getParent());
+                }
+                if (nodes[i] != null && !Ports.listening(settings.brokerPorts().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
         final Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

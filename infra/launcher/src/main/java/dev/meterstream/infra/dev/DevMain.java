@@ -1,0 +1,138 @@
+package dev.meterstream.infra.dev;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./dev}: {@code up [--brokers 1|3]} runs the whole system in the foreground until Ctrl-C or SIGTERM;
+ * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
+ * {@code .data/}. Wiring only: the work is in {@link DevStack}.
+ */
+public final class DevMain {
+    private static final Duration DOWN_TIMEOUT = Duration.ofSeconds(180);
+
+    private DevMain() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final Path root = Path.of(System.getProperty("meterstream.home", ".")).toAbsolutePath().normalize();
+        final Path pidFile = root.resolve(".data/dev.pid");
+        final String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "up" -> up(root, pidFile, brokers(args));
+            case "down" -> down(pidFile);
+            case "clean" -> {
+                down(pidFile);
+                deleteTree(root.resolve(".data"));
+                System.out.println("deleted " + root.resolve(".data"));
+            }
+            default -> {
+                System.err.println("usage: ./dev up [--brokers 1|3] | down | clean");
+                System.exit("help".equals(command) ? 0 : 2);
+            }
+        }
+    }
+
+    private static int brokers(final String[] args) {
+        for (int i = 1; i < args.length; i++) {
+            if ("--brokers".equals(args[i]) && i + 1 < args.length) {
+                final int brokers = Integer.parseInt(args[i + 1]);
+                if (brokers != 1 && brokers != 3) {
+                    throw new IllegalArgumentException("--brokers must be 1 or 3, was " + brokers);
+                }
+                return brokers;
+            }
+            throw new IllegalArgumentException("unknown option for up: " + args[i]);
+        }
+        return 1;
+    }
+
+    private static void up(final Path root, final Path pidFile, final int brokers) throws Exception {
+        final Optional<ProcessHandle> running = recorded(pidFile);
+        if (running.isPresent()) {
+            System.err.println("./dev up is already running (pid " + running.get().pid() + "); ./dev down stops it");
+            System.exit(1);
+        }
+        Files.createDirectories(pidFile.getParent());
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        final long started = System.nanoTime();
+        final DevStack stack = new DevStack(root, brokers, System.out);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopping");
+            stack.close();
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (final IOException ignored) {
+                // nothing to do while the JVM exits
+            }
+            System.out.println("stopped");
+            stopped.countDown();
+        }, "dev-down"));
+        try {
+            stack.start();
+        } catch (final RuntimeException e) {
+            System.err.println("./dev up failed: " + e.getMessage());
+            System.exit(1);
+        }
+        System.out.printf("ready in %.1f s (%s)%n", (System.nanoTime() - started) / 1e9,
+                ResidentMemory.describe(stack.processes()));
+        stopped.await();
+    }
+
+    private static void down(final Path pidFile) throws InterruptedException {
+        final Optional<ProcessHandle> running = recorded(pidFile);
+        if (running.isEmpty()) {
+            System.out.println("nothing running");
+            return;
+        }
+        final ProcessHandle up = running.get();
+        System.out.println("stopping ./dev up (pid " + up.pid() + ")");
+        up.destroy();
+        final long deadline = System.nanoTime() + DOWN_TIMEOUT.toNanos();
+        while (up.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        if (up.isAlive()) {
+            System.err.println("pid " + up.pid() + " did not stop within " + DOWN_TIMEOUT.toSeconds() + " s");
+            System.exit(1);
+        }
+        System.out.println("stopped");
+    }
+
+    /** The recorded ./dev up process, if it is still alive and is a java process (PIDs get reused). */
+    private static Optional<ProcessHandle> recorded(final Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            final long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(handle -> handle.info().command().map(c -> c.endsWith("java")).orElse(true));
+        } catch (final IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (final IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

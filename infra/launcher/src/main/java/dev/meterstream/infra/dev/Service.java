@@ -1,0 +1,43 @@
+package dev.meterstream.infra.dev;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One of the project's services as ./dev starts it: the module's compiled classes plus the runtime classpath the
+ * build wrote to {@code target/runtime.classpath}, on the JDK running the launcher (21+).
+ *
+ * @param module    Maven module directory
+ * @param mainClass entry point
+ * @param port      HTTP port its health endpoint answers on
+ */
+record Service(String module, String mainClass, int port) {
+    /** In start order: the processor first, so that it is consuming before the edge accepts traffic. */
+    static final List<Service> ALL = List.of(
+            new Service("stream-processor", "dev.meterstream.processor.Main", 8082),
+            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080),
+            new Service("query-api", "dev.meterstream.query.Main", 8081));
+
+    Path classes(final Path root) {
+        return root.resolve(module).resolve("target/classes");
+    }
+
+    Path classpathFile(final Path root) {
+        return root.resolve(module).resolve("target/runtime.classpath");
+    }
+
+    /** Whether the module exists and is built; ./dev up starts what exists. */
+    boolean isBuilt(final Path root) {
+        return Files.exists(classpathFile(root))
+                && Files.exists(classes(root).resolve(mainClass.replace('.', '/') + ".class"));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String healthUrl() {
+        return url() + "/observe/health";
+    }
+}
