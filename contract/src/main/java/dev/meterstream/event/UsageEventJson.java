@@ -1,0 +1,145 @@
+package dev.meterstream.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The wire format of a {@link UsageEvent} on Kafka: a flat JSON object with every field, timestamps as ISO-8601
+ * UTC strings (nanosecond precision kept). Written by the edge, read by the processor, which sends anything this
+ * cannot read to the dead-letter topic with the exception's message as the reason.
+ */
+public final class UsageEventJson {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private UsageEventJson() {
+    }
+
+    /** Thrown for bytes that are not a well-formed event; the message says why. */
+    public static final class MalformedEventException extends RuntimeException {
+        public MalformedEventException(final String message) {
+            super(message);
+        }
+    }
+
+    public static byte[] write(final UsageEvent event) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("tenant", event.tenant());
+            json.writeStringField("id", event.id());
+            json.writeStringField("subject", event.subject());
+            json.writeStringField("meter", event.meter());
+            json.writeNumberField("quantity", event.quantity());
+            json.writeStringField("timestamp", event.timestamp().toString());
+            if (!event.properties().isEmpty()) {
+                json.writeObjectFieldStart("properties");
+                for (final Map.Entry<String, String> entry : event.properties().entrySet()) {
+                    json.writeStringField(entry.getKey(), entry.getValue());
+                }
+                json.writeEndObject();
+            }
+            json.writeStringField("receivedAt", event.receivedAt().toString());
+            json.writeEndObject();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static UsageEvent read(final byte[] bytes) {
+        if (bytes == null) {
+            throw new MalformedEventException("no value");
+        }
+        String tenant = null;
+        String id = null;
+        String subject = null;
+        String meter = null;
+        Double quantity = null;
+        Instant timestamp = null;
+        Instant receivedAt = null;
+        Map<String, String> properties = Map.of();
+        try (JsonParser json = JSON.createParser(bytes)) {
+            expect(json.nextToken(), JsonToken.START_OBJECT, "an object");
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                final String field = json.currentName();
+                final JsonToken token = json.nextToken();
+                switch (field) {
+                    case "tenant" -> tenant = text(json, token, field);
+                    case "id" -> id = text(json, token, field);
+                    case "subject" -> subject = text(json, token, field);
+                    case "meter" -> meter = text(json, token, field);
+                    case "quantity" -> {
+                        if (!token.isNumeric()) {
+                            throw new MalformedEventException("quantity must be a number");
+                        }
+                        quantity = json.getDoubleValue();
+                    }
+                    case "timestamp" -> timestamp = instant(text(json, token, field), field);
+                    case "receivedAt" -> receivedAt = instant(text(json, token, field), field);
+                    case "properties" -> properties = properties(json, token);
+                    default -> json.skipChildren();
+                }
+            }
+            if (json.nextToken() != null) {
+                throw new MalformedEventException("trailing content after the event object");
+            }
+        } catch (final JsonProcessingException e) {
+            throw new MalformedEventException("not valid JSON: " + e.getOriginalMessage());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (tenant == null || id == null || subject == null || meter == null || quantity == null || timestamp == null
+                || receivedAt == null) {
+            throw new MalformedEventException("missing field(s): tenant, id, subject, meter, quantity, timestamp and "
+                    + "receivedAt are all required");
+        }
+        if (!Double.isFinite(quantity) || quantity < 0) {
+            throw new MalformedEventException("quantity must be finite and at least 0, was " + quantity);
+        }
+        return new UsageEvent(tenant, id, subject, meter, quantity, timestamp, properties, receivedAt);
+    }
+
+    private static void expect(final JsonToken actual, final JsonToken expected, final String what) {
+        if (actual != expected) {
+            throw new MalformedEventException("expected " + what + ", found " + actual);
+        }
+    }
+
+    private static String text(final JsonParser json, final JsonToken token, final String field) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            throw new MalformedEventException(field + " must be a string");
+        }
+        return json.getText();
+    }
+
+    private static Instant instant(final String text, final String field) {
+        try {
+            return Instant.parse(text);
+        } catch (final DateTimeParseException e) {
+            throw new MalformedEventException(field + " must be an ISO-8601 instant, was '" + text + "'");
+        }
+    }
+
+    private static Map<String, String> properties(final JsonParser json, final JsonToken token) throws IOException {
+        expect(token, JsonToken.START_OBJECT, "properties to be an object");
+        final Map<String, String> properties = new LinkedHashMap<>();
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            final String key = json.currentName();
+            properties.put(key, text(json, json.nextToken(), "properties." + key));
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.meterstream.problem;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.meterstream.event.Violation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem detail ({@code application/problem+json}), the body of every error either HTTP service
+ * returns. {@code type} is a relative URI naming the kind of problem; {@code errors} lists field violations.
+ */
+public record Problem(int status, String type, String title, String detail, List<Violation> errors) {
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public Problem {
+        errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public static Problem of(final int status, final String kind, final String title, final String detail) {
+        return new Problem(status, "/problems/" + kind, title, detail, List.of());
+    }
+
+    public Problem withErrors(final List<Violation> violations) {
+        return new Problem(status, type, title, detail, violations);
+    }
+
+    public byte[] toJson() {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("type", type);
+            json.writeStringField("title", title);
+            json.writeNumberField("status", status);
+            if (detail != null) {
+                json.writeStringField("detail", detail);
+            }
+            if (!errors.isEmpty()) {
+                json.writeArrayFieldStart("errors");
+                for (final Violation violation : errors) {
+                    json.writeStartObject();
+                    json.writeStringField("field", violation.field());
+                    json.writeStringField("detail", violation.detail());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.meterstream.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventParserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private final EventParser parser = new EventParser(EventRules.DEFAULTS);
+
+    private EventParser.Result parse(final String json) throws Exception {
+        return parse(json, EventParser.Fields.NATIVE);
+    }
+
+    private EventParser.Result parse(final String json, final EventParser.Fields fields) throws Exception {
+        final JsonNode node = JSON.readTree(json);
+        return parser.parse(node, fields, "acme", NOW, () -> "generated-id");
+    }
+
+    private List<Violation> violations(final String json) throws Exception {
+        return assertInstanceOf(EventParser.Rejected.class, parse(json)).violations();
+    }
+
+    @Test
+    void shouldAcceptAFullEvent() throws Exception {
+        final UsageEvent event = assertInstanceOf(EventParser.Accepted.class, parse("""
+                {"id":"e-1","subject":"customer-7","meter":"api-calls","quantity":2.5,
+                 "timestamp":"2026-11-23T11:59:00.123456+01:00","properties":{"region":"eu"}}""")).event();
+        assertEquals(new UsageEvent("acme", "e-1", "customer-7", "api-calls", 2.5,
+                Instant.parse("2026-11-23T10:59:00.123456Z"), Map.of("region", "eu"), NOW), event);
+    }
+
+    @Test
+    void shouldDefaultIdQuantityAndTimestamp() throws Exception {
+        final UsageEvent event = assertInstanceOf(EventParser.Accepted.class,
+                parse("{\"subject\":\"s\",\"meter\":\"m\"}")).event();
+        assertEquals("generated-id", event.id());
+        assertEquals(1.0, event.quantity());
+        assertEquals(NOW, event.timestamp());
+    }
+
+    @Test
+    void shouldNameEveryBrokenRule() throws Exception {
+        assertEquals(List.of(
+                new Violation("id", "must not be empty"),
+                new Violation("subject", "is required"),
+                new Violation("meter", "must be a slug: lower-case letters and digits, separated by single '.', '-' or "
+                        + "'_' (e.g. api-calls)"),
+                new Violation("quantity", "must be at least 0"),
+                new Violation("timestamp", "must be an RFC 3339 date-time with an offset, like 2026-11-23T14:05:00Z")),
+                violations("{\"id\":\"\",\"meter\":\"API Calls\",\"quantity\":-1,\"timestamp\":\"yesterday\"}"));
+    }
+
+    @Test
+    void shouldRejectWrongTypes() throws Exception {
+        assertEquals(List.of(
+                new Violation("id", "must be a string"),
+                new Violation("subject", "must be a string"),
+                new Violation("quantity", "must be a number"),
+                new Violation("properties", "must be an object of string values")),
+                violations("{\"id\":7,\"subject\":{},\"meter\":\"m\",\"quantity\":\"3\",\"properties\":[1]}"));
+    }
+
+    @Test
+    void shouldRejectQuantitiesThatOverflowToInfinity() throws Exception {
+        assertEquals(List.of(new Violation("quantity", "must be a finite number")),
+                violations("{\"subject\":\"s\",\"meter\":\"m\",\"quantity\":1e400}"));
+    }
+
+    @Test
+    void shouldRejectTimestampsTooFarInTheFutureOrPastTheLatenessHorizon() throws Exception {
+        assertEquals(List.of(new Violation("timestamp", "must not be more than 5 minutes in the future")),
+                violations("{\"subject\":\"s\",\"meter\":\"m\",\"timestamp\":\"2026-11-23T12:05:01Z\"}"));
+        assertEquals(List.of(new Violation("timestamp", "must not be older than the lateness horizon of 35 days")),
+                violations("{\"subject\":\"s\",\"meter\":\"m\",\"timestamp\":\"2026-10-19T11:59:59Z\"}"));
+        assertInstanceOf(EventParser.Accepted.class,
+                parse("{\"subject\":\"s\",\"meter\":\"m\",\"timestamp\":\"2026-10-19T12:00:00Z\"}"));
+    }
+
+    @Test
+    void shouldRejectUnknownFieldsIncludingATenantInTheBody() throws Exception {
+        final List<Violation> violations = violations("{\"subject\":\"s\",\"meter\":\"m\",\"tenant\":\"other\"}");
+        assertEquals(1, violations.size());
+        assertEquals("tenant", violations.getFirst().field());
+    }
+
+    @Test
+    void shouldBoundStringsAndProperties() throws Exception {
+        final String longSubject = "x".repeat(257);
+        assertEquals(List.of(new Violation("subject", "must be at most 256 characters")),
+                violations("{\"subject\":\"" + longSubject + "\",\"meter\":\"m\"}"));
+        assertEquals(List.of(new Violation("properties.k", "must be a string (properties are a flat map of strings)")),
+                violations("{\"subject\":\"s\",\"meter\":\"m\",\"properties\":{\"k\":{\"nested\":\"no\"}}}"));
+        final StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 33; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        assertEquals(List.of(new Violation("properties", "must have at most 32 entries")),
+                violations("{\"subject\":\"s\",\"meter\":\"m\",\"properties\":" + many + "}}"));
+    }
+
+    @Test
+    void shouldMapCloudEventsAndNameFieldsTheCloudEventsWay() throws Exception {
+        final UsageEvent event = assertInstanceOf(EventParser.Accepted.class, parse("""
+                {"specversion":"1.0","id":"ce-1","source":"/billing","type":"storage.gb-hours","subject":"bucket-9",
+                 "time":"2026-11-23T11:00:00Z","data":{"quantity":12}}""", EventParser.Fields.CLOUDEVENTS)).event();
+        assertEquals("storage.gb-hours", event.meter());
+        assertEquals(12.0, event.quantity());
+        assertEquals(Instant.parse("2026-11-23T11:00:00Z"), event.timestamp());
+        assertEquals(List.of(new Violation("data.quantity", "must be a number")),
+                assertInstanceOf(EventParser.Rejected.class, parse("""
+                        {"id":"ce-2","type":"m","subject":"s","data":{"quantity":"many"}}""",
+                        EventParser.Fields.CLOUDEVENTS)).violations());
+    }
+
+    @Test
+    void shouldRejectANonObject() throws Exception {
+        assertEquals(List.of(new Violation("", "an event must be a JSON object")), violations("[1]"));
+    }
+}
