@@ -1,0 +1,70 @@
+package dev.meterstream.ingest;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import java.time.Clock;
+import java.util.concurrent.Semaphore;
+
+/**
+ * ingest-api assembled: Kafka publisher, usage routes, health (readiness follows Kafka reachability) and metrics.
+ * {@link #close()} stops taking requests first and then lets the producer send what it holds.
+ */
+public final class IngestServer implements AutoCloseable {
+    private final WebServer server;
+    private final KafkaEventPublisher publisher;
+
+    private IngestServer(final WebServer server, final KafkaEventPublisher publisher) {
+        this.server = server;
+        this.publisher = publisher;
+    }
+
+    /** Starts on {@code server.*} from {@code config}, with settings from the same config. */
+    public static IngestServer start(final Config config) {
+        return start(config.get("server"), IngestSettings.from(config));
+    }
+
+    public static IngestServer start(final Config serverConfig, final IngestSettings settings) {
+        final KafkaEventPublisher publisher = new KafkaEventPublisher(settings);
+        try {
+            final Semaphore inFlight = new Semaphore(settings.maxInFlightEvents());
+            final IngestMetrics metrics = new IngestMetrics(publisher::bufferAvailableBytes,
+                    () -> settings.maxInFlightEvents() - inFlight.availablePermits());
+            final UsageService usages = new UsageService(settings, publisher, inFlight, metrics, Clock.systemUTC());
+            final WebServer server = WebServer.builder()
+                    .config(serverConfig)
+                    .shutdownHook(false)
+                    .featuresDiscoverServices(false)
+                    .addFeature(ObserveFeature.just(
+                            HealthObserver.builder()
+                                    .details(true)
+                                    .addCheck(() -> HealthCheckResponse.builder()
+                                            .status(publisher.reachable())
+                                            .detail("bootstrap.servers", settings.bootstrapServers())
+                                            .build(), HealthCheckType.READINESS, "kafka")
+                                    .build(),
+                            MetricsObserver.create()))
+                    .routing(routing -> Main.routing(routing, usages))
+                    .build()
+                    .start();
+            return new IngestServer(server, publisher);
+        } catch (final RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        publisher.close();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.meterstream.ingest;
+
+import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.event.EventRules;
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything ingest-api reads from configuration, typed and checked in one place. Keys are under {@code ingest.}
+ * (plus {@code kafka.bootstrap-servers} and {@code auth.}); defaults are in application.yaml and here.
+ *
+ * @param bootstrapServers    Kafka brokers
+ * @param rawPartitions       partitions of the raw topic when this service creates it
+ * @param sendTimeout         longest wait for Kafka's acknowledgement before answering 503
+ * @param maxBlock            longest a send may wait for buffer space or metadata (producer max.block.ms)
+ * @param bufferMemoryBytes   producer buffer; full means 503, never an unbounded queue
+ * @param lingerMillis        producer linger.ms: batching delay traded for throughput
+ * @param batchSizeBytes      producer batch.size
+ * @param compression         producer compression.type
+ * @param maxBatchEvents      most events in one POST
+ * @param maxBodyBytes        largest request body
+ * @param maxInFlightEvents   most events awaiting Kafka's acknowledgement at once; beyond it, 503
+ * @param retryAfter          what Retry-After says on 503
+ * @param rules               event validation rules (lateness horizon shared with the processor)
+ * @param apiKeys             producer API keys and their tenants
+ * @param defaultRatePerSecond events per second a tenant may send; 0 means unlimited
+ * @param ratePerSecondByTenant per-tenant overrides of the default rate
+ */
+public record IngestSettings(
+        String bootstrapServers,
+        int rawPartitions,
+        Duration sendTimeout,
+        Duration maxBlock,
+        long bufferMemoryBytes,
+        int lingerMillis,
+        int batchSizeBytes,
+        String compression,
+        int maxBatchEvents,
+        int maxBodyBytes,
+        int maxInFlightEvents,
+        Duration retryAfter,
+        EventRules rules,
+        ApiKeys apiKeys,
+        double defaultRatePerSecond,
+        Map<String, Double> ratePerSecondByTenant) {
+
+    public IngestSettings {
+        atLeast("ingest.raw-topic-partitions", rawPartitions, 1);
+        atLeast("ingest.max-batch-events", maxBatchEvents, 1);
+        atLeast("ingest.max-body-bytes", maxBodyBytes, 1024);
+        atLeast("ingest.max-in-flight-events", maxInFlightEvents, maxBatchEvents);
+        atLeast("ingest.producer.batch-size-bytes", batchSizeBytes, 1);
+        if (bufferMemoryBytes < 1024 * 1024) {
+            throw new IllegalArgumentException("ingest.producer.buffer-memory-bytes must be at least 1 MiB, was "
+                    + bufferMemoryBytes);
+        }
+        if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+            throw new IllegalArgumentException("ingest.send-timeout must be positive, was " + sendTimeout);
+        }
+        if (defaultRatePerSecond < 0) {
+            throw new IllegalArgumentException("ingest.rate-limits.default must be 0 (unlimited) or more, was "
+                    + defaultRatePerSecond);
+        }
+        ratePerSecondByTenant = Map.copyOf(ratePerSecondByTenant);
+    }
+
+    private static void atLeast(final String key, final long value, final long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", was " + value);
+        }
+    }
+
+    public static IngestSettings from(final Config config) {
+        final Config ingest = config.get("ingest");
+        final Config producer = ingest.get("producer");
+        final EventRules rules = EventRules.DEFAULTS
+                .withLatenessHorizon(config.get("events.lateness-horizon").as(Duration.class)
+                        .orElse(EventRules.DEFAULT_LATENESS_HORIZON));
+        final Map<String, Double> byTenant = new HashMap<>();
+        ingest.get("rate-limits.tenants").asNodeList().orElse(java.util.List.of())
+                .forEach(node -> byTenant.put(node.name(), node.asDouble().get()));
+        return new IngestSettings(
+                config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
+                ingest.get("raw-topic-partitions").asInt().orElse(12),
+                ingest.get("send-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                producer.get("max-block").as(Duration.class).orElse(Duration.ofMillis(50)),
+                producer.get("buffer-memory-bytes").asLong().orElse(32L * 1024 * 1024),
+                producer.get("linger-ms").asInt().orElse(5),
+                producer.get("batch-size-bytes").asInt().orElse(64 * 1024),
+                producer.get("compression").asString().orElse("lz4"),
+                ingest.get("max-batch-events").asInt().orElse(1000),
+                ingest.get("max-body-bytes").asInt().orElse(1024 * 1024),
+                ingest.get("max-in-flight-events").asInt().orElse(50_000),
+                ingest.get("retry-after").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                rules,
+                apiKeys(config.get("auth")),
+                ingest.get("rate-limits.default").asDouble().orElse(0.0),
+                byTenant);
+    }
+
+    /** Keys from {@code auth.keys} (a list of {sha256, tenant}) and the optional {@code auth.keys-file}. */
+    static ApiKeys apiKeys(final Config auth) {
+        final Map<String, String> inline = new HashMap<>();
+        auth.get("keys").asNodeList().orElse(java.util.List.of()).forEach(node -> inline.put(
+                node.get("sha256").asString().get(), node.get("tenant").asString().get()));
+        ApiKeys keys = ApiKeys.of(inline);
+        final java.util.Optional<String> file = auth.get("keys-file").asString().asOptional();
+        if (file.isPresent()) {
+            keys = keys.plus(ApiKeys.load(Path.of(file.get())));
+        }
+        return keys;
+    }
+
+    /** Events per second the tenant may send, 0 for unlimited. */
+    public double ratePerSecond(final String tenant) {
+        return ratePerSecondByTenant.getOrDefault(tenant, defaultRatePerSecond);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.meterstream.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.event.UsageEvent;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every way a request is refused, through the real routes on a real server. None of these requests may reach
+ * Kafka: the publisher here only records what it is given, and each test asserts it was given nothing. Accepted
+ * requests are tested against a real broker in IngestIT.
+ */
+@ServerTest
+class UsageServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final RecordingPublisher PUBLISHER = new RecordingPublisher();
+
+    private final Http1Client client;
+
+    UsageServiceTest(final Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpRoute
+    static void routing(final HttpRouting.Builder builder) {
+        final IngestSettings settings = TestSettings.create("unused:9092");
+        Main.routing(builder, new UsageService(settings, PUBLISHER, new Semaphore(settings.maxInFlightEvents()),
+                new IngestMetrics(() -> 0.0, () -> 0), Clock.fixed(NOW, ZoneOffset.UTC)));
+    }
+
+    @BeforeEach
+    void reset() {
+        PUBLISHER.published.clear();
+        PUBLISHER.reachable = true;
+    }
+
+    private record Answer(int status, String contentType, JsonNode body, String retryAfter) {
+    }
+
+    private Answer post(final String key, final String contentType, final String body) {
+        Http1ClientRequest request = client.post(UsageService.PATH);
+        if (key != null) {
+            request = request.header(HeaderNames.AUTHORIZATION, "Bearer " + key);
+        }
+        if (contentType != null) {
+            request = request.header(HeaderNames.CONTENT_TYPE, contentType);
+        }
+        try (Http1ClientResponse response = request.submit(body)) {
+            final String text = response.as(String.class);
+            try {
+                return new Answer(response.status().code(),
+                        response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""),
+                        text.isEmpty() ? null : JSON.readTree(text),
+                        response.headers().first(HeaderNames.RETRY_AFTER).orElse(null));
+            } catch (final Exception e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
+        }
+    }
+
+    private Answer postJson(final String body) {
+        return post(TestSettings.ACME_KEY, "application/json", body);
+    }
+
+    /** Asserts an RFC 9457 problem with this status and type, and that nothing was published. */
+    private static JsonNode assertProblem(final Answer answer, final int status, final String type) {
+        assertEquals(status, answer.status(), () -> "body: " + answer.body());
+        assertEquals("application/problem+json", answer.contentType());
+        assertEquals(status, answer.body().get("status").asInt());
+        assertEquals("/problems/" + type, answer.body().get("type").asText());
+        assertTrue(answer.body().hasNonNull("title"));
+        assertEquals(List.of(), PUBLISHER.published, "a refused request must publish nothing");
+        return answer.body();
+    }
+
+    private static List<String> errors(final JsonNode problem) {
+        final List<String> errors = new ArrayList<>();
+        problem.get("errors").forEach(e -> errors.add(e.get("field").asText() + ": " + e.get("detail").asText()));
+        return errors;
+    }
+
+    @Test
+    void shouldRefuseARequestWithoutAKey() {
+        final Answer answer = post(null, "application/json", "{\"subject\":\"s\",\"meter\":\"m\"}");
+        assertProblem(answer, 401, "unauthorized");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKey() {
+        assertProblem(post("ms_not-a-key", "application/json", "{\"subject\":\"s\",\"meter\":\"m\"}"), 401,
+                "unauthorized");
+    }
+
+    @Test
+    void shouldRefuseAnUnsupportedContentType() {
+        final JsonNode problem = assertProblem(post(TestSettings.ACME_KEY, "text/plain", "subject=s"), 415,
+                "unsupported-media-type");
+        assertEquals("Content-Type 'text/plain'; send application/json, application/cloudevents+json or "
+                + "application/cloudevents-batch+json", problem.get("detail").asText());
+    }
+
+    @Test
+    void shouldRefuseABodyOverTheLimit() {
+        final String body = "{\"subject\":\"" + "x".repeat(5000) + "\",\"meter\":\"m\"}";
+        assertProblem(postJson(body), 413, "body-too-large");
+    }
+
+    @Test
+    void shouldRefuseMalformedJsonSayingWhere() {
+        final JsonNode problem = assertProblem(postJson("{\"subject\": \"s\",\n \"meter\": }"), 400, "malformed-json");
+        assertTrue(problem.get("detail").asText().startsWith("the body is not valid JSON at line 2, column"),
+                problem.get("detail").asText());
+    }
+
+    @Test
+    void shouldRefuseNaNAsMalformedJson() {
+        assertProblem(postJson("{\"subject\":\"s\",\"meter\":\"m\",\"quantity\":NaN}"), 400, "malformed-json");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidEventNamingEachField() {
+        final JsonNode problem = assertProblem(postJson("""
+                {"subject":"s","meter":"m","quantity":-2,"timestamp":"2026-11-23T12:06:00Z",
+                 "properties":{"note":"%s"}}""".formatted("y".repeat(300))), 400, "invalid-event");
+        assertEquals(List.of(
+                "quantity: must be at least 0",
+                "timestamp: must not be more than 5 minutes in the future",
+                "properties.note: must be at most 256 characters"), errors(problem));
+    }
+
+    @Test
+    void shouldRefuseWrongTypesAndTimestampsPastTheHorizon() {
+        final JsonNode problem = assertProblem(postJson("""
+                {"subject":42,"meter":"m","quantity":"1","timestamp":"2026-01-01T00:00:00Z"}"""), 400,
+                "invalid-event");
+        assertEquals(List.of(
+                "subject: must be a string",
+                "quantity: must be a number",
+                "timestamp: must not be older than the lateness horizon of 35 days"), errors(problem));
+    }
+
+    @Test
+    void shouldRefuseABatchOverTheLimit() {
+        final JsonNode problem = assertProblem(postJson("[{},{},{},{},{},{}]"), 400, "batch-too-large");
+        assertEquals("a batch may hold at most 5 events; this one has 6", problem.get("detail").asText());
+    }
+
+    @Test
+    void shouldRefuseAnEmptyBatch() {
+        assertProblem(postJson("[]"), 400, "invalid-body");
+    }
+
+    @Test
+    void shouldRefuseABatchWhoseEveryEventIsInvalidNamingItemsByIndex() {
+        final JsonNode problem = assertProblem(postJson("[{\"subject\":\"s\"},{\"meter\":\"m\",\"subject\":\"\"}]"),
+                400, "invalid-event");
+        assertEquals(List.of("[0].meter: is required", "[1].subject: must not be empty"), errors(problem));
+    }
+
+    @Test
+    void shouldRefuseACloudEventsBatchSentAsASingleCloudEvent() {
+        assertProblem(post(TestSettings.ACME_KEY, "application/cloudevents+json", "[]"), 400, "invalid-body");
+        assertProblem(post(TestSettings.ACME_KEY, "application/cloudevents-batch+json", "{}"), 400, "invalid-body");
+    }
+
+    @Test
+    void shouldAnswer503AtOnceWithRetryAfterWhileKafkaIsUnreachable() {
+        PUBLISHER.reachable = false;
+        final Answer answer = postJson("{\"subject\":\"s\",\"meter\":\"m\"}");
+        assertProblem(answer, 503, "kafka-unavailable");
+        assertEquals("1", answer.retryAfter());
+    }
+
+    @Test
+    void shouldAnswer429WithRetryAfterForATenantOverItsRate() {
+        PUBLISHER.reachable = false; // a request that gets past the rate limit stops at the 503, publishing nothing
+        final String two = "[{\"subject\":\"s\",\"meter\":\"m\"},{\"subject\":\"s\",\"meter\":\"m\"}]";
+        assertProblem(post(TestSettings.LIMITED_KEY, "application/json", two), 503, "kafka-unavailable");
+        final Answer limited = post(TestSettings.LIMITED_KEY, "application/json", two);
+        assertProblem(limited, 429, "rate-limited");
+        assertTrue(Integer.parseInt(limited.retryAfter()) >= 1);
+    }
+
+    /** Records what it is asked to publish; acknowledges nothing. */
+    private static final class RecordingPublisher implements EventPublisher {
+        final List<UsageEvent> published = new ArrayList<>();
+        volatile boolean reachable = true;
+
+        @Override
+        public synchronized CompletableFuture<Acknowledgement> publish(final UsageEvent event) {
+            published.add(event);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public boolean reachable() {
+            return reachable;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
