@@ -35,6 +35,7 @@ final class KafkaEventPublisher implements EventPublisher {
     private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class.getName());
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaProducer<String, byte[]> producer;
     private final Admin admin;
@@ -51,9 +52,29 @@ final class KafkaEventPublisher implements EventPublisher {
                 Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer"));
         this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
                 new ByteArraySerializer());
-        // Fetch the topic's metadata now, so the first request does not pay for it within max.block.ms.
-        producer.partitionsFor(Topics.RAW);
+        awaitTopicMetadata();
         this.reachabilityCheck = Thread.ofVirtual().name("kafka-reachability").start(this::checkReachability);
+    }
+
+    /**
+     * Fetches the raw topic's metadata before the first request, which would otherwise have to fetch it within
+     * max.block.ms (tens of milliseconds) and fail. Each try is bounded by max.block.ms, so it is tried again.
+     */
+    private void awaitTopicMetadata() {
+        final long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                producer.partitionsFor(Topics.RAW);
+                return;
+            } catch (final org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    producer.close(Duration.ZERO);
+                    admin.close(Duration.ZERO);
+                    throw new IllegalStateException("no metadata for topic " + Topics.RAW + " from "
+                            + "Kafka within " + METADATA_TIMEOUT.toSeconds() + " s", e);
+                }
+            }
+        }
     }
 
     static Properties producerConfig(final IngestSettings settings) {
