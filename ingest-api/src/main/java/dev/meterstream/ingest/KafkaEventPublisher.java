@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,8 +47,7 @@ final class KafkaEventPublisher implements EventPublisher {
     KafkaEventPublisher(final IngestSettings settings) {
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis()));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis()));
         TopicSetup.ensure(admin, Topics.RAW, settings.rawPartitions(),
                 Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer"));
         this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
@@ -139,8 +139,8 @@ final class KafkaEventPublisher implements EventPublisher {
         while (!closed) {
             boolean answered;
             try {
-                answered = !admin.describeCluster().nodes().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .isEmpty();
+                answered = !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) CHECK_TIMEOUT.toMillis()))
+                        .nodes().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty();
             } catch (final InterruptedException e) {
                 return;
             } catch (final Exception e) {

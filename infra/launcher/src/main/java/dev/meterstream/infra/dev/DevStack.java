@@ -38,6 +38,7 @@ final class DevStack implements AutoCloseable {
     private KafkaCluster kafka;
     private CassandraNode cassandra;
     private final List<JavaProcess> services = new ArrayList<>();
+    private final java.util.Map<String, Path> keysFiles = new java.util.HashMap<>();
 
     DevStack(final Path root, final int brokers, final PrintStream out) {
         this.root = root;
@@ -65,6 +66,11 @@ final class DevStack implements AutoCloseable {
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
                 cassandra.contactPoint().getPort(), CqlSchema.Keyspace.DEFAULT_NAME, cassandra.settings().dataDir());
+        final DevKeys keys = new DevKeys(dataDir);
+        keysFiles.put("ingest-api", keys.ingestKeysFile());
+        keysFiles.put("query-api", keys.queryKeysFile());
+        out.printf("api keys         producer key (tenant %s) in %s, analyst key in %s%n", DevKeys.TENANT,
+                dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
         for (final Service service : Service.ALL) {
             if (!service.isBuilt(root)) {
                 out.printf("%-16s not built yet; skipped%n", service.module());
@@ -109,6 +115,8 @@ final class DevStack implements AutoCloseable {
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                                 + cassandra.contactPoint().getPort(),
                         "-Dmeterstream.data-dir=" + dataDir)
+                .jvmArgs(keysFiles.containsKey(service.module())
+                        ? new String[] {"-Dauth.keys-file=" + keysFiles.get(service.module())} : new String[0])
                 .mainClass(service.mainClass())
                 .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
                 .workingDirectory(root)
