@@ -1,5 +1,6 @@
 package dev.meterstream.event;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,6 +39,13 @@ public final class EventParser {
      */
     public record Fields(String id, String subject, String meter, String quantity, String timestamp, String properties,
                          Set<String> allowedMembers) {
+        /** The pointers compiled once: JsonNode.at(String) would parse the pointer on every call. */
+        private static final java.util.Map<String, JsonPointer> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static JsonPointer pointer(final String expression) {
+            return COMPILED.computeIfAbsent(expression, JsonPointer::compile);
+        }
+
         /** {@code {"id", "subject", "meter", "quantity", "timestamp", "properties"}}. */
         public static final Fields NATIVE = new Fields("/id", "/subject", "/meter", "/quantity", "/timestamp",
                 "/properties", Set.of("id", "subject", "meter", "quantity", "timestamp", "properties"));
@@ -118,7 +126,7 @@ public final class EventParser {
     }
 
     private static String optionalText(final JsonNode node, final String pointer, final List<Violation> violations) {
-        final JsonNode value = node.at(pointer);
+        final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
             return null;
         }
@@ -130,7 +138,7 @@ public final class EventParser {
     }
 
     private static String requiredText(final JsonNode node, final String pointer, final List<Violation> violations) {
-        if (absent(node.at(pointer))) {
+        if (absent(node.at(Fields.pointer(pointer)))) {
             violations.add(new Violation(name(pointer), "is required"));
             return null;
         }
@@ -149,7 +157,7 @@ public final class EventParser {
     }
 
     private static double quantity(final JsonNode node, final String pointer, final List<Violation> violations) {
-        final JsonNode value = node.at(pointer);
+        final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
             return 1.0;
         }
@@ -168,7 +176,7 @@ public final class EventParser {
 
     private Instant timestamp(final JsonNode node, final String pointer, final Instant receivedAt,
                               final List<Violation> violations) {
-        final JsonNode value = node.at(pointer);
+        final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
             return receivedAt;
         }
@@ -196,7 +204,7 @@ public final class EventParser {
 
     private Map<String, String> properties(final JsonNode node, final String pointer,
                                            final List<Violation> violations) {
-        final JsonNode value = node.at(pointer);
+        final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
             return Map.of();
         }

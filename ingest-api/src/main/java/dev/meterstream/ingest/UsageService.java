@@ -82,7 +82,7 @@ final class UsageService implements HttpService {
                 .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                         "send a known API key as 'Authorization: Bearer <key>'")));
         final UsageRequest body = UsageRequest.read(request.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
-                request.headers().contentLength().isPresent() ? request.headers().contentLength().getAsLong() : null,
+                contentLength(request),
                 request.content().inputStream(), settings);
         final Instant receivedAt = clock.instant();
         final List<EventParser.Result> results = new ArrayList<>(body.events().size());
@@ -109,11 +109,28 @@ final class UsageService implements HttpService {
         final List<Acknowledgement> acknowledgements = publish(valid);
         metrics.accepted(valid.size());
         final int status = body.batch() && valid.size() < results.size() ? 207 : 202;
-        response.status(Status.create(status))
+        response.status(status == 202 ? Status.ACCEPTED_202 : Status.create(status))
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .send(body.batch() ? batchBody(results, acknowledgements) : singleBody(valid.getFirst(),
                         acknowledgements.getFirst()));
         return status;
+    }
+
+    /**
+     * The declared body length, if any. Read as text on purpose: Helidon's typed header accessor looks up a mapper
+     * in its service registry on every call, which cost a fifth of this service's CPU at load.
+     */
+    private static Long contentLength(final ServerRequest request) {
+        final String value = request.headers().first(HeaderNames.CONTENT_LENGTH).orElse(null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (final NumberFormatException e) {
+            throw new ProblemException(Problem.of(400, "invalid-content-length", "Invalid Content-Length",
+                    "Content-Length must be a number, was '" + value + "'"));
+        }
     }
 
     private List<Acknowledgement> publish(final List<UsageEvent> events) {

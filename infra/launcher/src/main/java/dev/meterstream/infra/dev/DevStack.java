@@ -7,19 +7,16 @@ import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.schema.CqlSchema;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -97,18 +94,8 @@ final class DevStack implements AutoCloseable {
     }
 
     private JavaProcess startService(final Service service) {
-        final List<Path> classpath = new ArrayList<>();
-        classpath.add(service.classes(root));
-        try {
-            Arrays.stream(Files.readString(service.classpathFile(root)).trim().split(java.io.File.pathSeparator))
-                    .filter(entry -> !entry.isBlank())
-                    .map(Path::of)
-                    .forEach(classpath::add);
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
         final JavaProcess process = JavaProcess.builder(service.module())
-                .classpath(classpath)
+                .classpath(ModuleClasspath.of(root, service.module()))
                 .jvmArgs("-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
                         "-Dserver.port=" + service.port(),
                         "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),

@@ -1,5 +1,6 @@
 package dev.meterstream.infra.dev;
 
+import dev.meterstream.infra.process.ModuleClasspath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,18 +20,10 @@ record Service(String module, String mainClass, int port) {
             new Service("ingest-api", "dev.meterstream.ingest.Main", 8080),
             new Service("query-api", "dev.meterstream.query.Main", 8081));
 
-    Path classes(final Path root) {
-        return root.resolve(module).resolve("target/classes");
-    }
-
-    Path classpathFile(final Path root) {
-        return root.resolve(module).resolve("target/runtime.classpath");
-    }
-
     /** Whether the module exists and is built; ./dev up starts what exists. */
     boolean isBuilt(final Path root) {
-        return Files.exists(classpathFile(root))
-                && Files.exists(classes(root).resolve(mainClass.replace('.', '/') + ".class"));
+        return ModuleClasspath.isBuilt(root, module) && Files.exists(root.resolve(module)
+                .resolve("target/classes").resolve(mainClass.replace('.', '/') + ".class"));
     }
 
     String url() {
