@@ -5,43 +5,70 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CPU used by named processes over a window, from /proc (Linux): how much of the 2 cores each part of a co-located
- * run took, so a report can say which part saturated.
+ * run took, so a report can say which part saturated. It reads every half second, so a process that exits before
+ * {@link #stop()} (wrk, a one-shot tool) is still counted up to its last reading.
  */
 final class CpuSampler {
     /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
+    private static final long POLL_MILLIS = 500;
 
     private final Map<String, Long> pids;
-    private final Map<String, Long> startTicks = new LinkedHashMap<>();
-    private long startNanos;
+    private final Map<String, Reading> first = new ConcurrentHashMap<>();
+    private final Map<String, Reading> last = new ConcurrentHashMap<>();
+    private Thread poller;
+
+    private record Reading(long ticks, long nanos) {
+    }
 
     CpuSampler(final Map<String, Long> pids) {
         this.pids = new LinkedHashMap<>(pids);
     }
 
     void start() {
-        startNanos = System.nanoTime();
-        pids.forEach((name, pid) -> startTicks.put(name, ticks(pid)));
+        read(first);
+        poller = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                read(last);
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (final InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
-    /** Per process, the share of one core used since {@link #start()} (1.0 = one full core). */
+    /** Per process, the share of one core used between the first and last readings (1.0 = one full core). */
     Map<String, Double> stop() {
-        final double seconds = (System.nanoTime() - startNanos) / 1e9;
+        poller.interrupt();
+        read(last);
         final Map<String, Double> cores = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> cores.put(name, (ticks(pid) - startTicks.get(name)) / TICKS_PER_SECOND / seconds));
+        for (final String name : pids.keySet()) {
+            final Reading from = first.get(name);
+            final Reading to = last.get(name);
+            cores.put(name, from == null || to == null || to.nanos() == from.nanos() ? Double.NaN
+                    : (to.ticks() - from.ticks()) / TICKS_PER_SECOND / ((to.nanos() - from.nanos()) / 1e9));
+        }
         return cores;
     }
 
-    private static long ticks(final long pid) {
-        try {
-            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (final IOException | RuntimeException e) {
-            return 0;
-        }
+    private void read(final Map<String, Reading> into) {
+        pids.forEach((name, pid) -> {
+            try {
+                final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields[0] is the state; a zombie (exited, not yet reaped) has no meaningful times
+                if (!"Z".equals(fields[0])) {
+                    into.put(name, new Reading(Long.parseLong(fields[11]) + Long.parseLong(fields[12]), System.nanoTime()));
+                }
+            } catch (final IOException | RuntimeException e) {
+                // gone: keep the last reading
+            }
+        });
     }
 }

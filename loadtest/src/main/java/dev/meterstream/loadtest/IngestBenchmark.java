@@ -53,7 +53,11 @@ public final class IngestBenchmark {
         this.connections = connections;
     }
 
+    /** Held so that the level sticks: JUL keeps loggers weakly. */
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     public static void main(final String[] args) throws Exception {
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         final Path root = Path.of(System.getProperty("meterstream.home", ".")).toAbsolutePath().normalize();
         final Duration duration = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 180);
         final int connections = args.length > 1 ? Integer.parseInt(args[1]) : 256;

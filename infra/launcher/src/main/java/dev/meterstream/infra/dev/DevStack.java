@@ -66,8 +66,8 @@ final class DevStack implements AutoCloseable {
         final DevKeys keys = new DevKeys(dataDir);
         keysFiles.put("ingest-api", keys.ingestKeysFile());
         keysFiles.put("query-api", keys.queryKeysFile());
-        out.printf("api keys         producer key (tenant %s) in %s, analyst key in %s%n", DevKeys.TENANT,
-                dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
+        out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s)%n", keys.ingestKey(),
+                DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
         for (final Service service : Service.ALL) {
             if (!service.isBuilt(root)) {
                 out.printf("%-16s not built yet; skipped%n", service.module());
