@@ -35,6 +35,15 @@ public final class UsageEventJson {
     }
 
     public static byte[] write(final UsageEvent event) {
+        return write(event, -1, -1);
+    }
+
+    /** An event of the canonical log: the event's fields plus {@code partition} and {@code sequence}. */
+    public static byte[] write(final SequencedEvent sequenced) {
+        return write(sequenced.event(), sequenced.partition(), sequenced.sequence());
+    }
+
+    private static byte[] write(final UsageEvent event, final int partition, final long sequence) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -52,6 +61,10 @@ public final class UsageEventJson {
                 json.writeEndObject();
             }
             json.writeStringField("receivedAt", event.receivedAt().toString());
+            if (partition >= 0) {
+                json.writeNumberField("partition", partition);
+                json.writeNumberField("sequence", sequence);
+            }
             json.writeEndObject();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -60,6 +73,22 @@ public final class UsageEventJson {
     }
 
     public static UsageEvent read(final byte[] bytes) {
+        return parse(bytes).event();
+    }
+
+    /** An event of the canonical log; fails if it carries no partition and sequence. */
+    public static SequencedEvent readSequenced(final byte[] bytes) {
+        final Parsed parsed = parse(bytes);
+        if (parsed.partition() == null || parsed.sequence() == null) {
+            throw new MalformedEventException("missing field(s): partition and sequence are required in the log");
+        }
+        return new SequencedEvent(parsed.event(), parsed.partition(), parsed.sequence());
+    }
+
+    private record Parsed(UsageEvent event, Integer partition, Long sequence) {
+    }
+
+    private static Parsed parse(final byte[] bytes) {
         if (bytes == null) {
             throw new MalformedEventException("no value");
         }
@@ -70,6 +99,8 @@ public final class UsageEventJson {
         Double quantity = null;
         Instant timestamp = null;
         Instant receivedAt = null;
+        Integer partition = null;
+        Long sequence = null;
         Map<String, String> properties = Map.of();
         try (JsonParser json = JSON.createParser(bytes)) {
             expect(json.nextToken(), JsonToken.START_OBJECT, "an object");
@@ -90,6 +121,8 @@ public final class UsageEventJson {
                     case "timestamp" -> timestamp = instant(text(json, token, field), field);
                     case "receivedAt" -> receivedAt = instant(text(json, token, field), field);
                     case "properties" -> properties = properties(json, token);
+                    case "partition" -> partition = (int) integer(json, token, field);
+                    case "sequence" -> sequence = integer(json, token, field);
                     default -> json.skipChildren();
                 }
             }
@@ -109,7 +142,15 @@ public final class UsageEventJson {
         if (!Double.isFinite(quantity) || quantity < 0) {
             throw new MalformedEventException("quantity must be finite and at least 0, was " + quantity);
         }
-        return new UsageEvent(tenant, id, subject, meter, quantity, timestamp, properties, receivedAt);
+        return new Parsed(new UsageEvent(tenant, id, subject, meter, quantity, timestamp, properties, receivedAt),
+                partition, sequence);
+    }
+
+    private static long integer(final JsonParser json, final JsonToken token, final String field) throws IOException {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            throw new MalformedEventException(field + " must be an integer");
+        }
+        return json.getLongValue();
     }
 
     private static void expect(final JsonToken actual, final JsonToken expected, final String what) {

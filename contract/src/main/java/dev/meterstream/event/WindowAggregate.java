@@ -1,0 +1,45 @@
+package dev.meterstream.event;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The totals of one tenant/meter/subject in one event-time window, as absolute values (never increments), so that
+ * writing the latest one for a key downstream is idempotent. The sum is exact (decimal), so it does not depend on
+ * the order events were added in.
+ */
+public record WindowAggregate(
+        String tenant,
+        String meter,
+        String subject,
+        WindowSize size,
+        Instant windowStart,
+        long count,
+        BigDecimal sum,
+        double min,
+        double max) {
+
+    /** The aggregate of one event. */
+    public static WindowAggregate of(final UsageEvent event, final WindowSize size) {
+        return new WindowAggregate(event.tenant(), event.meter(), event.subject(), size,
+                size.start(event.timestamp()), 1, BigDecimal.valueOf(event.quantity()), event.quantity(),
+                event.quantity());
+    }
+
+    /** This aggregate with one more event of the same key and window. */
+    public WindowAggregate add(final UsageEvent event) {
+        return new WindowAggregate(tenant, meter, subject, size, windowStart, count + 1,
+                sum.add(BigDecimal.valueOf(event.quantity())), Math.min(min, event.quantity()),
+                Math.max(max, event.quantity()));
+    }
+
+    /** The key of the series this aggregate belongs to: {@code tenant/meter/subject}. */
+    public static String seriesKey(final UsageEvent event) {
+        return event.tenant() + '/' + event.meter() + '/' + event.subject();
+    }
+
+    /** The Kafka key of this aggregate on {@link Topics#AGGREGATES}: series, window size and start. */
+    public String key() {
+        return tenant + '/' + meter + '/' + subject + '/' + size + '/' + windowStart;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.meterstream.processor;
+
+import dev.meterstream.event.EventRules;
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything stream-processor reads from configuration, typed and checked in one place (keys under
+ * {@code processor.}, plus {@code kafka.bootstrap-servers} and {@code events.lateness-horizon}).
+ *
+ * @param applicationId      Kafka Streams application id: consumer group, prefix of internal topics
+ * @param bootstrapServers   Kafka brokers
+ * @param stateDir           where RocksDB state lives
+ * @param dedupeWindow       how long after a copy of an event (by record time) another copy is dropped
+ * @param latenessHorizon    events this much older than the newest are still counted in their windows
+ * @param exactlyOnce        exactly_once_v2 (true) or at_least_once (benchmarks only)
+ * @param streamThreads      stream threads in this instance
+ * @param commitInterval     how often a transaction commits (and aggregates are emitted)
+ * @param cacheMaxBytes      record cache that folds repeated aggregate updates between commits
+ * @param topicPartitions    partitions of the topics this service creates if missing (raw topic included)
+ */
+public record ProcessorSettings(
+        String applicationId,
+        String bootstrapServers,
+        Path stateDir,
+        Duration dedupeWindow,
+        Duration latenessHorizon,
+        boolean exactlyOnce,
+        int streamThreads,
+        Duration commitInterval,
+        long cacheMaxBytes,
+        int topicPartitions) {
+
+    public ProcessorSettings {
+        if (dedupeWindow.isNegative() || dedupeWindow.isZero()) {
+            throw new IllegalArgumentException("processor.dedupe-window must be positive, was " + dedupeWindow);
+        }
+        if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
+            throw new IllegalArgumentException("events.lateness-horizon must be positive, was " + latenessHorizon);
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("processor.stream-threads must be at least 1, was " + streamThreads);
+        }
+        if (topicPartitions < 1) {
+            throw new IllegalArgumentException("processor.topic-partitions must be at least 1, was " + topicPartitions);
+        }
+    }
+
+    public static ProcessorSettings from(final Config config) {
+        final Config processor = config.get("processor");
+        return new ProcessorSettings(
+                processor.get("application-id").asString().orElse("meterstream-processor"),
+                config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
+                Path.of(processor.get("state-dir").asString().orElse(".data/processor-state")),
+                processor.get("dedupe-window").as(Duration.class).orElse(Duration.ofHours(24)),
+                config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
+                processor.get("exactly-once").asBoolean().orElse(true),
+                processor.get("stream-threads").asInt().orElse(1),
+                processor.get("commit-interval").as(Duration.class).orElse(Duration.ofMillis(100)),
+                processor.get("cache-max-bytes").asLong().orElse(10L * 1024 * 1024),
+                processor.get("topic-partitions").asInt().orElse(12));
+    }
+
+    /** The Kafka Streams configuration these settings make. */
+    public Properties streamsConfig() {
+        final Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMaxBytes);
+        // Internal topics (changelogs, repartition) get the cluster's default replication factor.
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        config.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        config.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        return config;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.meterstream.processor;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.processor.aggregate.EventTimeProcessor;
+import dev.meterstream.processor.aggregate.Windowing;
+import dev.meterstream.processor.dedupe.DedupeProcessor;
+import dev.meterstream.processor.ids.SequenceProcessor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The stream processor's topology, built from typed settings so that TopologyTestDriver tests and the running
+ * application use the same code:
+ * <pre>
+ * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
+ *                      +-> dedupe [dedupe] -> sequence [partition-sequence] -+-> usage.events (same partition)
+ *                                                                            +-> event time -> by tenant/meter/subject
+ *                                                                                (repartition) -> minute, hour and
+ *                                                                                day windows [aggregates-*]
+ *                                                                                -> usage.aggregates
+ * </pre>
+ * The aggregations emit absolute totals through the record cache, which folds repeated updates of a window
+ * between commits into one record.
+ */
+public final class UsageTopology {
+    /** Name of the repartition topic (prefixed by the application id) that groups events by series. */
+    public static final String BY_SERIES = "aggregate-by-series";
+
+    private UsageTopology() {
+    }
+
+    public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeWindow(), Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long()));
+
+        final Map<String, KStream<String, Decoded>> decoded = builder
+                .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
+                .processValues(() -> new DecodeProcessor(metrics), Named.as("decode"))
+                .split(Named.as("decoded-"))
+                .branch((key, value) -> value.ok(), Branched.as("ok"))
+                .defaultBranch(Branched.as("unreadable"));
+
+        decoded.get("decoded-unreadable")
+                .processValues(() -> new DeadLetterProcessor(metrics), Named.as("dead-letter"))
+                .to(Topics.DEAD_LETTERS, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
+
+        final KStream<String, SequencedEvent> sequenced = decoded.get("decoded-ok")
+                .mapValues(Decoded::event, Named.as("event"))
+                .process(() -> new DedupeProcessor(settings.dedupeWindow(), metrics::duplicate), Named.as("dedupe"),
+                        DedupeProcessor.STORE)
+                .process(SequenceProcessor::new, Named.as("sequence"), SequenceProcessor.STORE);
+
+        sequenced.peek((key, value) -> metrics.eventOut(), Named.as("count-events"))
+                .to(Topics.EVENTS, Produced.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT)
+                        .withStreamPartitioner((topic, key, value, partitions) ->
+                                Optional.of(Set.of(value.partition() % partitions)))
+                        .withName("events"));
+
+        final KGroupedStream<String, SequencedEvent> bySeries = sequenced
+                .processValues(EventTimeProcessor::new, Named.as("event-time"))
+                .selectKey((key, value) -> WindowAggregate.seriesKey(value.event()), Named.as("series-key"))
+                .groupByKey(Grouped.with(BY_SERIES, Serdes.String(), EventSerdes.SEQUENCED_EVENT));
+
+        for (final WindowSize size : WindowSize.values()) {
+            bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))
+                    .aggregate(() -> null,
+                            (series, event, total) -> add(total, event.event(), size),
+                            Named.as("aggregate-" + size.name().toLowerCase(java.util.Locale.ROOT)),
+                            Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(
+                                            Windowing.storeName(size))
+                                    .withKeySerde(Serdes.String())
+                                    .withValueSerde(EventSerdes.WINDOW_AGGREGATE)
+                                    .withRetention(Windowing.retention(size, settings.latenessHorizon())))
+                    .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
+                    .map((window, total) -> KeyValue.pair(total.key(), total),
+                            Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
+                    .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
+                            .withName("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return builder.build();
+    }
+
+    private static WindowAggregate add(final WindowAggregate total, final UsageEvent event, final WindowSize size) {
+        return total == null ? WindowAggregate.of(event, size) : total.add(event);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.meterstream.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowSize;
+import io.helidon.metrics.api.Metrics;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> raw;
+    private TestOutputTopic<String, byte[]> events;
+    private TestOutputTopic<String, byte[]> aggregates;
+    private TestOutputTopic<String, byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        final ProcessorSettings settings = new ProcessorSettings("topology-test", "unused:9092", stateDir,
+                Duration.ofHours(24), Duration.ofDays(35), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, 1);
+        final Properties config = settings.streamsConfig();
+        driver = new TopologyTestDriver(UsageTopology.build(settings, new ProcessorMetrics(Metrics.globalRegistry())),
+                config, T0);
+        raw = driver.createInputTopic(Topics.RAW, new StringSerializer(), new ByteArraySerializer());
+        events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
+        aggregates = driver.createOutputTopic(Topics.AGGREGATES, new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static UsageEvent event(final String id, final String subject, final double quantity, final Instant time) {
+        return new UsageEvent("acme", id, subject, "api-calls", quantity, time, Map.of(), time);
+    }
+
+    /** Sends an event as the edge would: keyed tenant/id, with the time it was received as record time. */
+    private void send(final UsageEvent event, final Instant receivedAt) {
+        raw.pipeInput(event.key(), UsageEventJson.write(event), receivedAt);
+    }
+
+    private void send(final UsageEvent event) {
+        send(event, event.receivedAt());
+    }
+
+    private List<SequencedEvent> eventLog() {
+        return events.readValuesToList().stream().map(UsageEventJson::readSequenced).toList();
+    }
+
+    /** The latest value of every aggregate key, as a compacted topic or an upsert would keep it. */
+    private Map<String, WindowAggregate> latestAggregates() {
+        final Map<String, WindowAggregate> latest = new LinkedHashMap<>();
+        for (final TestRecord<String, byte[]> record : aggregates.readRecordsToList()) {
+            latest.put(record.key(), WindowAggregateJson.read(record.value()));
+        }
+        return latest;
+    }
+
+    private static WindowAggregate aggregate(final Map<String, WindowAggregate> all, final String subject,
+                                             final WindowSize size, final String windowStart) {
+        final WindowAggregate found = all.get("acme/api-calls/" + subject + "/" + size + "/" + windowStart);
+        assertTrue(found != null, "no " + size + " aggregate for " + subject + " at " + windowStart + " in "
+                + all.keySet());
+        return found;
+    }
+
+    @Test
+    void shouldRemoveDuplicatesWithinTheDedupeWindowAndGiveDenseIds() {
+        final UsageEvent a = event("a", "s1", 1, T0);
+        final UsageEvent b = event("b", "s1", 2, T0.plusSeconds(1));
+        send(a);
+        send(a, T0.plusSeconds(5));
+        send(b);
+        send(a, T0.plus(Duration.ofHours(23)));
+        send(b, T0.plusSeconds(2));
+
+        final List<SequencedEvent> log = eventLog();
+        assertEquals(List.of("a", "b"), log.stream().map(e -> e.event().id()).toList());
+        assertEquals(List.of("0-0", "0-1"), log.stream().map(SequencedEvent::id).toList());
+        assertEquals(a, log.getFirst().event());
+        final WindowAggregate day = aggregate(latestAggregates(), "s1", WindowSize.DAY, "2026-11-23T00:00:00Z");
+        assertEquals(2, day.count());
+        assertEquals(new BigDecimal("3.0"), day.sum());
+    }
+
+    @Test
+    void shouldCountACopyAgainOnceTheDedupeWindowHasPassed() {
+        final UsageEvent a = event("a", "s1", 1, T0);
+        send(a);
+        send(a, T0.plus(Duration.ofHours(24)).plusMillis(1));
+        assertEquals(List.of("0-0", "0-1"), eventLog().stream().map(SequencedEvent::id).toList());
+    }
+
+    @Test
+    void shouldPutEventsInTheirUtcMinuteHourAndDayAcrossBoundaries() {
+        final Instant beforeMidnight = Instant.parse("2026-11-23T23:59:59.999Z");
+        final Instant midnight = Instant.parse("2026-11-24T00:00:00Z");
+        send(event("1", "s", 1, beforeMidnight), midnight.plusSeconds(1));
+        send(event("2", "s", 2, midnight), midnight.plusSeconds(1));
+        send(event("3", "s", 4, midnight.plusSeconds(59)), midnight.plusSeconds(61));
+
+        final Map<String, WindowAggregate> all = latestAggregates();
+        assertEquals(1, aggregate(all, "s", WindowSize.MINUTE, "2026-11-23T23:59:00Z").count());
+        assertEquals(1, aggregate(all, "s", WindowSize.HOUR, "2026-11-23T23:00:00Z").count());
+        assertEquals(1, aggregate(all, "s", WindowSize.DAY, "2026-11-23T00:00:00Z").count());
+        final WindowAggregate minute = aggregate(all, "s", WindowSize.MINUTE, "2026-11-24T00:00:00Z");
+        assertEquals(2, minute.count());
+        assertEquals(new BigDecimal("6.0"), minute.sum());
+        assertEquals(2, aggregate(all, "s", WindowSize.DAY, "2026-11-24T00:00:00Z").count());
+        assertEquals(6, all.size(), "one window of each size on each side of midnight: " + all.keySet());
+    }
+
+    @Test
+    void shouldSumExactlyAndTrackMinAndMaxOfFractionalQuantities() {
+        send(event("1", "s", 0.1, T0));
+        send(event("2", "s", 0.2, T0.plusSeconds(1)));
+        send(event("3", "s", 0.7, T0.plusSeconds(2)));
+        send(event("4", "s", 0, T0.plusSeconds(3)));
+        final WindowAggregate hour = aggregate(latestAggregates(), "s", WindowSize.HOUR, "2026-11-23T12:00:00Z");
+        assertEquals(4, hour.count());
+        assertEquals(0, new BigDecimal("1.0").compareTo(hour.sum()), "0.1 + 0.2 + 0.7 + 0 = 1.0 exactly, was "
+                + hour.sum());
+        assertEquals(0.0, hour.min());
+        assertEquals(0.7, hour.max());
+    }
+
+    @Test
+    void shouldCountLateAndOutOfOrderEventsInTheirOwnWindows() {
+        final Instant now = T0.plus(Duration.ofDays(40));
+        send(event("new", "s", 1, now), now);
+        send(event("late", "s", 5, now.minus(Duration.ofDays(34))), now.plusSeconds(1));
+        send(event("earlier", "s", 2, now.minusSeconds(3600)), now.plusSeconds(2));
+
+        final Map<String, WindowAggregate> all = latestAggregates();
+        final WindowAggregate lateDay = aggregate(all, "s", WindowSize.DAY, "2026-11-29T00:00:00Z");
+        assertEquals(1, lateDay.count());
+        assertEquals(0, new BigDecimal("5").compareTo(lateDay.sum()));
+        assertEquals(1, aggregate(all, "s", WindowSize.MINUTE, "2026-11-29T12:00:00Z").count());
+        assertEquals(1, aggregate(all, "s", WindowSize.HOUR, "2027-01-02T11:00:00Z").count());
+        assertEquals(2, aggregate(all, "s", WindowSize.DAY, "2027-01-02T00:00:00Z").count());
+    }
+
+    @Test
+    void shouldSendAnUnreadableRecordToTheDeadLetterTopicAndCarryOn() {
+        raw.pipeInput("acme/x", "{not json".getBytes(StandardCharsets.UTF_8), T0);
+        raw.pipeInput("acme/y", "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8), T0);
+        final UsageEvent wrongKey = event("z", "s", 1, T0);
+        raw.pipeInput("acme/not-z", UsageEventJson.write(wrongKey), T0);
+        send(event("ok", "s", 1, T0));
+
+        final List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(3, dead.size());
+        assertEquals("{not json", new String(dead.getFirst().value(), StandardCharsets.UTF_8));
+        final String reason = new String(dead.getFirst().headers().lastHeader(DeadLetterProcessor.REASON_HEADER)
+                .value(), StandardCharsets.UTF_8);
+        assertTrue(reason.startsWith("not valid JSON"), reason);
+        assertEquals(Topics.RAW + "/0/0", new String(dead.getFirst().headers()
+                .lastHeader(DeadLetterProcessor.SOURCE_HEADER).value(), StandardCharsets.UTF_8));
+        assertTrue(new String(dead.get(1).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+                StandardCharsets.UTF_8).startsWith("missing field(s)"));
+        assertTrue(new String(dead.get(2).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+                StandardCharsets.UTF_8).startsWith("record key 'acme/not-z' is not the event's key"));
+        assertEquals(List.of("0-0"), eventLog().stream().map(SequencedEvent::id).toList());
+    }
+}
