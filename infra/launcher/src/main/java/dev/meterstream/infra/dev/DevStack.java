@@ -101,7 +101,8 @@ final class DevStack implements AutoCloseable {
                         "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                                 + cassandra.contactPoint().getPort(),
-                        "-Dmeterstream.data-dir=" + dataDir)
+                        "-Dmeterstream.data-dir=" + dataDir,
+                        "-Dprocessor.state-dir=" + dataDir.resolve("processor-state"))
                 .jvmArgs(keysFiles.containsKey(service.module())
                         ? new String[] {"-Dauth.keys-file=" + keysFiles.get(service.module())} : new String[0])
                 .mainClass(service.mainClass())

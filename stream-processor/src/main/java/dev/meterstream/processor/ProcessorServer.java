@@ -1,0 +1,109 @@
+package dev.meterstream.processor;
+
+import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.Topics;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import java.time.Duration;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * stream-processor assembled: its topics, the Kafka Streams application, and an HTTP server for health (ready
+ * while the application is RUNNING) and metrics.
+ */
+public final class ProcessorServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ProcessorServer.class.getName());
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final WebServer server;
+
+    private ProcessorServer(final KafkaStreams streams, final WebServer server) {
+        this.streams = streams;
+        this.server = server;
+    }
+
+    public static ProcessorServer start(final Config config) {
+        return start(config.get("server"), ProcessorSettings.from(config));
+    }
+
+    public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings) {
+        createTopics(settings);
+        final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings, ProcessorMetrics.global()),
+                settings.streamsConfig());
+        // A failed thread is replaced: its tasks' uncommitted work was aborted, and the new thread resumes from the
+        // last commit, so nothing is lost or counted twice.
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.log(Level.SEVERE, "stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
+        streams.start();
+        final WebServer server = WebServer.builder()
+                .config(serverConfig)
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.just(
+                        HealthObserver.builder()
+                                .details(true)
+                                .addCheck(() -> HealthCheckResponse.builder()
+                                        .status(streams.state() == KafkaStreams.State.RUNNING)
+                                        .detail("state", streams.state().name())
+                                        .build(), HealthCheckType.READINESS, "kafka-streams")
+                                .build(),
+                        MetricsObserver.create()))
+                .build()
+                .start();
+        return new ProcessorServer(streams, server);
+    }
+
+    /**
+     * Creates the topics the topology reads and writes if they are missing. The canonical log has as many partitions
+     * as the raw topic, so that raw partition p's events (IDs p-0, p-1, ...) stay together and in order.
+     */
+    static void createTopics(final ProcessorSettings settings) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+            TopicSetup.ensure(admin, Topics.RAW, settings.topicPartitions(),
+                    Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer"));
+            final int rawPartitions = admin.describeTopics(java.util.List.of(Topics.RAW)).allTopicNames().get()
+                    .get(Topics.RAW).partitions().size();
+            TopicSetup.ensure(admin, Topics.EVENTS, rawPartitions, Map.of());
+            TopicSetup.ensure(admin, Topics.AGGREGATES, rawPartitions,
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            TopicSetup.ensure(admin, Topics.DEAD_LETTERS, 1, Map.of());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (final java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + Topics.RAW + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        streams.close(CLOSE_TIMEOUT);
+    }
+}
