@@ -1,0 +1,235 @@
+package dev.meterstream.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.kafka.KafkaEndpoint;
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.ModuleClasspath;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The processor killed (SIGKILL, no clean close) in the middle of a stream with duplicates, then started again:
+ * the canonical log must hold every distinct event exactly once with gap-free per-partition IDs, and the final
+ * aggregates must equal those computed directly from the input.
+ */
+@ExtendWith(InfraExtension.class)
+class ProcessorCrashIT {
+    private static final String APPLICATION_ID = "crash-it";
+    private static final int PARTITIONS = 4;
+    private final Random random = new Random(42);
+
+    @Test
+    void shouldProduceEveryDistinctEventOnceWithGapFreeIdsAndExactAggregatesAcrossAKill(
+            final KafkaEndpoint kafka, @TempDir final Path stateDir) throws Exception {
+        final Path root = Path.of(System.getProperty("meterstream.home", "..")).toAbsolutePath();
+        final Map<String, UsageEvent> distinct = new LinkedHashMap<>();
+        final List<UsageEvent> sent = new ArrayList<>();
+        final Instant base = Instant.now().minus(Duration.ofHours(3));
+
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            ProcessorServer.createTopics(settings(kafka, stateDir));
+            send(producer, batch(8_000, base, distinct, sent));
+
+            JavaProcess processor = startProcessor(root, kafka, stateDir);
+            try {
+                Await.until("the processor to write part of the log", Duration.ofSeconds(120),
+                        () -> committedInputOffsets(kafka) > 2_000);
+                processor.kill();
+
+                send(producer, batch(8_000, base.plus(Duration.ofHours(1)), distinct, sent));
+                processor = startProcessor(root, kafka, stateDir);
+                final long total = sent.size();
+                Await.until("the processor to consume all " + total + " raw records and its repartition topic",
+                        Duration.ofSeconds(180), () -> committedInputOffsets(kafka) == total && caughtUp(kafka));
+            } finally {
+                processor.stop(Duration.ofSeconds(30));
+            }
+        }
+
+        final List<ConsumerRecord<String, byte[]>> log = readCommitted(kafka, Topics.EVENTS);
+        final Map<String, Integer> copies = new HashMap<>();
+        final Map<Integer, List<Long>> sequences = new TreeMap<>();
+        for (final ConsumerRecord<String, byte[]> record : log) {
+            final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+            copies.merge(event.event().key(), 1, Integer::sum);
+            assertEquals(record.partition(), event.partition(), "an event's log partition is its ID's partition");
+            sequences.computeIfAbsent(event.partition(), p -> new ArrayList<>()).add(event.sequence());
+            assertEquals(distinct.get(event.event().key()), event.event(), "event " + event.id() + " intact");
+        }
+        assertEquals(distinct.size(), copies.size(), "every distinct event is in the log");
+        assertTrue(copies.values().stream().allMatch(n -> n == 1), "no event twice: " + copies.entrySet().stream()
+                .filter(e -> e.getValue() > 1).limit(5).toList());
+        sequences.forEach((partition, ids) -> {
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(i, ids.get(i), "partition " + partition + ": IDs dense, gap-free, in log order");
+            }
+        });
+
+        final Map<String, WindowAggregate> latest = new HashMap<>();
+        for (final ConsumerRecord<String, byte[]> record : readCommitted(kafka, Topics.AGGREGATES)) {
+            latest.put(record.key(), WindowAggregateJson.read(record.value()));
+        }
+        final Map<String, WindowAggregate> expected = new HashMap<>();
+        for (final UsageEvent event : distinct.values()) {
+            for (final WindowSize size : WindowSize.values()) {
+                final WindowAggregate one = WindowAggregate.of(event, size);
+                expected.merge(one.key(), one, (total, ignored) -> total.add(event));
+            }
+        }
+        final List<String> missing = expected.keySet().stream().filter(k -> !latest.containsKey(k)).limit(5).toList();
+        final List<String> extra = latest.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
+        assertEquals(expected.size(), latest.size(), "aggregate keys; missing e.g. " + missing + ", extra e.g. " + extra);
+        expected.forEach((key, want) -> {
+            final WindowAggregate got = latest.get(key);
+            assertEquals(want.count(), got.count(), key);
+            assertEquals(0, want.sum().compareTo(got.sum()), key + ": sum " + want.sum() + " vs " + got.sum());
+            assertEquals(want.min(), got.min(), key);
+            assertEquals(want.max(), got.max(), key);
+        });
+    }
+
+    /** {@code count} raw records: mostly new events, one in ten a copy of an event sent before. */
+    private List<UsageEvent> batch(final int count, final Instant from, final Map<String, UsageEvent> distinct,
+                                   final List<UsageEvent> sent) {
+        final List<UsageEvent> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            final UsageEvent event;
+            if (!distinct.isEmpty() && random.nextInt(10) == 0) {
+                final List<UsageEvent> known = new ArrayList<>(distinct.values());
+                event = known.get(random.nextInt(known.size()));
+            } else {
+                final Instant time = from.plusMillis(random.nextInt(3_600_000));
+                event = new UsageEvent("acme", "e-" + distinct.size(), "subject-" + random.nextInt(20),
+                        "meter-" + random.nextInt(3), random.nextInt(1000) / 100.0, time, Map.of(), Instant.now());
+                distinct.put(event.key(), event);
+            }
+            batch.add(event);
+        }
+        sent.addAll(batch);
+        return batch;
+    }
+
+    private static void send(final KafkaProducer<String, byte[]> producer, final List<UsageEvent> events) {
+        for (final UsageEvent event : events) {
+            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+        }
+        producer.flush();
+    }
+
+    private static ProcessorSettings settings(final KafkaEndpoint kafka, final Path stateDir) {
+        return new ProcessorSettings(APPLICATION_ID, kafka.bootstrapServers(), stateDir, Duration.ofHours(24),
+                Duration.ofDays(35), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, PARTITIONS);
+    }
+
+    private static JavaProcess startProcessor(final Path root, final KafkaEndpoint kafka, final Path stateDir) {
+        return JavaProcess.builder("stream-processor-it")
+                .classpath(ModuleClasspath.of(root, "stream-processor"))
+                .jvmArgs("-Xmx512m", "-Dserver.port=0", "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "-Dprocessor.application-id=" + APPLICATION_ID, "-Dprocessor.state-dir=" + stateDir,
+                        "-Dprocessor.topic-partitions=" + PARTITIONS)
+                .mainClass(Main.class.getName())
+                .logFile(stateDir.resolveSibling(stateDir.getFileName() + "-processor.log"))
+                .start();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(final KafkaEndpoint kafka) {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The sum of the application's committed offsets on the raw topic. */
+    private static long committedInputOffsets(final KafkaEndpoint kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                    .partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.RAW))
+                    .filter(e -> e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    /** Whether the application has committed offsets at the end of every partition it consumes. */
+    private static boolean caughtUp(final KafkaEndpoint kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                    .partitionsToOffsetAndMetadata().get();
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            final var ends = admin.listOffsets(latest).all().get();
+            return committed.entrySet().stream().allMatch(e -> e.getValue() != null
+                    && e.getValue().offset() >= ends.get(e.getKey()).offset());
+        }
+    }
+
+    /** Every committed record of a topic, read to its end. */
+    private static List<ConsumerRecord<String, byte[]>> readCommitted(final KafkaEndpoint kafka, final String topic)
+            throws Exception {
+        final Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+                            tp -> OffsetSpec.latest())), new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                    IsolationLevel.READ_COMMITTED))
+                    .all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
