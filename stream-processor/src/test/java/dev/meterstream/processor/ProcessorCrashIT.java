@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessorCrashIT {
     private static final String APPLICATION_ID = "crash-it";
     private static final int PARTITIONS = 4;
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(3);
     private final Random random = new Random(42);
 
     @Test
@@ -71,8 +72,10 @@ class ProcessorCrashIT {
 
             JavaProcess processor = startProcessor(root, kafka, stateDir);
             try {
-                Await.until("the processor to write part of the log", Duration.ofSeconds(120),
-                        () -> committedInputOffsets(kafka) > 2_000);
+                // Killed once output is being written, whether or not it is committed yet: with a commit interval of
+                // seconds, the kill lands with processed, uncommitted work (and open transactions) in flight.
+                Await.until("the processor to be writing the log", Duration.ofSeconds(120),
+                        () -> logEndOffsets(kafka, Topics.EVENTS) > 1_000 && logEndOffsets(kafka, Topics.AGGREGATES) > 0);
                 processor.kill();
 
                 send(producer, batch(8_000, base.plus(Duration.ofHours(1)), distinct, sent));
@@ -165,7 +168,9 @@ class ProcessorCrashIT {
                 .classpath(ModuleClasspath.of(root, "stream-processor"))
                 .jvmArgs("-Xmx512m", "-Dserver.port=0", "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "-Dprocessor.application-id=" + APPLICATION_ID, "-Dprocessor.state-dir=" + stateDir,
-                        "-Dprocessor.topic-partitions=" + PARTITIONS)
+                        "-Dprocessor.topic-partitions=" + PARTITIONS,
+                        // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
+                        "-Dprocessor.commit-interval=" + COMMIT_INTERVAL)
                 .mainClass(Main.class.getName())
                 .logFile(stateDir.resolveSibling(stateDir.getFileName() + "-processor.log"))
                 .start();
@@ -186,6 +191,16 @@ class ProcessorCrashIT {
                     .partitionsToOffsetAndMetadata().get();
             return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.RAW))
                     .filter(e -> e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    /** The sum of a topic's log end offsets, uncommitted transactional records included. */
+    private static long logEndOffsets(final KafkaEndpoint kafka, final String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
         }
     }
 
