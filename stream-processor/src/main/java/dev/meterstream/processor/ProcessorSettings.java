@@ -58,7 +58,7 @@ public record ProcessorSettings(
                 processor.get("dedupe-window").as(Duration.class).orElse(Duration.ofHours(24)),
                 config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
                 processor.get("exactly-once").asBoolean().orElse(true),
-                processor.get("stream-threads").asInt().orElse(1),
+                processor.get("stream-threads").asInt().orElse(2),
                 processor.get("commit-interval").as(Duration.class).orElse(Duration.ofMillis(100)),
                 processor.get("cache-max-bytes").asLong().orElse(10L * 1024 * 1024),
                 processor.get("topic-partitions").asInt().orElse(12));

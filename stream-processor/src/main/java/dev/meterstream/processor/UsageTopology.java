@@ -6,6 +6,7 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
+import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
 import dev.meterstream.processor.ids.SequenceProcessor;
@@ -94,7 +95,7 @@ public final class UsageTopology {
                             Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(
                                             Windowing.storeName(size))
                                     .withKeySerde(Serdes.String())
-                                    .withValueSerde(EventSerdes.WINDOW_AGGREGATE)
+                                    .withValueSerde(new WindowAggregateStoreSerde())
                                     .withRetention(Windowing.retention(size, settings.latenessHorizon())))
                     .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
                     .map((window, total) -> KeyValue.pair(total.key(), total),

@@ -1,0 +1,145 @@
+package dev.meterstream.loadtest;
+
+import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.infra.kafka.KafkaCluster;
+import dev.meterstream.infra.kafka.KafkaSettings;
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.ModuleClasspath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The stream-processor catch-up benchmark of docs/benchmarks.md: a backlog of raw events (5% re-sent copies) on one
+ * broker, then the processor started on it, once with exactly-once and once with at-least-once, each timed until it
+ * has committed the whole backlog, repartition topic included. Everything it starts it stops.
+ * Run it with {@code loadtest/bench-processor [events] [both|exactly-once]}.
+ */
+public final class ProcessorBenchmark {
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+    private static final int PARTITIONS = 12;
+
+    private ProcessorBenchmark() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        final Path root = Path.of(System.getProperty("meterstream.home", ".")).toAbsolutePath().normalize();
+        final long events = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000;
+        final List<Boolean> modes = args.length > 1 && args[1].equals("exactly-once") ? List.of(true)
+                : List.of(true, false);
+        final Path workDir = Files.createDirectories(root.resolve("loadtest/target/bench-processor-"
+                + System.currentTimeMillis()));
+        final StringBuilder report = new StringBuilder();
+        line(report, "processor catch-up benchmark, " + LocalDate.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version() + ", backlog of "
+                + events + " raw records (5% copies), 1 broker, " + PARTITIONS + " partitions; work dir " + workDir);
+        try (KafkaCluster kafka = KafkaCluster.start(KafkaSettings.ephemeral(1, workDir.resolve("kafka"))
+                .withHeapMegabytes(1024));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicSetup.ensure(admin, Topics.RAW, PARTITIONS, Map.of("compression.type", "producer"));
+            final long started = System.nanoTime();
+            produceBacklog(kafka, events);
+            line(report, String.format("backlog produced in %.1f s", (System.nanoTime() - started) / 1e9));
+            for (final boolean exactlyOnce : modes) {
+                final String applicationId = exactlyOnce ? "bench-exactly-once" : "bench-at-least-once";
+                try (JavaProcess processor = JavaProcess.builder(applicationId)
+                        .classpath(ModuleClasspath.of(root, "stream-processor"))
+                        .jvmArgs("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dserver.port=0",
+                                "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                                "-Dprocessor.application-id=" + applicationId,
+                                "-Dprocessor.state-dir=" + workDir.resolve(applicationId),
+                                "-Dprocessor.exactly-once=" + exactlyOnce,
+                                "-Dprocessor.topic-partitions=" + PARTITIONS)
+                        .mainClass("dev.meterstream.processor.Main")
+                        .logFile(workDir.resolve(applicationId + ".log"))
+                        .start()) {
+                    final CpuSampler cpu = new CpuSampler(Map.of("stream-processor", processor.pid(),
+                            "kafka", kafka.processes().getFirst().pid()));
+                    final long start = System.nanoTime();
+                    cpu.start();
+                    Await.until(applicationId + " to process the backlog", Duration.ofMinutes(30), () -> {
+                        if (!processor.isAlive()) {
+                            throw new Await.GaveUp(applicationId + " exited; see " + processor.logFile());
+                        }
+                        return committed(admin, applicationId, Topics.RAW) >= events && caughtUp(admin, applicationId);
+                    });
+                    final double seconds = (System.nanoTime() - start) / 1e9;
+                    final List<String> cpuText = new ArrayList<>();
+                    cpu.stop().forEach((name, cores) -> cpuText.add(String.format("%s %.0f%%", name, cores * 100)));
+                    line(report, String.format("%s: %d raw records in %.1f s (from process start, JVM and rebalance "
+                                    + "included) = %.0f records/s; CPU (100%% = 1 core): %s", exactlyOnce
+                                    ? "exactly_once_v2" : "at_least_once", events, seconds, events / seconds,
+                            String.join(", ", cpuText)));
+                }
+            }
+        }
+        System.out.println("\n" + report);
+        Files.writeString(workDir.resolve("report.md"), report);
+    }
+
+    private static void produceBacklog(final KafkaCluster kafka, final long events) {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        final Random random = new Random(7);
+        final Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            long distinct = 0;
+            for (long i = 0; i < events; i++) {
+                final long n = distinct > 100 && random.nextInt(20) == 0 ? distinct - 1 - random.nextInt(100) : distinct++;
+                final Instant time = now.minusMillis((n * 7919) % 7_200_000);
+                final UsageEvent event = new UsageEvent("bench", "evt-" + n, "subject-" + n % 1000,
+                        "meter-" + n % 5, n % 10, time, Map.of(), now);
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            }
+        }
+    }
+
+    private static long committed(final Admin admin, final String group, final String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private static boolean caughtUp(final Admin admin, final String group) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        offsets.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        final var ends = admin.listOffsets(latest).all().get();
+        return offsets.entrySet().stream().allMatch(e -> e.getValue() != null
+                && e.getValue().offset() >= ends.get(e.getKey()).offset());
+    }
+
+    private static void line(final StringBuilder report, final String text) {
+        System.out.println(text);
+        report.append("- ").append(text).append('\n');
+    }
+}

@@ -1,0 +1,19 @@
+package dev.meterstream.processor.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class WindowAggregateStoreSerdeTest {
+    @Test
+    void shouldRoundTripEveryFieldIncludingAnExactDecimalSum() {
+        final WindowAggregate aggregate = new WindowAggregate("acme", "gpu.seconds", "jöb-1", WindowSize.HOUR,
+                Instant.parse("2026-11-23T12:00:00Z"), 12_345_678_901L,
+                new BigDecimal("123456789012345678901234567890.000000000001"), 0.0, 1e300);
+        assertEquals(aggregate, WindowAggregateStoreSerde.read(WindowAggregateStoreSerde.write(aggregate)));
+    }
+}
