@@ -39,19 +39,24 @@ public record Problem(int status, String type, String title, String detail, List
                 json.writeStringField("detail", detail);
             }
             if (!errors.isEmpty()) {
-                json.writeArrayFieldStart("errors");
-                for (final Violation violation : errors) {
-                    json.writeStartObject();
-                    json.writeStringField("field", violation.field());
-                    json.writeStringField("detail", violation.detail());
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
+                writeErrors(json, errors);
             }
             json.writeEndObject();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code "errors": [{"field": ..., "detail": ...}, ...]}, as in a problem and in a batch's per-item results. */
+    public static void writeErrors(final JsonGenerator json, final List<Violation> violations) throws IOException {
+        json.writeArrayFieldStart("errors");
+        for (final Violation violation : violations) {
+            json.writeStartObject();
+            json.writeStringField("field", violation.field());
+            json.writeStringField("detail", violation.detail());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 }

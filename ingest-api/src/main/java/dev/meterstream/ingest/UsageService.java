@@ -233,14 +233,7 @@ final class UsageService implements HttpService {
                     json.writeNumberField("offset", ack.offset());
                 } else {
                     json.writeStringField("status", "rejected");
-                    json.writeArrayFieldStart("errors");
-                    for (final Violation violation : ((EventParser.Rejected) results.get(i)).violations()) {
-                        json.writeStartObject();
-                        json.writeStringField("field", violation.field());
-                        json.writeStringField("detail", violation.detail());
-                        json.writeEndObject();
-                    }
-                    json.writeEndArray();
+                    Problem.writeErrors(json, ((EventParser.Rejected) results.get(i)).violations());
                 }
                 json.writeEndObject();
             }
