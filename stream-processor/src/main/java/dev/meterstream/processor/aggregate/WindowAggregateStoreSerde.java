@@ -1,6 +1,7 @@
 package dev.meterstream.processor.aggregate;
 
 import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +58,10 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
     }
 
     static WindowAggregate read(final byte[] bytes) {
+        if (bytes.length > 0 && bytes[0] == '{') {
+            // Stores and changelogs written before this format held the JSON form; read them as they are.
+            return WindowAggregateJson.read(bytes);
+        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte version = in.readByte();
             if (version != VERSION) {

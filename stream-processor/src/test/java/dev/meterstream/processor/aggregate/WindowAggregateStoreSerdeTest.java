@@ -3,6 +3,7 @@ package dev.meterstream.processor.aggregate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -15,5 +16,12 @@ class WindowAggregateStoreSerdeTest {
                 Instant.parse("2026-11-23T12:00:00Z"), 12_345_678_901L,
                 new BigDecimal("123456789012345678901234567890.000000000001"), 0.0, 1e300);
         assertEquals(aggregate, WindowAggregateStoreSerde.read(WindowAggregateStoreSerde.write(aggregate)));
+    }
+
+    @Test
+    void shouldStillReadStoresWrittenInTheEarlierJsonForm() {
+        final WindowAggregate aggregate = new WindowAggregate("acme", "m", "s", WindowSize.DAY,
+                Instant.parse("2026-11-23T00:00:00Z"), 3, new BigDecimal("0.3"), 0.1, 0.2);
+        assertEquals(aggregate, WindowAggregateStoreSerde.read(WindowAggregateJson.write(aggregate)));
     }
 }
