@@ -168,7 +168,7 @@ public final class UsageEventJson {
 
     private static Instant instant(final String text, final String field) {
         try {
-            return Instant.parse(text);
+            return Timestamps.parse(text);
         } catch (final DateTimeParseException e) {
             throw new MalformedEventException(field + " must be an ISO-8601 instant, was '" + text + "'");
         }
