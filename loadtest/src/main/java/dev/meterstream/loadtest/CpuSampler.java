@@ -57,6 +57,13 @@ final class CpuSampler {
         return cores;
     }
 
+    /** {@code name 135%, other 16%}: the form the reports print (100% = one core). */
+    static String describe(final Map<String, Double> cores) {
+        final java.util.StringJoiner text = new java.util.StringJoiner(", ");
+        cores.forEach((name, share) -> text.add(String.format("%s %.0f%%", name, share * 100)));
+        return text.toString();
+    }
+
     private void read(final Map<String, Reading> into) {
         pids.forEach((name, pid) -> {
             try {

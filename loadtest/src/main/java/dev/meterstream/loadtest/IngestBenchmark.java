@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,15 +121,13 @@ public final class IngestBenchmark {
             sampler.set(new CpuSampler(all));
             sampler.get().start();
         }, workDir.resolve(script.replace(".lua", "") + "-" + port + ".log"));
-        final Map<String, Double> cpu = sampler.get().stop();
-        final List<String> cpuText = new ArrayList<>();
-        cpu.forEach((process, cores) -> cpuText.add(String.format("%s %.0f%%", process, cores * 100)));
+        final String cpu = CpuSampler.describe(sampler.get().stop());
         line(String.format("%s: %.0f requests/s = %.0f requests/min (%.0f events/min); p50 %.1f ms, p90 %.1f ms, "
                         + "p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %d responses, %d errors %s; CPU (100%% = 1 core): %s",
                 name, result.requestsPerSecond(), result.requestsPerSecond() * 60,
                 result.requestsPerSecond() * 60 * eventsPerRequest, result.p50Millis(), result.p90Millis(),
                 result.p99Millis(), result.p999Millis(), result.maxMillis(), result.total(), result.errors(),
-                result.statuses(), String.join(", ", cpuText)));
+                result.statuses(), cpu));
     }
 
     private void producerPerformance(final KafkaCluster kafka) throws Exception {
@@ -163,14 +160,12 @@ public final class IngestBenchmark {
                     "kafka", kafka.processes().getFirst().pid()));
             sampler.start();
             final int exit = perf.awaitExit(Duration.ofMinutes(10));
-            final Map<String, Double> cpu = sampler.stop();
+            final String cpu = CpuSampler.describe(sampler.stop());
             final List<String> output = Files.readAllLines(workDir.resolve("producer-perf.log"));
             final String summary = output.stream().filter(l -> l.startsWith(records + " records sent")).findFirst()
                     .orElse("no summary (exit " + exit + "); see producer-perf.log");
-            final List<String> cpuText = new ArrayList<>();
-            cpu.forEach((process, cores) -> cpuText.add(String.format("%s %.0f%%", process, cores * 100)));
             line("Kafka ProducerPerformance (~190 B JSON events, acks=all, idempotent, lz4, linger 5 ms, 12 partitions): "
-                    + summary + " CPU: " + String.join(", ", cpuText));
+                    + summary + " CPU: " + cpu);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.meterstream.event.TopicSetup;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
@@ -14,19 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -83,15 +79,14 @@ public final class ProcessorBenchmark {
                         if (!processor.isAlive()) {
                             throw new Await.GaveUp(applicationId + " exited; see " + processor.logFile());
                         }
-                        return committed(admin, applicationId, Topics.RAW) >= events && caughtUp(admin, applicationId);
+                        return ConsumerGroups.committed(admin, applicationId, Topics.RAW) >= events
+                                && ConsumerGroups.caughtUp(admin, applicationId);
                     });
                     final double seconds = (System.nanoTime() - start) / 1e9;
-                    final List<String> cpuText = new ArrayList<>();
-                    cpu.stop().forEach((name, cores) -> cpuText.add(String.format("%s %.0f%%", name, cores * 100)));
                     line(report, String.format("%s: %d raw records in %.1f s (from process start, JVM and rebalance "
                                     + "included) = %.0f records/s; CPU (100%% = 1 core): %s", exactlyOnce
                                     ? "exactly_once_v2" : "at_least_once", events, seconds, events / seconds,
-                            String.join(", ", cpuText)));
+                            CpuSampler.describe(cpu.stop())));
                 }
             }
         }
@@ -120,22 +115,6 @@ public final class ProcessorBenchmark {
                 producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
             }
         }
-    }
-
-    private static long committed(final Admin admin, final String group, final String topic) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
-    }
-
-    private static boolean caughtUp(final Admin admin, final String group) throws Exception {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        offsets.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        final var ends = admin.listOffsets(latest).all().get();
-        return offsets.entrySet().stream().allMatch(e -> e.getValue() != null
-                && e.getValue().offset() >= ends.get(e.getKey()).offset());
     }
 
     private static void line(final StringBuilder report, final String text) {

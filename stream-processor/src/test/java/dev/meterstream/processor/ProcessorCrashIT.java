@@ -11,6 +11,7 @@ import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -187,10 +187,7 @@ class ProcessorCrashIT {
     /** The sum of the application's committed offsets on the raw topic. */
     private static long committedInputOffsets(final KafkaEndpoint kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.RAW))
-                    .filter(e -> e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+            return ConsumerGroups.committed(admin, APPLICATION_ID, Topics.RAW);
         }
     }
 
@@ -207,13 +204,7 @@ class ProcessorCrashIT {
     /** Whether the application has committed offsets at the end of every partition it consumes. */
     private static boolean caughtUp(final KafkaEndpoint kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get();
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            final var ends = admin.listOffsets(latest).all().get();
-            return committed.entrySet().stream().allMatch(e -> e.getValue() != null
-                    && e.getValue().offset() >= ends.get(e.getKey()).offset());
+            return ConsumerGroups.caughtUp(admin, APPLICATION_ID);
         }
     }
 

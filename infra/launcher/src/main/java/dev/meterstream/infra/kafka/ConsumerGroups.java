@@ -1,0 +1,46 @@
+package dev.meterstream.infra.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a consumer group (for a Kafka Streams application, its application id) has got: what tests and
+ * benchmarks wait on to know that an application has processed its input.
+ */
+public final class ConsumerGroups {
+    private ConsumerGroups() {
+    }
+
+    /** The sum of the group's committed offsets on one topic. */
+    public static long committed(final Admin admin, final String group, final String topic)
+            throws ExecutionException, InterruptedException {
+        return committedOffsets(admin, group).entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /**
+     * Whether the group has committed offsets at the end of every partition it consumes (internal repartition
+     * topics included).
+     */
+    public static boolean caughtUp(final Admin admin, final String group)
+            throws ExecutionException, InterruptedException {
+        final Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+        return committed.entrySet().stream().allMatch(e -> e.getValue() != null
+                && e.getValue().offset() >= ends.get(e.getKey()).offset());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(final Admin admin, final String group)
+            throws ExecutionException, InterruptedException {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    }
+}
