@@ -34,8 +34,12 @@ final class DevStack implements AutoCloseable {
     private final PrintStream out;
     private KafkaCluster kafka;
     private CassandraNode cassandra;
-    private final List<JavaProcess> services = new ArrayList<>();
+    private final List<Running> services = new ArrayList<>();
     private final java.util.Map<String, Path> keysFiles = new java.util.HashMap<>();
+
+    /** A started service and its process. */
+    private record Running(Service service, JavaProcess process) {
+    }
 
     DevStack(final Path root, final int brokers, final PrintStream out) {
         this.root = root;
@@ -56,9 +60,7 @@ final class DevStack implements AutoCloseable {
         } finally {
             kafka = joinQuietly(startingKafka);
         }
-        if (kafka == null) {
-            startingKafka.join();
-        }
+        startingKafka.join(); // rethrows Kafka's start failure, if any
         out.printf("kafka            %s (%d broker%s, logs in %s)%n", kafka.bootstrapServers(), brokers,
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
@@ -73,11 +75,9 @@ final class DevStack implements AutoCloseable {
                 out.printf("%-16s not built yet; skipped%n", service.module());
                 continue;
             }
-            services.add(startService(service));
+            services.add(new Running(service, startService(service)));
         }
-        for (int i = 0; i < services.size(); i++) {
-            awaitHealthy(builtServices().get(i), services.get(i));
-        }
+        services.forEach(running -> awaitHealthy(running.service(), running.process()));
     }
 
     /** The started cluster, or null if starting it failed (the caller rethrows that failure). */
@@ -87,10 +87,6 @@ final class DevStack implements AutoCloseable {
         } catch (final RuntimeException e) {
             return null;
         }
-    }
-
-    private List<Service> builtServices() {
-        return Service.ALL.stream().filter(service -> service.isBuilt(root)).toList();
     }
 
     private JavaProcess startService(final Service service) {
@@ -135,15 +131,15 @@ final class DevStack implements AutoCloseable {
         if (cassandra != null && cassandra.process() != null) {
             all.add(cassandra.process());
         }
-        all.addAll(services);
+        services.forEach(running -> all.add(running.process()));
         return all;
     }
 
     /** Services first (they drain in-flight work into Kafka and Cassandra), then Kafka and Cassandra together. */
     @Override
     public void close() {
-        services.forEach(JavaProcess::requestStop);
-        services.forEach(service -> service.awaitStop(SERVICE_STOP_GRACE));
+        services.forEach(running -> running.process().requestStop());
+        services.forEach(running -> running.process().awaitStop(SERVICE_STOP_GRACE));
         final Thread stopCassandra = new Thread(() -> {
             if (cassandra != null) {
                 cassandra.close();

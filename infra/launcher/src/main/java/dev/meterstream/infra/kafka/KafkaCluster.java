@@ -212,10 +212,8 @@ public final class KafkaCluster implements KafkaEndpoint {
 
     private void awaitReady() {
         Await.until("Kafka to listen on " + bootstrapServers(), READY_TIMEOUT, () -> {
+            requireNodesAlive();
             for (int i = 0; i < nodes.length; i++) {
-                if (nodes[i] != null && !nodes[i].isAlive()) {
-                    throw new Await.GaveUp(nodes[i] + " exited; see " + nodes[i].logFile().getParent());
-                }
                 if (nodes[i] != null && !Ports.listening(settings.brokerPorts().get(i))) {
                     return false;
                 }
@@ -228,13 +226,18 @@ public final class KafkaCluster implements KafkaEndpoint {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(config)) {
             Await.until(settings.brokers() + " Kafka broker(s) registered at " + bootstrapServers(), READY_TIMEOUT, () -> {
-                for (final JavaProcess node : nodes) {
-                    if (node != null && !node.isAlive()) {
-                        throw new Await.GaveUp(node + " exited; see " + node.logFile().getParent());
-                    }
-                }
+                requireNodesAlive();
                 return admin.describeCluster().nodes().get().size() == settings.brokers();
             });
+        }
+    }
+
+    /** Ends a wait at once if a started node has exited: it will not become ready. */
+    private void requireNodesAlive() {
+        for (final JavaProcess node : nodes) {
+            if (node != null && !node.isAlive()) {
+                throw new Await.GaveUp(node + " exited; see " + node.logFile().getParent());
+            }
         }
     }
 
