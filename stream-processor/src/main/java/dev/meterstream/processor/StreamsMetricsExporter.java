@@ -3,6 +3,7 @@ package dev.meterstream.processor;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,23 +34,23 @@ final class StreamsMetricsExporter {
     }
 
     private static double sum(final KafkaStreams streams, final String group, final String name) {
-        double total = 0;
-        for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
-            if (matches(entry.getKey(), group, name)) {
-                total += value(entry.getValue());
-            }
-        }
-        return total;
+        return fold(streams, group, name, Double::sum);
     }
 
     private static double max(final KafkaStreams streams, final String group, final String name) {
-        double max = 0;
+        return fold(streams, group, name, Math::max);
+    }
+
+    /** Folds every value of the named metric (one per thread or partition), starting from 0. */
+    private static double fold(final KafkaStreams streams, final String group, final String name,
+                               final DoubleBinaryOperator combine) {
+        double result = 0;
         for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
             if (matches(entry.getKey(), group, name)) {
-                max = Math.max(max, value(entry.getValue()));
+                result = combine.applyAsDouble(result, value(entry.getValue()));
             }
         }
-        return max;
+        return result;
     }
 
     private static boolean matches(final MetricName metric, final String group, final String name) {
