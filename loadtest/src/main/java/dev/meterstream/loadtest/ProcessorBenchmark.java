@@ -67,7 +67,7 @@ public final class ProcessorBenchmark {
                                 "-Dprocessor.application-id=" + applicationId,
                                 "-Dprocessor.state-dir=" + workDir.resolve(applicationId),
                                 "-Dprocessor.exactly-once=" + exactlyOnce,
-                                "-Dprocessor.topic-partitions=" + PARTITIONS)
+                                "-Dprocessor.topic-partitions=" + PARTITIONS, "-Dsink.enabled=false")
                         .mainClass("dev.meterstream.processor.Main")
                         .logFile(workDir.resolve(applicationId + ".log"))
                         .start()) {

@@ -1,17 +1,24 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.UsageEventJson;
+import java.time.Duration;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Reads raw records as events; what cannot be read goes on, marked, toward the dead-letter topic. */
+/**
+ * Reads raw records as events; what cannot be read, or carries an event time too far past the time it was received
+ * (which the edge refuses, and which the brokers would refuse as a record timestamp once windowed by event time),
+ * goes on, marked, toward the dead-letter topic.
+ */
 final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded> {
     private final ProcessorMetrics metrics;
+    private final Duration futureTolerance;
     private FixedKeyProcessorContext<String, Decoded> context;
 
-    DecodeProcessor(final ProcessorMetrics metrics) {
+    DecodeProcessor(final ProcessorMetrics metrics, final Duration futureTolerance) {
         this.metrics = metrics;
+        this.futureTolerance = futureTolerance;
     }
 
     @Override
@@ -28,6 +35,10 @@ final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded
             if (record.key() == null || !record.key().equals(decoded.event().key())) {
                 decoded = Decoded.failed(record.value(), "record key '" + record.key() + "' is not the event's key '"
                         + decoded.event().key() + "'");
+            } else if (decoded.event().timestamp().isAfter(decoded.event().receivedAt().plus(futureTolerance))) {
+                decoded = Decoded.failed(record.value(), "event time " + decoded.event().timestamp()
+                        + " is more than " + futureTolerance + " after the time it was received, "
+                        + decoded.event().receivedAt());
             }
         } catch (final UsageEventJson.MalformedEventException e) {
             decoded = Decoded.failed(record.value(), e.getMessage());

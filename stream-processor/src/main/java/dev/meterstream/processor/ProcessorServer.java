@@ -2,6 +2,9 @@ package dev.meterstream.processor;
 
 import dev.meterstream.event.TopicSetup;
 import dev.meterstream.event.Topics;
+import dev.meterstream.processor.sink.CassandraSink;
+import dev.meterstream.processor.sink.SinkMetrics;
+import dev.meterstream.processor.sink.SinkSettings;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -9,6 +12,7 @@ import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.time.Duration;
 import java.util.Map;
@@ -21,26 +25,31 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
- * stream-processor assembled: its topics, the Kafka Streams application, and an HTTP server for health (ready
- * while the application is RUNNING) and metrics.
+ * stream-processor assembled: its topics, the Kafka Streams application, the Cassandra sink (its own component
+ * with its own consumer group, in this process to save a JVM on small machines), and an HTTP server for health
+ * (ready while the application is RUNNING and the sink can write) and metrics.
  */
 public final class ProcessorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessorServer.class.getName());
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final CassandraSink sink;
     private final WebServer server;
 
-    private ProcessorServer(final KafkaStreams streams, final WebServer server) {
+    private ProcessorServer(final KafkaStreams streams, final CassandraSink sink, final WebServer server) {
         this.streams = streams;
+        this.sink = sink;
         this.server = server;
     }
 
     public static ProcessorServer start(final Config config) {
-        return start(config.get("server"), ProcessorSettings.from(config));
+        return start(config.get("server"), ProcessorSettings.from(config), SinkSettings.from(config));
     }
 
-    public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings) {
+    /** Starts the topology, and the Cassandra sink beside it unless the sink settings disable it. */
+    public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings,
+                                        final SinkSettings sinkSettings) {
         createTopics(settings);
         final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings, ProcessorMetrics.global()),
                 settings.streamsConfig());
@@ -52,22 +61,31 @@ public final class ProcessorServer implements AutoCloseable {
         });
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();
+        final CassandraSink sink = sinkSettings.enabled()
+                ? CassandraSink.start(sinkSettings, settings.bootstrapServers(), settings.applicationId(),
+                        UsageTopology.repartitionTopic(settings), new SinkMetrics(Metrics.globalRegistry()),
+                        CassandraSink.BeforeCommit.NOTHING)
+                : null;
+        final HealthObserverConfig.Builder health = HealthObserver.builder()
+                .details(true)
+                .addCheck(() -> HealthCheckResponse.builder()
+                        .status(streams.state() == KafkaStreams.State.RUNNING)
+                        .detail("state", streams.state().name())
+                        .build(), HealthCheckType.READINESS, "kafka-streams");
+        if (sink != null) {
+            health.addCheck(() -> HealthCheckResponse.builder()
+                    .status(sink.healthy())
+                    .detail("status", sink.status())
+                    .build(), HealthCheckType.READINESS, "cassandra-sink");
+        }
         final WebServer server = WebServer.builder()
                 .config(serverConfig)
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
-                .addFeature(ObserveFeature.just(
-                        HealthObserver.builder()
-                                .details(true)
-                                .addCheck(() -> HealthCheckResponse.builder()
-                                        .status(streams.state() == KafkaStreams.State.RUNNING)
-                                        .detail("state", streams.state().name())
-                                        .build(), HealthCheckType.READINESS, "kafka-streams")
-                                .build(),
-                        MetricsObserver.create()))
+                .addFeature(ObserveFeature.just(health.build(), MetricsObserver.create()))
                 .build()
                 .start();
-        return new ProcessorServer(streams, server);
+        return new ProcessorServer(streams, sink, server);
     }
 
     /**
@@ -104,6 +122,9 @@ public final class ProcessorServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        if (sink != null) {
+            sink.close();
+        }
         streams.close(CLOSE_TIMEOUT);
     }
 }

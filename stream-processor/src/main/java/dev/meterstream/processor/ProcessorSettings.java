@@ -16,6 +16,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param stateDir           where RocksDB state lives
  * @param dedupeWindow       how long after a copy of an event (by record time) another copy is dropped
  * @param latenessHorizon    events this much older than the newest are still counted in their windows
+ * @param futureTolerance    an event whose time lies further than this after the time it was received goes to the
+ *                           dead-letter topic (the edge refuses such events; the brokers refuse records stamped
+ *                           more than an hour ahead, which would stop the aggregation)
  * @param exactlyOnce        exactly_once_v2 (true) or at_least_once (benchmarks only)
  * @param streamThreads      stream threads in this instance
  * @param commitInterval     how often a transaction commits (and aggregates are emitted)
@@ -28,6 +31,7 @@ public record ProcessorSettings(
         Path stateDir,
         Duration dedupeWindow,
         Duration latenessHorizon,
+        Duration futureTolerance,
         boolean exactlyOnce,
         int streamThreads,
         Duration commitInterval,
@@ -41,6 +45,10 @@ public record ProcessorSettings(
         if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
             throw new IllegalArgumentException("events.lateness-horizon must be positive, was " + latenessHorizon);
         }
+        if (futureTolerance.isNegative() || futureTolerance.compareTo(MAX_FUTURE_TOLERANCE) > 0) {
+            throw new IllegalArgumentException("events.future-tolerance must be between 0 and "
+                    + MAX_FUTURE_TOLERANCE + " (brokers refuse records stamped further ahead), was " + futureTolerance);
+        }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("processor.stream-threads must be at least 1, was " + streamThreads);
         }
@@ -48,6 +56,9 @@ public record ProcessorSettings(
             throw new IllegalArgumentException("processor.topic-partitions must be at least 1, was " + topicPartitions);
         }
     }
+
+    /** Below the brokers' default message.timestamp.after.max.ms (1 hour). */
+    public static final Duration MAX_FUTURE_TOLERANCE = Duration.ofMinutes(55);
 
     public static ProcessorSettings from(final Config config) {
         final Config processor = config.get("processor");
@@ -57,6 +68,7 @@ public record ProcessorSettings(
                 Path.of(processor.get("state-dir").asString().orElse(".data/processor-state")),
                 processor.get("dedupe-window").as(Duration.class).orElse(Duration.ofHours(24)),
                 config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
+                config.get("events.future-tolerance").as(Duration.class).orElse(EventRules.DEFAULT_FUTURE_TOLERANCE),
                 processor.get("exactly-once").asBoolean().orElse(true),
                 processor.get("stream-threads").asInt().orElse(2),
                 processor.get("commit-interval").as(Duration.class).orElse(Duration.ofMillis(100)),

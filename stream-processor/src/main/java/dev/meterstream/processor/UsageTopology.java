@@ -51,6 +51,11 @@ public final class UsageTopology {
     private UsageTopology() {
     }
 
+    /** The full name of the repartition topic Kafka Streams makes for these settings. */
+    public static String repartitionTopic(final ProcessorSettings settings) {
+        return settings.applicationId() + "-" + BY_SERIES + "-repartition";
+    }
+
     public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -61,7 +66,7 @@ public final class UsageTopology {
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
-                .processValues(() -> new DecodeProcessor(metrics), Named.as("decode"))
+                .processValues(() -> new DecodeProcessor(metrics, settings.futureTolerance()), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, value) -> value.ok(), Branched.as("ok"))
                 .defaultBranch(Branched.as("unreadable"));

@@ -160,7 +160,7 @@ class ProcessorCrashIT {
 
     private static ProcessorSettings settings(final KafkaEndpoint kafka, final Path stateDir) {
         return new ProcessorSettings(APPLICATION_ID, kafka.bootstrapServers(), stateDir, Duration.ofHours(24),
-                Duration.ofDays(35), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, PARTITIONS);
+                Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, PARTITIONS);
     }
 
     private static JavaProcess startProcessor(final Path root, final KafkaEndpoint kafka, final Path stateDir) {
@@ -168,7 +168,7 @@ class ProcessorCrashIT {
                 .classpath(ModuleClasspath.of(root, "stream-processor"))
                 .jvmArgs("-Xmx512m", "-Dserver.port=0", "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "-Dprocessor.application-id=" + APPLICATION_ID, "-Dprocessor.state-dir=" + stateDir,
-                        "-Dprocessor.topic-partitions=" + PARTITIONS,
+                        "-Dprocessor.topic-partitions=" + PARTITIONS, "-Dsink.enabled=false",
                         // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
                         "-Dprocessor.commit-interval=" + COMMIT_INTERVAL)
                 .mainClass(Main.class.getName())

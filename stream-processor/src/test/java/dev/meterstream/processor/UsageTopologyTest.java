@@ -48,7 +48,8 @@ class UsageTopologyTest {
     @BeforeEach
     void start() {
         final ProcessorSettings settings = new ProcessorSettings("topology-test", "unused:9092", stateDir,
-                Duration.ofHours(24), Duration.ofDays(35), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, 1);
+                Duration.ofHours(24), Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(100),
+                10 * 1024 * 1024, 1);
         final Properties config = settings.streamsConfig();
         driver = new TopologyTestDriver(UsageTopology.build(settings, new ProcessorMetrics(Metrics.globalRegistry())),
                 config, T0);
@@ -180,10 +181,11 @@ class UsageTopologyTest {
         raw.pipeInput("acme/y", "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8), T0);
         final UsageEvent wrongKey = event("z", "s", 1, T0);
         raw.pipeInput("acme/not-z", UsageEventJson.write(wrongKey), T0);
-        send(event("ok", "s", 1, T0));
+        send(new UsageEvent("acme", "ahead", "s", "api-calls", 1, T0.plus(Duration.ofMinutes(6)), Map.of(), T0));
+        send(new UsageEvent("acme", "ok", "s", "api-calls", 1, T0.plus(Duration.ofMinutes(5)), Map.of(), T0));
 
         final List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
-        assertEquals(3, dead.size());
+        assertEquals(4, dead.size());
         assertEquals("{not json", new String(dead.getFirst().value(), StandardCharsets.UTF_8));
         final String reason = new String(dead.getFirst().headers().lastHeader(DeadLetterProcessor.REASON_HEADER)
                 .value(), StandardCharsets.UTF_8);
@@ -194,6 +196,9 @@ class UsageTopologyTest {
                 StandardCharsets.UTF_8).startsWith("missing field(s)"));
         assertTrue(new String(dead.get(2).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
                 StandardCharsets.UTF_8).startsWith("record key 'acme/not-z' is not the event's key"));
-        assertEquals(List.of("0-0"), eventLog().stream().map(SequencedEvent::id).toList());
+        final String ahead = new String(dead.get(3).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+                StandardCharsets.UTF_8);
+        assertTrue(ahead.contains("is more than PT5M after the time it was received"), ahead);
+        assertEquals(List.of("0-0 ok"), eventLog().stream().map(e -> e.id() + " " + e.event().id()).toList());
     }
 }

@@ -1,0 +1,57 @@
+package dev.meterstream.schema;
+
+import dev.meterstream.event.WindowSize;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The partition bucket of {@code aggregates_by_subject}: which slice of a series' windows share a Cassandra
+ * partition. Minutes are bucketed by UTC day (1,440 rows), hours by UTC month (at most 744), days by UTC year (at
+ * most 366), so a partition stays small however long a series lives, and a month of hours is one partition read.
+ */
+public final class SeriesBucket {
+    private SeriesBucket() {
+    }
+
+    /** The bucket (its first instant, UTC) of the window starting at {@code windowStart}. */
+    public static Instant of(final WindowSize size, final Instant windowStart) {
+        final ZonedDateTime time = windowStart.atZone(ZoneOffset.UTC);
+        return switch (size) {
+            case MINUTE -> time.truncatedTo(ChronoUnit.DAYS).toInstant();
+            case HOUR -> time.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1).toInstant();
+            case DAY -> time.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1).toInstant();
+        };
+    }
+
+    /** The buckets holding the windows that start in [from, to), in order. */
+    public static List<Instant> covering(final WindowSize size, final Instant from, final Instant to) {
+        final List<Instant> buckets = new ArrayList<>();
+        if (!from.isBefore(to)) {
+            return buckets;
+        }
+        final Instant last = of(size, to.minusNanos(1));
+        for (Instant bucket = of(size, from); !bucket.isAfter(last); bucket = next(size, bucket)) {
+            buckets.add(bucket);
+        }
+        return buckets;
+    }
+
+    private static Instant next(final WindowSize size, final Instant bucket) {
+        final ZonedDateTime time = bucket.atZone(ZoneOffset.UTC);
+        return switch (size) {
+            case MINUTE -> time.plusDays(1).toInstant();
+            case HOUR -> time.plusMonths(1).toInstant();
+            case DAY -> time.plusYears(1).toInstant();
+        };
+    }
+
+    /** The UTC day of an instant, as the {@code day} key of {@code events_by_subject_day}. */
+    public static LocalDate day(final Instant time) {
+        return LocalDate.ofInstant(time, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,359 @@
+package dev.meterstream.processor.sink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.schema.CqlSchema;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The Cassandra sink: reads the canonical log and the aggregates topic ({@code read_committed}, in a consumer
+ * group of its own) and writes the view tables. It gathers records for a flush interval, writes them, and only
+ * then commits the consumer's positions, so a record's offset is committed only after its rows are in Cassandra;
+ * a crash before the commit means the records are read and written again, which the idempotent writes make
+ * harmless.
+ *
+ * <p>When Cassandra is away, a flush fails after its retries: the sink stops reading (pauses, keeping its position
+ * and group membership), reports unhealthy, and tries the same flush again with backoff until Cassandra answers,
+ * then carries on where it was. One thread does all of this; Cassandra requests are asynchronous.
+ */
+public final class CassandraSink implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CassandraSink.class.getName());
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Runs after a flush's rows are written and before its offsets are committed (tests crash the sink here). */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void run(int flush);
+
+        BeforeCommit NOTHING = flush -> { };
+    }
+
+    private final SinkSettings settings;
+    private final String bootstrapServers;
+    private final String processorGroup;
+    private final String repartitionTopic;
+    private final SinkMetrics metrics;
+    private final BeforeCommit beforeCommit;
+    private final SinkBuffer buffer = new SinkBuffer();
+    private final Thread thread;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean closing;
+    private volatile boolean healthy;
+    private volatile String status = "starting";
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private ViewWriter writer;
+    private int flushes;
+
+    private CassandraSink(final SinkSettings settings, final String bootstrapServers, final String processorGroup,
+                          final String repartitionTopic, final SinkMetrics metrics, final BeforeCommit beforeCommit) {
+        this.settings = settings;
+        this.bootstrapServers = bootstrapServers;
+        this.processorGroup = processorGroup;
+        this.repartitionTopic = repartitionTopic;
+        this.metrics = metrics;
+        this.beforeCommit = beforeCommit;
+        this.thread = new Thread(this::run, "cassandra-sink");
+    }
+
+    /**
+     * Starts the sink on its own thread.
+     *
+     * @param processorGroup   the processor's application id, whose progress is part of the views' freshness
+     * @param repartitionTopic the processor's topic between events and aggregates, also part of it
+     */
+    public static CassandraSink start(final SinkSettings settings, final String bootstrapServers,
+                                      final String processorGroup, final String repartitionTopic,
+                                      final SinkMetrics metrics, final BeforeCommit beforeCommit) {
+        final CassandraSink sink = new CassandraSink(settings, bootstrapServers, processorGroup, repartitionTopic,
+                metrics, beforeCommit);
+        sink.thread.start();
+        return sink;
+    }
+
+    /** True while Cassandra takes the writes; false before the first connection, during an outage, or after a failure. */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    /** What the sink is doing, for the health detail. */
+    public String status() {
+        return status;
+    }
+
+    /** Whether the sink's thread has ended (closed, or failed). */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
+    private void run() {
+        try (CqlSession session = connect();
+             CassandraRequests requests = session == null ? null : new CassandraRequests(session, settings, metrics);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            if (session == null) {
+                return;
+            }
+            final String keyspace = settings.cassandra().keyspace().name();
+            writer = new ViewWriter(session, keyspace, requests, settings.batchRows());
+            final ViewProgress progress = new ViewProgress(admin, processorGroup, settings.groupId(),
+                    new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
+                            Topics.EVENTS, Topics.AGGREGATES), session, keyspace, metrics);
+            consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+            try {
+                consume(progress);
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        } catch (final WakeupException e) {
+            // closing
+        } catch (final RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "the Cassandra sink stopped", e);
+            status = "stopped: " + e;
+        } finally {
+            healthy = false;
+            if (closing) {
+                status = "closed";
+            }
+        }
+    }
+
+    private void consume(final ViewProgress progress) {
+        consumer.subscribe(List.of(Topics.EVENTS, Topics.AGGREGATES), new Rebalance());
+        status = "consuming";
+        healthy = true;
+        long nextProgress = 0;
+        while (!closing) {
+            if (buffer.records() < settings.maxBufferedRecords()) {
+                try {
+                    for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                        add(record);
+                    }
+                } catch (final WakeupException e) {
+                    continue;
+                }
+            }
+            if (!buffer.isEmpty() && (buffer.ageNanos() >= settings.flushInterval().toNanos()
+                    || buffer.records() >= settings.maxBufferedRecords())) {
+                flushUntilWritten();
+            }
+            if (System.nanoTime() - nextProgress >= 0) {
+                progress.update();
+                nextProgress = System.nanoTime() + settings.progressInterval().toNanos();
+            }
+        }
+        if (!buffer.isEmpty()) {
+            flushOnce();
+        }
+    }
+
+    private void add(final ConsumerRecord<String, byte[]> record) {
+        try {
+            if (record.value() == null) {
+                buffer.consumed();
+            } else if (record.topic().equals(Topics.EVENTS)) {
+                buffer.addEvent(UsageEventJson.readSequenced(record.value()));
+            } else {
+                buffer.addAggregate(record.key(), WindowAggregateJson.read(record.value()));
+            }
+        } catch (final UsageEventJson.MalformedEventException e) {
+            // Only the processor writes these topics; an unreadable record is a bug there. Counted and logged,
+            // not allowed to stop the views.
+            metrics.skipped();
+            LOG.warning("skipping unreadable record " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + ": " + e.getMessage());
+            buffer.consumed();
+        }
+    }
+
+    /** Writes and commits the buffer, trying again with backoff (not reading meanwhile) until it succeeds. */
+    private void flushUntilWritten() {
+        long backoff = settings.retryBackoff().toMillis();
+        while (!buffer.isEmpty()) {
+            if (flushOnce()) {
+                if (!consumer.paused().isEmpty()) {
+                    LOG.info("Cassandra takes writes again; reading on");
+                    consumer.resume(consumer.paused());
+                }
+                return;
+            }
+            if (closing) {
+                return;
+            }
+            consumer.pause(consumer.assignment());
+            // Polling paused partitions returns nothing but keeps the group membership; it waits out the backoff.
+            try {
+                consumer.poll(Duration.ofMillis(backoff));
+            } catch (final WakeupException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, settings.maxRetryBackoff().toMillis());
+        }
+    }
+
+    /** One attempt to write and commit the buffer; false (buffer kept) if Cassandra did not take it. */
+    private boolean flushOnce() {
+        final long started = System.nanoTime();
+        try {
+            writer.write(buffer);
+        } catch (final CompletionException | DriverException e) {
+            metrics.flushFailed();
+            if (healthy) {
+                LOG.warning("cannot write to Cassandra (" + rootMessage(e) + "); pausing, will try again");
+            }
+            healthy = false;
+            status = "Cassandra unavailable: " + rootMessage(e);
+            return false;
+        }
+        beforeCommit.run(++flushes);
+        try {
+            consumer.commitSync(positions());
+        } catch (final CommitFailedException | RebalanceInProgressException e) {
+            // The group moved on: the rows are written, the offsets not; whoever reads these partitions next
+            // writes the same rows again. Start over from the committed offsets.
+            LOG.info("commit after a flush refused by a rebalance; rereading from the committed offsets");
+            rewindToCommitted();
+        }
+        buffer.clear();
+        metrics.flushed(Duration.ofNanos(System.nanoTime() - started));
+        healthy = true;
+        status = "consuming";
+        return true;
+    }
+
+    /** The consumer's positions: everything polled is in the buffer, so these are exactly what it holds. */
+    private Map<TopicPartition, OffsetAndMetadata> positions() {
+        final Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        for (final TopicPartition partition : consumer.assignment()) {
+            positions.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+        }
+        return positions;
+    }
+
+    /** Drops the buffer and goes back to the committed offsets of every assigned partition. */
+    private void rewindToCommitted() {
+        buffer.clear();
+        final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+        for (final TopicPartition partition : consumer.assignment()) {
+            final OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+    }
+
+    /** Before partitions go, their gathered records are written and committed, or dropped to be read again. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty() && !buffer.isEmpty() && !flushOnce()) {
+                rewindToCommitted();
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            rewindToCommitted();
+        }
+    }
+
+    /** Opens the session (trying until Cassandra answers) and applies the schema; null if closed meanwhile. */
+    private CqlSession connect() {
+        long backoff = settings.retryBackoff().toMillis();
+        while (!closing) {
+            CqlSession session = null;
+            try {
+                session = settings.cassandra().open();
+                CqlSchema.apply(session, settings.cassandra().keyspace());
+                return session;
+            } catch (final QueryValidationException | IllegalStateException e) {
+                // A schema Cassandra refuses, or a released migration edited: waiting does not fix it.
+                closeQuietly(session);
+                throw e;
+            } catch (final DriverException e) {
+                closeQuietly(session);
+                status = "connecting to Cassandra: " + rootMessage(e);
+                LOG.warning("cannot reach Cassandra (" + rootMessage(e) + "); trying again");
+                try {
+                    closed.await(backoff, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (final InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                backoff = Math.min(backoff * 2, settings.maxRetryBackoff().toMillis());
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(final CqlSession session) {
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    private Properties consumerConfig() {
+        final Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(5_000, settings.maxBufferedRecords()));
+        return config;
+    }
+
+    private static String rootMessage(final Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        closed.countDown();
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        try {
+            thread.join(CLOSE_TIMEOUT.toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.meterstream.processor.sink;
+
+import dev.meterstream.schema.CqlConnection;
+import dev.meterstream.schema.CqlSchema;
+import io.helidon.config.Config;
+import java.time.Duration;
+
+/**
+ * Everything the Cassandra sink reads from configuration, typed and checked in one place (keys under {@code sink.}
+ * and {@code cassandra.}).
+ *
+ * @param enabled            whether stream-processor runs the sink
+ * @param groupId            the sink's own consumer group on the canonical log and the aggregates topic
+ * @param cassandra          where the views are
+ * @param flushInterval      how long records are gathered before they are written (and then committed); longer
+ *                           folds more updates of one aggregate into one row write
+ * @param maxBufferedRecords a flush starts early once this many records are gathered
+ * @param maxInFlight        Cassandra requests in flight at once
+ * @param batchRows          rows per UNLOGGED batch (one partition per batch)
+ * @param attempts           tries of one request before the flush is given up and retried as a whole
+ * @param retryBackoff       first wait between tries (doubled each time)
+ * @param maxRetryBackoff    longest wait between tries, and between tries of a whole flush
+ * @param progressInterval   how often the views' freshness is measured
+ */
+public record SinkSettings(
+        boolean enabled,
+        String groupId,
+        CqlConnection cassandra,
+        Duration flushInterval,
+        int maxBufferedRecords,
+        int maxInFlight,
+        int batchRows,
+        int attempts,
+        Duration retryBackoff,
+        Duration maxRetryBackoff,
+        Duration progressInterval) {
+
+    public SinkSettings {
+        if (maxBufferedRecords < 1 || maxInFlight < 1 || batchRows < 1 || attempts < 1) {
+            throw new IllegalArgumentException("sink.max-buffered-records, max-in-flight, batch-rows and attempts "
+                    + "must be at least 1");
+        }
+    }
+
+    public static SinkSettings from(final Config config) {
+        final Config sink = config.get("sink");
+        final Config cassandra = config.get("cassandra");
+        return new SinkSettings(
+                sink.get("enabled").asBoolean().orElse(true),
+                sink.get("group-id").asString().orElse("meterstream-sink"),
+                new CqlConnection(
+                        CqlConnection.parseContactPoints(cassandra.get("contact-point").asString()
+                                .orElse("127.0.0.1:9042")),
+                        cassandra.get("local-datacenter").asString().orElse("datacenter1"),
+                        new CqlSchema.Keyspace(
+                                cassandra.get("keyspace").asString().orElse(CqlSchema.Keyspace.DEFAULT_NAME),
+                                cassandra.get("replication").asString()
+                                        .orElse("{'class': 'SimpleStrategy', 'replication_factor': 1}")),
+                        CqlConnection.parseConsistency(cassandra.get("consistency").asString().orElse("ONE")),
+                        cassandra.get("request-timeout").as(Duration.class).orElse(Duration.ofSeconds(10))),
+                sink.get("flush-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                sink.get("max-buffered-records").asInt().orElse(50_000),
+                sink.get("max-in-flight").asInt().orElse(128),
+                sink.get("batch-rows").asInt().orElse(50),
+                sink.get("attempts").asInt().orElse(4),
+                sink.get("retry-backoff").as(Duration.class).orElse(Duration.ofMillis(100)),
+                sink.get("max-retry-backoff").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                sink.get("progress-interval").as(Duration.class).orElse(Duration.ofSeconds(1)));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.meterstream.processor.sink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.schema.SeriesBucket;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The view tables as sorted text rows: read from a keyspace, or computed directly from the distinct input events,
+ * in the same form, so a test compares whole tables with one assertion per table.
+ */
+final class ViewTables {
+    /** The tables the sink writes, each with the columns compared (everything but the write time of progress). */
+    private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
+
+    static {
+        COLUMNS.put(ViewWriter.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity",
+                "event_time", "event_nanos", "properties", "received_at", "log_partition", "log_sequence"));
+        COLUMNS.put(ViewWriter.EVENTS_BY_SUBJECT, List.of("tenant", "subject", "day", "event_time", "event_id",
+                "event_nanos", "meter", "quantity", "properties", "received_at", "log_partition", "log_sequence"));
+        COLUMNS.put(ViewWriter.AGGREGATES, List.of("tenant", "meter", "subject", "window_size", "bucket",
+                "window_start", "count", "sum", "min", "max", "top_sums"));
+        COLUMNS.put(ViewWriter.TOP, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
+                "count"));
+        COLUMNS.put(ViewWriter.METERS, List.of("tenant", "meter"));
+    }
+
+    private ViewTables() {
+    }
+
+    /** Every row of every view table in the keyspace. */
+    static Map<String, Set<String>> read(final CqlSession session, final String keyspace) {
+        final Map<String, Set<String>> tables = new TreeMap<>();
+        COLUMNS.forEach((table, columns) -> {
+            final Set<String> rows = new TreeSet<>();
+            for (final Row row : session.execute("SELECT " + String.join(", ", columns) + " FROM " + keyspace + "."
+                    + table)) {
+                final List<Object> values = new ArrayList<>();
+                for (final ColumnDefinition column : row.getColumnDefinitions()) {
+                    values.add(row.getObject(column.getName()));
+                }
+                rows.add(render(values));
+            }
+            tables.put(table, rows);
+        });
+        return tables;
+    }
+
+    /** The tables as they must be for these distinct events (the log IDs are those the log assigned). */
+    static Map<String, Set<String>> expected(final Collection<UsageEvent> distinct,
+                                             final Map<String, long[]> logIds) {
+        final Map<String, Set<String>> tables = new TreeMap<>();
+        COLUMNS.keySet().forEach(table -> tables.put(table, new TreeSet<>()));
+        final Map<String, WindowAggregate> aggregates = new TreeMap<>();
+        for (final UsageEvent event : distinct) {
+            final long[] id = logIds.get(event.key());
+            final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
+            final int nanos = event.timestamp().getNano() % 1_000_000;
+            // Cassandra timestamps are milliseconds; the exact event time is kept with event_nanos.
+            final Instant received = event.receivedAt().truncatedTo(ChronoUnit.MILLIS);
+            tables.get(ViewWriter.EVENTS_BY_ID).add(render(List.of(event.tenant(), event.id(), event.subject(),
+                    event.meter(), event.quantity(), millis, nanos, event.properties(), received,
+                    (int) id[0], id[1])));
+            tables.get(ViewWriter.EVENTS_BY_SUBJECT).add(render(List.of(event.tenant(), event.subject(),
+                    SeriesBucket.day(event.timestamp()), millis, event.id(), nanos, event.meter(), event.quantity(),
+                    event.properties(), received, (int) id[0], id[1])));
+            tables.get(ViewWriter.METERS).add(render(List.of(event.tenant(), event.meter())));
+            for (final WindowSize size : WindowSize.values()) {
+                final WindowAggregate one = WindowAggregate.of(event, size);
+                aggregates.merge(one.key(), one, (total, ignored) -> total.add(event));
+            }
+        }
+        for (final WindowAggregate aggregate : aggregates.values()) {
+            final boolean ranked = ViewWriter.ranked(aggregate.size());
+            final List<Object> row = new ArrayList<>(List.of(aggregate.tenant(), aggregate.meter(),
+                    aggregate.subject(), aggregate.size().name(),
+                    SeriesBucket.of(aggregate.size(), aggregate.windowStart()), aggregate.windowStart(),
+                    aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
+            row.add(ranked ? Set.of(aggregate.sum()) : Set.of());
+            tables.get(ViewWriter.AGGREGATES).add(render(row));
+            if (ranked) {
+                tables.get(ViewWriter.TOP).add(render(List.of(aggregate.tenant(), aggregate.meter(),
+                        aggregate.size().name(), aggregate.windowStart(), aggregate.sum(), aggregate.subject(),
+                        aggregate.count())));
+            }
+        }
+        return tables;
+    }
+
+    private static String render(final List<Object> values) {
+        final StringBuilder text = new StringBuilder();
+        for (final Object value : values) {
+            text.append(text.isEmpty() ? "" : " | ").append(render(value));
+        }
+        return text.toString();
+    }
+
+    private static String render(final Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Set<?> set) {
+            return set.stream().map(ViewTables::render).sorted().toList().toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return new TreeMap<>(map).toString();
+        }
+        return String.valueOf(value);
+    }
+}
