@@ -50,6 +50,11 @@ public record CassandraSettings(
         return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment());
     }
 
+    /** The same node at full JIT speed (for benchmarks on free ports). */
+    public CassandraSettings fullSpeed() {
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome);
+    }
+
     public CassandraSettings withHeapMegabytes(final int value) {
         return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome);
     }
