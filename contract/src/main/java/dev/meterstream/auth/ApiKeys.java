@@ -40,6 +40,16 @@ public final class ApiKeys {
         return new ApiKeys(tenantByDigest);
     }
 
+    /** Keys from {@code keys} (a list of {sha256, tenant}) and the optional {@code keys-file} under {@code auth}. */
+    public static ApiKeys from(final io.helidon.config.Config auth) {
+        final Map<String, String> inline = new HashMap<>();
+        auth.get("keys").asNodeList().orElse(java.util.List.of()).forEach(node -> inline.put(
+                node.get("sha256").asString().get(), node.get("tenant").asString().get()));
+        final ApiKeys keys = of(inline);
+        return auth.get("keys-file").asString().asOptional().map(file -> keys.plus(load(Path.of(file))))
+                .orElse(keys);
+    }
+
     public static ApiKeys load(final Path file) {
         final Map<String, String> keys = new HashMap<>();
         try {

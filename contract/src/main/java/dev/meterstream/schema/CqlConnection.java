@@ -37,6 +37,19 @@ public record CqlConnection(
         Objects.requireNonNull(consistency, "consistency");
     }
 
+    /** From the {@code cassandra} section of a service's configuration; defaults fit one local node. */
+    public static CqlConnection from(final io.helidon.config.Config cassandra) {
+        return new CqlConnection(
+                parseContactPoints(cassandra.get("contact-point").asString().orElse("127.0.0.1:9042")),
+                cassandra.get("local-datacenter").asString().orElse("datacenter1"),
+                new CqlSchema.Keyspace(
+                        cassandra.get("keyspace").asString().orElse(CqlSchema.Keyspace.DEFAULT_NAME),
+                        cassandra.get("replication").asString()
+                                .orElse("{'class': 'SimpleStrategy', 'replication_factor': 1}")),
+                parseConsistency(cassandra.get("consistency").asString().orElse("ONE")),
+                cassandra.get("request-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)));
+    }
+
     /** Parses {@code host:port[,host:port...]}. */
     public static List<InetSocketAddress> parseContactPoints(final String text) {
         return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(point -> {

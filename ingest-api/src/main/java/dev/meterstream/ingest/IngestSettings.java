@@ -96,22 +96,9 @@ public record IngestSettings(
                 ingest.get("max-in-flight-events").asInt().orElse(50_000),
                 ingest.get("retry-after").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 rules,
-                apiKeys(config.get("auth")),
+                ApiKeys.from(config.get("auth")),
                 ingest.get("rate-limits.default").asDouble().orElse(0.0),
                 byTenant);
-    }
-
-    /** Keys from {@code auth.keys} (a list of {sha256, tenant}) and the optional {@code auth.keys-file}. */
-    static ApiKeys apiKeys(final Config auth) {
-        final Map<String, String> inline = new HashMap<>();
-        auth.get("keys").asNodeList().orElse(java.util.List.of()).forEach(node -> inline.put(
-                node.get("sha256").asString().get(), node.get("tenant").asString().get()));
-        ApiKeys keys = ApiKeys.of(inline);
-        final java.util.Optional<String> file = auth.get("keys-file").asString().asOptional();
-        if (file.isPresent()) {
-            keys = keys.plus(ApiKeys.load(Path.of(file.get())));
-        }
-        return keys;
     }
 
     /** Events per second the tenant may send, 0 for unlimited. */

@@ -1,5 +1,6 @@
 package dev.meterstream.ingest;
 
+import dev.meterstream.problem.ProblemException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

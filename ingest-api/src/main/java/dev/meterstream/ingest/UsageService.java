@@ -1,5 +1,6 @@
 package dev.meterstream.ingest;
 
+import dev.meterstream.problem.ProblemException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.meterstream.event.EventParser;

@@ -1,7 +1,6 @@
 package dev.meterstream.processor.sink;
 
 import dev.meterstream.schema.CqlConnection;
-import dev.meterstream.schema.CqlSchema;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -44,20 +43,10 @@ public record SinkSettings(
 
     public static SinkSettings from(final Config config) {
         final Config sink = config.get("sink");
-        final Config cassandra = config.get("cassandra");
         return new SinkSettings(
                 sink.get("enabled").asBoolean().orElse(true),
                 sink.get("group-id").asString().orElse("meterstream-sink"),
-                new CqlConnection(
-                        CqlConnection.parseContactPoints(cassandra.get("contact-point").asString()
-                                .orElse("127.0.0.1:9042")),
-                        cassandra.get("local-datacenter").asString().orElse("datacenter1"),
-                        new CqlSchema.Keyspace(
-                                cassandra.get("keyspace").asString().orElse(CqlSchema.Keyspace.DEFAULT_NAME),
-                                cassandra.get("replication").asString()
-                                        .orElse("{'class': 'SimpleStrategy', 'replication_factor': 1}")),
-                        CqlConnection.parseConsistency(cassandra.get("consistency").asString().orElse("ONE")),
-                        cassandra.get("request-timeout").as(Duration.class).orElse(Duration.ofSeconds(10))),
+                CqlConnection.from(config.get("cassandra")),
                 sink.get("flush-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 sink.get("max-buffered-records").asInt().orElse(50_000),
                 sink.get("max-in-flight").asInt().orElse(128),

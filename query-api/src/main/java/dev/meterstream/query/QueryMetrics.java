@@ -1,0 +1,45 @@
+package dev.meterstream.query;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** query-api's meters, served in Prometheus format at /observe/metrics. Every name is here. */
+final class QueryMetrics {
+    static final String REQUESTS = "query.requests";
+    static final String REQUEST_DURATION = "query.request.duration";
+    static final String CASSANDRA_ERRORS = "query.cassandra.errors";
+
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
+
+    private final MeterRegistry registry = Metrics.globalRegistry();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+    void request(final String endpoint, final int status, final long startedNanos) {
+        durations.computeIfAbsent(endpoint, name -> registry.getOrCreate(Timer.builder(REQUEST_DURATION)
+                        .description("query latency by endpoint, from request to answer").buckets(BUCKETS)
+                        .tags(List.of(Tag.create("endpoint", name)))))
+                .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+        requests.computeIfAbsent(endpoint + " " + status, key -> registry.getOrCreate(Counter.builder(REQUESTS)
+                .description("requests by endpoint and response status")
+                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", Integer.toString(status))))))
+                .increment();
+    }
+
+    void cassandraError(final String endpoint) {
+        errors.computeIfAbsent(endpoint, name -> registry.getOrCreate(Counter.builder(CASSANDRA_ERRORS)
+                .description("queries Cassandra failed, by endpoint").tags(List.of(Tag.create("endpoint", name)))))
+                .increment();
+    }
+}

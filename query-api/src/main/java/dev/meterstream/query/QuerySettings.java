@@ -1,0 +1,47 @@
+package dev.meterstream.query;
+
+import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.schema.CqlConnection;
+import io.helidon.config.Config;
+import java.time.Duration;
+
+/**
+ * Everything query-api reads from configuration, typed and checked in one place (keys under {@code query.},
+ * {@code cassandra.} and {@code auth.}).
+ *
+ * @param cassandra      where the views are
+ * @param apiKeys        analyst keys (SHA-256 digests) and the tenant each one reads
+ * @param maxPoints      most windows one usage or top answer may span
+ * @param maxEventsPage  most events one page of a subject's events may hold
+ * @param maxEventsRange longest time range a subject's events may be asked for
+ * @param freshnessCache how long the views' freshness is reused between reads of view_progress
+ * @param topPageSize    rows read at a time from each window's ranking when merging windows for the top subjects
+ */
+public record QuerySettings(
+        CqlConnection cassandra,
+        ApiKeys apiKeys,
+        int maxPoints,
+        int maxEventsPage,
+        Duration maxEventsRange,
+        Duration freshnessCache,
+        int topPageSize) {
+
+    public QuerySettings {
+        if (maxPoints < 1 || maxEventsPage < 1 || topPageSize < 1) {
+            throw new IllegalArgumentException("query.max-points, max-events-page and top-page-size must be at "
+                    + "least 1");
+        }
+    }
+
+    public static QuerySettings from(final Config config) {
+        final Config query = config.get("query");
+        return new QuerySettings(
+                CqlConnection.from(config.get("cassandra")),
+                ApiKeys.from(config.get("auth")),
+                query.get("max-points").asInt().orElse(1_000),
+                query.get("max-events-page").asInt().orElse(1_000),
+                query.get("max-events-range").as(Duration.class).orElse(Duration.ofDays(36)),
+                query.get("freshness-cache").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                query.get("top-page-size").asInt().orElse(100));
+    }
+}

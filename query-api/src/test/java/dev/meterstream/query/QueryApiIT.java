@@ -1,0 +1,234 @@
+package dev.meterstream.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.infra.cassandra.CassandraEndpoint;
+import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.kafka.KafkaEndpoint;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * query-api on views written through the real processor and sink: each endpoint's answers equal what is computed
+ * directly from the input events; window alignment, cursor paging, tenant isolation, bad parameters.
+ */
+@ExtendWith(InfraExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ViewsFixture views;
+
+    @BeforeAll
+    void writeViews(final KafkaEndpoint kafka, final CassandraEndpoint cassandra, @TempDir final Path stateDir) {
+        views = new ViewsFixture(kafka, cassandra, stateDir);
+    }
+
+    @AfterAll
+    void stop() {
+        if (views != null) {
+            views.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerAnEventByItsIdWithItsLogIdAndOnlyToItsTenant() throws Exception {
+        final UsageEvent event = views.events("acme").get(17);
+        final JsonNode body = json(get("/api/usages/" + event.id(), ViewsFixture.ACME_KEY), 200);
+        final JsonNode found = body.get("events").get(0);
+        assertEquals(event.subject(), found.get("subject").asText());
+        assertEquals(event.meter(), found.get("meter").asText());
+        assertEquals(event.quantity(), found.get("quantity").asDouble());
+        assertEquals(event.timestamp(), Instant.parse(found.get("timestamp").asText()), "exact to the nanosecond");
+        assertEquals(event.properties(), JSON.convertValue(found.get("properties"), Map.class));
+        assertEquals(event.receivedAt().truncatedTo(ChronoUnit.MILLIS), Instant.parse(found.get("receivedAt").asText()));
+        assertTrue(found.get("logId").asText().matches("\\d+-\\d+"), found.toString());
+        assertNotNull(body.get("completeThrough").asText());
+
+        final HttpResponse<String> otherTenant = get("/api/usages/" + event.id(), ViewsFixture.GLOBEX_KEY);
+        assertProblem(otherTenant, 404, "/problems/unknown-event");
+        assertProblem(get("/api/usages/no-such-event", ViewsFixture.ACME_KEY), 404, "/problems/unknown-event");
+        assertProblem(get("/api/usages/" + event.id(), "ms_not-a-key"), 401, "/problems/unauthorized");
+    }
+
+    @Test
+    void shouldPageASubjectsEventsInTimeOrderWithCursors() throws Exception {
+        final Instant from = ViewsFixture.BASE.plus(Duration.ofHours(20));
+        final Instant to = ViewsFixture.BASE.plus(Duration.ofHours(60));
+        final List<String> expected = views.events("acme").stream()
+                .filter(e -> e.subject().equals("subject-3") && !e.timestamp().isBefore(from)
+                        && e.timestamp().isBefore(to))
+                .sorted(Comparator.comparing((UsageEvent e) -> e.timestamp().truncatedTo(ChronoUnit.MILLIS))
+                        .thenComparing(UsageEvent::id))
+                .map(UsageEvent::id).toList();
+        assertTrue(expected.size() > 20, "enough events to page through: " + expected.size());
+        final List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final JsonNode page = json(get("/api/subjects/subject-3/events?from=" + from + "&to=" + to + "&limit=7"
+                    + (cursor == null ? "" : "&cursor=" + cursor), ViewsFixture.ACME_KEY), 200);
+            page.get("events").forEach(e -> paged.add(e.get("id").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 100);
+        assertEquals(expected, paged);
+        assertProblem(get("/api/subjects/subject-3/events?from=" + from + "&to=" + to + "&cursor=garbage",
+                ViewsFixture.ACME_KEY), 400, "/problems/invalid-query");
+    }
+
+    @Test
+    void shouldAnswerSeriesEqualToTheInputForSeveralSubjectsAndWindowSizes() throws Exception {
+        for (final WindowSize size : List.of(WindowSize.MINUTE, WindowSize.HOUR, WindowSize.DAY)) {
+            final Instant from = size == WindowSize.MINUTE ? ViewsFixture.BASE.plus(Duration.ofHours(30))
+                    : ViewsFixture.BASE;
+            final Instant to = size == WindowSize.MINUTE ? from.plus(Duration.ofHours(12))
+                    : ViewsFixture.BASE.plus(Duration.ofDays(3));
+            final JsonNode body = json(get("/api/meters/meter-1/usage?from=" + from + "&to=" + to + "&window="
+                    + size + "&subject=subject-1&subject=subject-5", ViewsFixture.ACME_KEY), 200);
+            final Map<String, String> got = new TreeMap<>();
+            body.get("points").forEach(p -> got.put(p.get("subject").asText() + " " + p.get("windowStart").asText(),
+                    p.get("count").asLong() + " " + new BigDecimal(p.get("sum").asText()).stripTrailingZeros()
+                            .toPlainString() + " " + p.get("min").asDouble() + " " + p.get("max").asDouble()));
+            final Map<String, String> expected = new TreeMap<>();
+            expectedAggregates("acme", size).values().stream()
+                    .filter(a -> a.meter().equals("meter-1") && List.of("subject-1", "subject-5").contains(a.subject())
+                            && !a.windowStart().isBefore(from) && a.windowStart().isBefore(to))
+                    .forEach(a -> expected.put(a.subject() + " " + a.windowStart(), a.count() + " "
+                            + a.sum().stripTrailingZeros().toPlainString() + " " + a.min() + " " + a.max()));
+            assertEquals(expected, got, size.name());
+        }
+    }
+
+    @Test
+    void shouldRankTheTopSubjectsOfARangeExactly() throws Exception {
+        for (final WindowSize size : List.of(WindowSize.DAY, WindowSize.HOUR)) {
+            final Instant from = ViewsFixture.BASE.plus(Duration.ofDays(size == WindowSize.DAY ? 0 : 1));
+            final Instant to = size == WindowSize.DAY ? from.plus(Duration.ofDays(3)) : from.plus(Duration.ofHours(5));
+            final Map<String, BigDecimal> totals = new TreeMap<>();
+            expectedAggregates("acme", size).values().stream()
+                    .filter(a -> a.meter().equals("meter-0") && !a.windowStart().isBefore(from)
+                            && a.windowStart().isBefore(to))
+                    .forEach(a -> totals.merge(a.subject(), a.sum(), BigDecimal::add));
+            final List<String> expected = totals.entrySet().stream()
+                    .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .limit(5).map(e -> e.getKey() + "=" + e.getValue().stripTrailingZeros().toPlainString()).toList();
+            final JsonNode body = json(get("/api/meters/meter-0/top?from=" + from + "&to=" + to + "&window=" + size
+                    + "&limit=5", ViewsFixture.ACME_KEY), 200);
+            final List<String> got = new ArrayList<>();
+            body.get("subjects").forEach(s -> got.add(s.get("subject").asText() + "="
+                    + new BigDecimal(s.get("sum").asText()).stripTrailingZeros().toPlainString()));
+            assertEquals(expected, got, size.name());
+        }
+    }
+
+    @Test
+    void shouldListEachTenantsMetersAndKeepTenantsApart() throws Exception {
+        assertEquals(List.of("meter-0", "meter-1"), meters(ViewsFixture.ACME_KEY));
+        assertEquals(List.of("globex-meter"), meters(ViewsFixture.GLOBEX_KEY));
+        final JsonNode foreign = json(get("/api/meters/meter-1/usage?from=" + ViewsFixture.BASE + "&to="
+                + ViewsFixture.BASE.plus(Duration.ofDays(3)) + "&window=DAY&subject=subject-1",
+                ViewsFixture.GLOBEX_KEY), 200);
+        assertEquals(0, foreign.get("points").size(), "globex sees none of acme's usage");
+    }
+
+    @Test
+    void shouldRefuseBadParametersWithProblemDetails() throws Exception {
+        final HttpResponse<String> misaligned = get("/api/meters/meter-1/usage?from="
+                + ViewsFixture.BASE.plus(Duration.ofMinutes(30)) + "&to=" + ViewsFixture.BASE.plus(Duration.ofDays(1))
+                + "&window=HOUR&subject=subject-1", ViewsFixture.ACME_KEY);
+        assertProblem(misaligned, 400, "/problems/invalid-query");
+        assertTrue(misaligned.body().contains("\"field\":\"from\""), misaligned.body());
+        final HttpResponse<String> tooMany = get("/api/meters/meter-1/usage?from=" + ViewsFixture.BASE + "&to="
+                + ViewsFixture.BASE.plus(Duration.ofDays(3)) + "&window=MINUTE&subject=subject-1", ViewsFixture.ACME_KEY);
+        assertProblem(tooMany, 400, "/problems/invalid-query");
+        final HttpResponse<String> several = get("/api/meters/meter-1/top?from=yesterday&window=WEEK&limit=0",
+                ViewsFixture.ACME_KEY);
+        assertProblem(several, 400, "/problems/invalid-query");
+        for (final String field : List.of("from", "to", "window", "limit")) {
+            assertTrue(several.body().contains("\"field\":\"" + field + "\""), field + " in " + several.body());
+        }
+    }
+
+    @Test
+    void shouldAnswerCsvWhenAskedAndServeHealthMetricsAndThePage() throws Exception {
+        final HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+                        + "/api/meters/meter-1/usage?from=" + ViewsFixture.BASE + "&to="
+                        + ViewsFixture.BASE.plus(Duration.ofDays(3)) + "&window=DAY&subject=subject-1"))
+                .header("Authorization", "Bearer " + ViewsFixture.ACME_KEY).header("Accept", "text/csv").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        final List<String> lines = csv.body().lines().toList();
+        assertEquals("subject,windowStart,count,sum,min,max", lines.getFirst());
+        assertEquals(expectedAggregates("acme", WindowSize.DAY).values().stream()
+                .filter(a -> a.meter().equals("meter-1") && a.subject().equals("subject-1")).count(), lines.size() - 1);
+
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        final String metrics = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/metrics"))
+                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("query_request_duration_seconds"), "latency by endpoint is exported");
+        final HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.body().contains("<svg id=\"chart\""), "the page is served");
+    }
+
+    private List<String> meters(final String key) throws Exception {
+        final List<String> meters = new ArrayList<>();
+        json(get("/api/meters", key), 200).get("meters").forEach(m -> meters.add(m.get("meter").asText()));
+        return meters;
+    }
+
+    private Map<String, WindowAggregate> expectedAggregates(final String tenant, final WindowSize size) {
+        final Map<String, WindowAggregate> aggregates = new TreeMap<>();
+        for (final UsageEvent event : views.events(tenant)) {
+            final WindowAggregate one = WindowAggregate.of(event, size);
+            aggregates.merge(one.key(), one, (total, ignored) -> total.add(event));
+        }
+        return aggregates;
+    }
+
+    private HttpResponse<String> get(final String path, final String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path.replace("+", "%2B")))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(final HttpResponse<String> response, final int status) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static void assertProblem(final HttpResponse<String> response, final int status, final String type)
+            throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(type, JSON.readTree(response.body()).get("type").asText());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.meterstream.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.infra.cassandra.CassandraEndpoint;
+import dev.meterstream.infra.kafka.KafkaEndpoint;
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.processor.ProcessorServer;
+import dev.meterstream.processor.ProcessorSettings;
+import dev.meterstream.processor.sink.SinkSettings;
+import dev.meterstream.schema.CqlConnection;
+import dev.meterstream.schema.CqlSchema;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Views written the real way for query-api's tests: events (with copies) sent to the raw topic, the processor with
+ * its sink (in this JVM) writing them into a keyspace, waited on until the views are complete through the last
+ * send; then query-api started on that keyspace with one analyst key per tenant, reading rankings two rows at a
+ * time so that merging windows for the top subjects must page.
+ */
+final class ViewsFixture implements AutoCloseable {
+    static final String KEYSPACE = "query_it";
+    static final String ACME_KEY = "ms_test-acme-analyst-key";
+    static final String GLOBEX_KEY = "ms_test-globex-analyst-key";
+    /** Midnight three days ago: the data fills whole hours and days from here. */
+    static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
+
+    private final Map<String, UsageEvent> distinct = new LinkedHashMap<>();
+    private final ProcessorServer processor;
+    private final QueryServer query;
+
+    ViewsFixture(final KafkaEndpoint kafka, final CassandraEndpoint cassandra, final Path stateDir) {
+        final CqlConnection connection = new CqlConnection(List.of(cassandra.contactPoint()), cassandra.datacenter(),
+                CqlSchema.Keyspace.local(KEYSPACE), DefaultConsistencyLevel.ONE, Duration.ofSeconds(10));
+        final Config server = Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0")));
+        processor = ProcessorServer.start(server, new ProcessorSettings("query-it", kafka.bootstrapServers(), stateDir,
+                Duration.ofHours(24), Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(200),
+                10 * 1024 * 1024, 4), new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200),
+                50_000, 64, 50, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)));
+        final Instant lastSend = send(kafka);
+        try (CqlSession session = cassandra.openSession()) {
+            Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {
+                final Row row = session.getMetadata().getKeyspace(KEYSPACE).flatMap(k -> k.getTable("view_progress"))
+                        .isEmpty() ? null : session.execute("SELECT complete_through FROM " + KEYSPACE
+                        + ".view_progress WHERE view_name = 'usage'").one();
+                return row != null && row.getInstant(0).isAfter(lastSend);
+            });
+        }
+        query = QueryServer.start(server, new QuerySettings(connection, ApiKeys.of(Map.of(
+                ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex")), 1000, 1000,
+                Duration.ofDays(36), Duration.ofMillis(100), 2));
+    }
+
+    /** Three days of events for two tenants, one in ten sent twice; returns when the last was acknowledged. */
+    private Instant send(final KafkaEndpoint kafka) {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        final Random random = new Random(11);
+        final List<UsageEvent> known = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < 4_000; i++) {
+                final UsageEvent event;
+                if (!known.isEmpty() && random.nextInt(10) == 0) {
+                    event = known.get(random.nextInt(known.size()));
+                } else {
+                    final String tenant = random.nextInt(4) == 0 ? "globex" : "acme";
+                    event = new UsageEvent(tenant, "e-" + distinct.size(), "subject-" + random.nextInt(12),
+                            tenant.equals("acme") ? "meter-" + random.nextInt(2) : "globex-meter",
+                            random.nextInt(100_000) / 1000.0,
+                            BASE.plusNanos(random.nextLong(Duration.ofDays(3).toNanos())),
+                            random.nextInt(3) == 0 ? Map.of("region", "eu") : Map.of(), Instant.now());
+                    distinct.put(event.key(), event);
+                    known.add(event);
+                }
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            }
+            producer.flush();
+        }
+        return Instant.now();
+    }
+
+    List<UsageEvent> events(final String tenant) {
+        return distinct.values().stream().filter(e -> e.tenant().equals(tenant)).toList();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + query.port();
+    }
+
+    @Override
+    public void close() {
+        query.close();
+        processor.close();
+    }
+}
