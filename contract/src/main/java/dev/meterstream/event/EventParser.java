@@ -96,6 +96,10 @@ public final class EventParser {
         final String subject = requiredText(node, fields.subject(), violations);
         if (subject != null) {
             checkText(fields.subject(), subject, rules.maxSubjectLength(), violations);
+            if (subject.startsWith(WindowAggregate.ROLLUP_PREFIX)) {
+                violations.add(new Violation(name(fields.subject()), "must not start with '"
+                        + WindowAggregate.ROLLUP_PREFIX + "' (reserved for totals over all subjects)"));
+            }
         }
         final String meter = requiredText(node, fields.meter(), violations);
         if (meter != null) {

@@ -7,6 +7,10 @@ import java.time.Instant;
  * The totals of one tenant/meter/subject in one event-time window, as absolute values (never increments), so that
  * writing the latest one for a key downstream is idempotent. The sum is exact (decimal), so it does not depend on
  * the order events were added in.
+ *
+ * <p>A <em>shard rollup</em> is the same totals over all subjects of a tenant's meter whose events were read from
+ * one raw partition (the shard); its subject is {@code *<shard>}, which no real subject can be (subjects may not
+ * start with {@code *}). The totals of all subjects are the merge of every shard's.
  */
 public record WindowAggregate(
         String tenant,
@@ -19,11 +23,34 @@ public record WindowAggregate(
         double min,
         double max) {
 
+    /** The subject of a shard rollup starts with this. */
+    public static final String ROLLUP_PREFIX = "*";
+
     /** The aggregate of one event. */
     public static WindowAggregate of(final UsageEvent event, final WindowSize size) {
         return new WindowAggregate(event.tenant(), event.meter(), event.subject(), size,
                 size.start(event.timestamp()), 1, BigDecimal.valueOf(event.quantity()), event.quantity(),
                 event.quantity());
+    }
+
+    /** The shard rollup of one event read from raw partition {@code shard}. */
+    public static WindowAggregate rollupOf(final UsageEvent event, final WindowSize size, final int shard) {
+        return new WindowAggregate(event.tenant(), event.meter(), ROLLUP_PREFIX + shard, size,
+                size.start(event.timestamp()), 1, BigDecimal.valueOf(event.quantity()), event.quantity(),
+                event.quantity());
+    }
+
+    /** Whether this is a shard rollup rather than one subject's totals. */
+    public boolean isRollup() {
+        return subject.startsWith(ROLLUP_PREFIX);
+    }
+
+    /** The shard of a rollup. */
+    public int rollupShard() {
+        if (!isRollup()) {
+            throw new IllegalStateException("not a shard rollup: " + key());
+        }
+        return Integer.parseInt(subject.substring(ROLLUP_PREFIX.length()));
     }
 
     /** This aggregate with one more event of the same key and window. */

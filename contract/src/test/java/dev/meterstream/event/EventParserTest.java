@@ -69,6 +69,12 @@ class EventParserTest {
     }
 
     @Test
+    void shouldReserveSubjectsStartingWithAStarForTotalsOverAllSubjects() throws Exception {
+        assertEquals(List.of(new Violation("subject", "must not start with '*' (reserved for totals over all "
+                + "subjects)")), violations("{\"subject\":\"*3\",\"meter\":\"m\"}"));
+    }
+
+    @Test
     void shouldRejectQuantitiesThatOverflowToInfinity() throws Exception {
         assertEquals(List.of(new Violation("quantity", "must be a finite number")),
                 violations("{\"subject\":\"s\",\"meter\":\"m\",\"quantity\":1e400}"));

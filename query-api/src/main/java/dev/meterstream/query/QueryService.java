@@ -31,6 +31,8 @@ final class QueryService implements HttpService {
     private static final List<WindowSize> ALL_WINDOWS = List.of(WindowSize.values());
     private static final List<WindowSize> RANKED_WINDOWS = List.of(WindowSize.HOUR, WindowSize.DAY);
     private static final int MAX_SUBJECTS = 50;
+    /** The subject of the series of all subjects together (no real subject starts with '*'). */
+    static final String ALL_SUBJECTS = "*";
     private static final int MAX_TOP = 100;
 
     private final QuerySettings settings;
@@ -126,11 +128,7 @@ final class QueryService implements HttpService {
         final Instant to = params.instant("to");
         final WindowSize size = params.window("window", WindowSize.HOUR, ALL_WINDOWS);
         final List<String> subjects = params.all("subject");
-        if (subjects.isEmpty()) {
-            // TODO(issue 6): all subjects of the tenant needs a rollup the processor does not write yet.
-            params.violation("subject", "name one or more subjects (subject=a&subject=b); the series of all "
-                    + "subjects together is not available yet");
-        } else if (subjects.size() > MAX_SUBJECTS) {
+        if (subjects.size() > MAX_SUBJECTS) {
             params.violation("subject", "at most " + MAX_SUBJECTS + " subjects per answer, asked for "
                     + subjects.size());
         }
@@ -138,9 +136,11 @@ final class QueryService implements HttpService {
         params.check();
         final Answer answer = Answer.of("points", List.of("subject", "windowStart", "count", "sum", "min", "max"))
                 .field("meter", meter).field("window", size.name()).field("from", from).field("to", to)
-                .field("subjects", subjects);
-        for (final Map.Entry<String, List<UsageQueries.Point>> series
-                : usage.series(tenant, meter, subjects, size, from, to).entrySet()) {
+                .field("subjects", subjects.isEmpty() ? ALL_SUBJECTS : subjects);
+        final Map<String, List<UsageQueries.Point>> found = subjects.isEmpty()
+                ? Map.of(ALL_SUBJECTS, usage.allSubjects(tenant, meter, size, from, to))
+                : usage.series(tenant, meter, subjects, size, from, to);
+        for (final Map.Entry<String, List<UsageQueries.Point>> series : found.entrySet()) {
             for (final UsageQueries.Point point : series.getValue()) {
                 answer.item(series.getKey(), point.windowStart(), point.count(), point.sum(), point.min(),
                         point.max());

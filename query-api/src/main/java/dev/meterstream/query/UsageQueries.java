@@ -36,6 +36,7 @@ final class UsageQueries {
     private final PreparedStatement topSameSumAfter;
     private final PreparedStatement topBelow;
     private final PreparedStatement meters;
+    private final PreparedStatement shards;
 
     UsageQueries(final CqlSession session, final String keyspace, final int topPageSize) {
         this.session = session;
@@ -50,6 +51,9 @@ final class UsageQueries {
         // then the sums below s. (A tuple relation would compare values, not that order.)
         topSameSumAfter = session.prepare(top + " AND sum = ? AND subject > ? LIMIT ?");
         topBelow = session.prepare(top + " AND sum < ? LIMIT ?");
+        shards = session.prepare("SELECT window_start, count, sum, min, max FROM " + keyspace
+                + ".aggregates_by_shard WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? "
+                + "AND window_start >= ? AND window_start < ?");
         meters = session.prepare("SELECT meter FROM " + keyspace + ".meters_by_tenant WHERE tenant = ?");
     }
 
@@ -85,6 +89,29 @@ final class UsageQueries {
             buckets.forEach(bucket -> points.addAll(bucket.join()));
             return points;
         });
+    }
+
+    /**
+     * The series of all subjects together: each window's shard totals merged (counts and sums added, the least
+     * min, the greatest max). One partition read per bucket, whatever the number of subjects.
+     */
+    List<Point> allSubjects(final String tenant, final String meter, final WindowSize size, final Instant from,
+                            final Instant to) {
+        final List<CompletableFuture<List<Row>>> buckets = new ArrayList<>();
+        for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
+            buckets.add(all(session.executeAsync(shards.bind(tenant, meter, size.name(), bucket, from, to)))
+                    .toCompletableFuture());
+        }
+        final Map<Instant, Point> merged = new java.util.TreeMap<>();
+        for (final CompletableFuture<List<Row>> bucket : buckets) {
+            for (final Row row : bucket.join()) {
+                final Point shard = new Point(row.getInstant(0), row.getLong(1), row.getBigDecimal(2),
+                        row.getDouble(3), row.getDouble(4));
+                merged.merge(shard.windowStart(), shard, (a, b) -> new Point(a.windowStart(), a.count() + b.count(),
+                        a.sum().add(b.sum()), Math.min(a.min(), b.min()), Math.max(a.max(), b.max())));
+            }
+        }
+        return List.copyOf(merged.values());
     }
 
     /**

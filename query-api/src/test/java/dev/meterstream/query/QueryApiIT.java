@@ -126,6 +126,30 @@ class QueryApiIT {
     }
 
     @Test
+    void shouldAnswerTheSeriesOfAllSubjectsTogetherEqualToTheInput() throws Exception {
+        for (final WindowSize size : List.of(WindowSize.HOUR, WindowSize.DAY)) {
+            final Instant to = ViewsFixture.BASE.plus(Duration.ofDays(3));
+            final JsonNode body = json(get("/api/meters/meter-0/usage?from=" + ViewsFixture.BASE + "&to=" + to
+                    + "&window=" + size, ViewsFixture.ACME_KEY), 200);
+            final Map<String, String> got = new TreeMap<>();
+            body.get("points").forEach(p -> got.put(p.get("subject").asText() + " " + p.get("windowStart").asText(),
+                    p.get("count").asLong() + " " + new BigDecimal(p.get("sum").asText()).stripTrailingZeros()
+                            .toPlainString() + " " + p.get("min").asDouble() + " " + p.get("max").asDouble()));
+            final Map<Instant, WindowAggregate> totals = new TreeMap<>();
+            for (final UsageEvent event : views.events("acme")) {
+                if (event.meter().equals("meter-0")) {
+                    final WindowAggregate one = WindowAggregate.rollupOf(event, size, 0);
+                    totals.merge(one.windowStart(), one, (total, ignored) -> total.add(event));
+                }
+            }
+            final Map<String, String> expected = new TreeMap<>();
+            totals.forEach((start, a) -> expected.put("* " + start, a.count() + " "
+                    + a.sum().stripTrailingZeros().toPlainString() + " " + a.min() + " " + a.max()));
+            assertEquals(expected, got, size.name());
+        }
+    }
+
+    @Test
     void shouldRankTheTopSubjectsOfARangeExactly() throws Exception {
         for (final WindowSize size : List.of(WindowSize.DAY, WindowSize.HOUR)) {
             final Instant from = ViewsFixture.BASE.plus(Duration.ofDays(size == WindowSize.DAY ? 0 : 1));

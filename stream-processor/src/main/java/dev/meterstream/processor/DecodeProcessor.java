@@ -1,6 +1,7 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowAggregate;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -35,6 +36,9 @@ final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded
             if (record.key() == null || !record.key().equals(decoded.event().key())) {
                 decoded = Decoded.failed(record.value(), "record key '" + record.key() + "' is not the event's key '"
                         + decoded.event().key() + "'");
+            } else if (decoded.event().subject().startsWith(WindowAggregate.ROLLUP_PREFIX)) {
+                decoded = Decoded.failed(record.value(), "subject '" + decoded.event().subject() + "' starts with '"
+                        + WindowAggregate.ROLLUP_PREFIX + "', which is reserved for totals over all subjects");
             } else if (decoded.event().timestamp().isAfter(decoded.event().receivedAt().plus(futureTolerance))) {
                 decoded = Decoded.failed(record.value(), "event time " + decoded.event().timestamp()
                         + " is more than " + futureTolerance + " after the time it was received, "

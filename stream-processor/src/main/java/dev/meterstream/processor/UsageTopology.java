@@ -10,6 +10,7 @@ import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
 import dev.meterstream.processor.ids.SequenceProcessor;
+import dev.meterstream.processor.rollup.ShardRollupProcessor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
  *                      +-> dedupe [dedupe] -> sequence [partition-sequence] -+-> usage.events (same partition)
+ *                                                                            +-> shard rollup [rollup, rollup-pending]
+ *                                                                            |   -> usage.aggregates (subject *p)
  *                                                                            +-> event time -> by tenant/meter/subject
  *                                                                                (repartition) -> minute, hour and
  *                                                                                day windows [aggregates-*]
@@ -63,6 +66,10 @@ public final class UsageTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
+                Serdes.String(), new WindowAggregateStoreSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.PENDING),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
@@ -86,6 +93,13 @@ public final class UsageTopology {
                         .withStreamPartitioner((topic, key, value, partitions) ->
                                 Optional.of(Set.of(value.partition() % partitions)))
                         .withName("events"));
+
+        // Totals over all subjects per raw partition, summed where the events already are (no repartitioning).
+        sequenced.process(() -> new ShardRollupProcessor(settings.commitInterval(),
+                                settings.latenessHorizon().plus(Windowing.SLACK)), Named.as("rollup"),
+                        ShardRollupProcessor.STORE, ShardRollupProcessor.PENDING)
+                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
+                        .withName("rollups"));
 
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))

@@ -91,11 +91,13 @@ class ProcessorCrashIT {
         final List<ConsumerRecord<String, byte[]>> log = readCommitted(kafka, Topics.EVENTS);
         final Map<String, Integer> copies = new HashMap<>();
         final Map<Integer, List<Long>> sequences = new TreeMap<>();
+        final Map<String, Integer> partitions = new HashMap<>();
         for (final ConsumerRecord<String, byte[]> record : log) {
             final SequencedEvent event = UsageEventJson.readSequenced(record.value());
             copies.merge(event.event().key(), 1, Integer::sum);
             assertEquals(record.partition(), event.partition(), "an event's log partition is its ID's partition");
             sequences.computeIfAbsent(event.partition(), p -> new ArrayList<>()).add(event.sequence());
+            partitions.put(event.event().key(), event.partition());
             assertEquals(distinct.get(event.event().key()), event.event(), "event " + event.id() + " intact");
         }
         assertEquals(distinct.size(), copies.size(), "every distinct event is in the log");
@@ -116,6 +118,9 @@ class ProcessorCrashIT {
             for (final WindowSize size : WindowSize.values()) {
                 final WindowAggregate one = WindowAggregate.of(event, size);
                 expected.merge(one.key(), one, (total, ignored) -> total.add(event));
+                // Totals over all subjects, per raw partition (the shard is the partition of the event's log ID).
+                final WindowAggregate shard = WindowAggregate.rollupOf(event, size, partitions.get(event.key()));
+                expected.merge(shard.key(), shard, (total, ignored) -> total.add(event));
             }
         }
         final List<String> missing = expected.keySet().stream().filter(k -> !latest.containsKey(k)).limit(5).toList();

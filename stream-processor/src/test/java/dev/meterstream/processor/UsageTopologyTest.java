@@ -176,6 +176,36 @@ class UsageTopologyTest {
     }
 
     @Test
+    void shouldSumAllSubjectsOfAMeterPerShardAndSendChangedTotalsOnlyEachInterval() {
+        send(event("a", "s1", 1.25, T0));
+        send(event("b", "s2", 2, T0.plusSeconds(90)));
+        send(event("a", "s1", 1.25, T0.plusSeconds(91)));
+        send(new UsageEvent("acme", "c", "s3", "other-meter", 7, T0, Map.of(), T0));
+        assertTrue(latestAggregates().keySet().stream().noneMatch(key -> key.contains("/*")),
+                "no rollup before the interval has passed");
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        final Map<String, WindowAggregate> first = latestAggregates();
+        final WindowAggregate hour = first.get("acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z");
+        assertEquals(2, hour.count(), "the copy is not counted");
+        assertEquals(0, new BigDecimal("3.25").compareTo(hour.sum()));
+        assertEquals(1.25, hour.min());
+        assertEquals(2.0, hour.max());
+        assertEquals(1, first.get("acme/api-calls/*0/MINUTE/2026-11-23T12:01:00Z").count());
+        assertEquals(1, first.get("acme/other-meter/*0/DAY/2026-11-23T00:00:00Z").count());
+
+        send(event("d", "s4", 0.5, T0.plusSeconds(5)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        final Map<String, WindowAggregate> second = latestAggregates().entrySet().stream()
+                .filter(e -> e.getKey().contains("/*")).collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, Map.Entry::getValue));
+        assertEquals(java.util.Set.of("acme/api-calls/*0/MINUTE/2026-11-23T12:00:00Z",
+                "acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z", "acme/api-calls/*0/DAY/2026-11-23T00:00:00Z"),
+                second.keySet(), "only the totals that changed are sent again");
+        assertEquals(3, second.get("acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z").count());
+    }
+
+    @Test
     void shouldSendAnUnreadableRecordToTheDeadLetterTopicAndCarryOn() {
         raw.pipeInput("acme/x", "{not json".getBytes(StandardCharsets.UTF_8), T0);
         raw.pipeInput("acme/y", "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8), T0);

@@ -40,6 +40,7 @@ final class ViewWriter {
     static final String AGGREGATES = "aggregates_by_subject";
     static final String TOP = "top_subjects";
     static final String METERS = "meters_by_tenant";
+    static final String SHARDS = "aggregates_by_shard";
 
     private static final String SERIES_KEY =
             " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? AND bucket = ? AND window_start = ?";
@@ -50,6 +51,7 @@ final class ViewWriter {
     private final PreparedStatement insertEventById;
     private final PreparedStatement insertMeter;
     private final PreparedStatement upsertAggregate;
+    private final PreparedStatement upsertShard;
     private final PreparedStatement upsertRankedAggregate;
     private final PreparedStatement readTopSums;
     private final PreparedStatement setTopSums;
@@ -69,6 +71,8 @@ final class ViewWriter {
         insertMeter = session.prepare("INSERT INTO " + keyspace + "." + METERS + " (tenant, meter) VALUES (?, ?)");
         upsertAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
                 + " SET count = ?, sum = ?, min = ?, max = ?" + SERIES_KEY);
+        upsertShard = session.prepare("UPDATE " + keyspace + "." + SHARDS + " SET count = ?, sum = ?, min = ?, max = ?"
+                + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? AND window_start = ? AND shard = ?");
         upsertRankedAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
                 + " SET count = ?, sum = ?, min = ?, max = ?, top_sums = ?" + SERIES_KEY);
         readTopSums = session.prepare("SELECT top_sums FROM " + keyspace + "." + AGGREGATES + SERIES_KEY);
@@ -91,7 +95,16 @@ final class ViewWriter {
         final List<WindowAggregate> ranked = new ArrayList<>();
         final Set<List<String>> meters = new LinkedHashSet<>();
         final Map<List<Object>, List<BoundStatement>> byPartition = new LinkedHashMap<>();
+        final Map<List<Object>, List<BoundStatement>> shardsByPartition = new LinkedHashMap<>();
         for (final WindowAggregate aggregate : buffer.aggregates()) {
+            if (aggregate.isRollup()) {
+                final Instant bucket = SeriesBucket.of(aggregate.size(), aggregate.windowStart());
+                shardsByPartition.computeIfAbsent(List.of(aggregate.tenant(), aggregate.meter(), aggregate.size(),
+                        bucket), key -> new ArrayList<>()).add(upsertShard.bind(aggregate.count(), sum(aggregate),
+                        aggregate.min(), aggregate.max(), aggregate.tenant(), aggregate.meter(),
+                        aggregate.size().name(), bucket, aggregate.windowStart(), aggregate.rollupShard()));
+                continue;
+            }
             meters.add(List.of(aggregate.tenant(), aggregate.meter()));
             if (ranked(aggregate.size())) {
                 ranked.add(aggregate);
@@ -105,6 +118,7 @@ final class ViewWriter {
             }
         }
         sendBatched(byPartition, AGGREGATES, writes);
+        sendBatched(shardsByPartition, SHARDS, writes);
         for (final List<String> meter : meters) {
             writes.add(requests.send(insertMeter.bind(meter.get(0), meter.get(1)), METERS, 1));
         }

@@ -37,6 +37,8 @@ final class ViewTables {
         COLUMNS.put(ViewWriter.TOP, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
                 "count"));
         COLUMNS.put(ViewWriter.METERS, List.of("tenant", "meter"));
+        COLUMNS.put(ViewWriter.SHARDS, List.of("tenant", "meter", "window_size", "bucket", "window_start", "shard",
+                "count", "sum", "min", "max"));
     }
 
     private ViewTables() {
@@ -66,6 +68,7 @@ final class ViewTables {
         final Map<String, Set<String>> tables = new TreeMap<>();
         COLUMNS.keySet().forEach(table -> tables.put(table, new TreeSet<>()));
         final Map<String, WindowAggregate> aggregates = new TreeMap<>();
+        final Map<String, WindowAggregate> rollups = new TreeMap<>();
         for (final UsageEvent event : distinct) {
             final long[] id = logIds.get(event.key());
             final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
@@ -82,7 +85,14 @@ final class ViewTables {
             for (final WindowSize size : WindowSize.values()) {
                 final WindowAggregate one = WindowAggregate.of(event, size);
                 aggregates.merge(one.key(), one, (total, ignored) -> total.add(event));
+                final WindowAggregate shard = WindowAggregate.rollupOf(event, size, (int) id[0]);
+                rollups.merge(shard.key(), shard, (total, ignored) -> total.add(event));
             }
+        }
+        for (final WindowAggregate rollup : rollups.values()) {
+            tables.get(ViewWriter.SHARDS).add(render(List.of(rollup.tenant(), rollup.meter(), rollup.size().name(),
+                    SeriesBucket.of(rollup.size(), rollup.windowStart()), rollup.windowStart(), rollup.rollupShard(),
+                    rollup.count(), rollup.sum(), rollup.min(), rollup.max())));
         }
         for (final WindowAggregate aggregate : aggregates.values()) {
             final boolean ranked = ViewWriter.ranked(aggregate.size());

@@ -1,0 +1,97 @@
+package dev.meterstream.processor.rollup;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Totals over all subjects, per tenant, meter and window, of the events of one raw partition (a shard): what
+ * answers "usage of all subjects" without reading every subject's series. It runs where the events are sequenced,
+ * so it needs no repartitioning: each task sums its own partition's events, and a reader merges the shards.
+ *
+ * <p>Updated totals are not sent per event: the keys changed are remembered in a second store, and every
+ * {@code emitInterval} (wall clock) the current totals of those keys are sent and the keys forgotten. Both stores
+ * are changelogged and committed with everything else, so under exactly-once a crash loses no pending key and
+ * sends no total twice in the committed output. Totals older than the retention are deleted hourly.
+ */
+public final class ShardRollupProcessor implements Processor<String, SequencedEvent, String, WindowAggregate> {
+    public static final String STORE = "rollup";
+    public static final String PENDING = "rollup-pending";
+    private static final byte[] MARK = new byte[0];
+
+    private final Duration emitInterval;
+    private final Duration horizon;
+    private ProcessorContext<String, WindowAggregate> context;
+    private KeyValueStore<String, WindowAggregate> totals;
+    private KeyValueStore<String, byte[]> pending;
+
+    /**
+     * @param emitInterval how often changed totals are sent (the commit interval suits)
+     * @param horizon      how long after a window ends its total is kept (lateness horizon plus slack)
+     */
+    public ShardRollupProcessor(final Duration emitInterval, final Duration horizon) {
+        this.emitInterval = emitInterval;
+        this.horizon = horizon;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, WindowAggregate> context) {
+        this.context = context;
+        this.totals = context.getStateStore(STORE);
+        this.pending = context.getStateStore(PENDING);
+        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
+        context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(final Record<String, SequencedEvent> record) {
+        final UsageEvent event = record.value().event();
+        for (final WindowSize size : WindowSize.values()) {
+            final WindowAggregate one = WindowAggregate.rollupOf(event, size, record.value().partition());
+            final String key = one.key();
+            final WindowAggregate total = totals.get(key);
+            totals.put(key, total == null ? one : total.add(event));
+            pending.put(key, MARK);
+        }
+    }
+
+    private void emit(final long now) {
+        final List<String> sent = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> changed = pending.all()) {
+            while (changed.hasNext()) {
+                final String key = changed.next().key;
+                final WindowAggregate total = totals.get(key);
+                if (total != null) {
+                    context.forward(new Record<>(key, total, now));
+                }
+                sent.add(key);
+            }
+        }
+        sent.forEach(pending::delete);
+    }
+
+    private void expire(final long streamTime) {
+        final List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, WindowAggregate> all = totals.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, WindowAggregate> entry = all.next();
+                final WindowAggregate total = entry.value;
+                if (total.windowStart().plus(total.size().duration()).plus(horizon).toEpochMilli() < streamTime) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(totals::delete);
+    }
+}
