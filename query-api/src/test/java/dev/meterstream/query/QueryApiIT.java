@@ -224,6 +224,62 @@ class QueryApiIT {
         assertTrue(page.body().contains("<svg id=\"chart\""), "the page is served");
     }
 
+    /**
+     * The analysts' page in a real headless Chromium: an analyst enters a key, picks a meter, two subjects, hourly
+     * windows and a day; the table and the chart must show what the input events add up to. A screenshot is saved
+     * under target/ for people to look at.
+     */
+    @Test
+    void shouldDrawTheChosenUsageInARealBrowser() throws Exception {
+        final Instant from = ViewsFixture.BASE.plus(Duration.ofDays(1));
+        final Instant to = from.plus(Duration.ofDays(1));
+        final Map<String, String> expectedRows = new TreeMap<>();
+        final Map<String, BigDecimal> expectedBars = new TreeMap<>();
+        expectedAggregates("acme", WindowSize.HOUR).values().stream()
+                .filter(a -> a.meter().equals("meter-1") && List.of("subject-1", "subject-5").contains(a.subject())
+                        && !a.windowStart().isBefore(from) && a.windowStart().isBefore(to))
+                .forEach(a -> {
+                    expectedRows.put(a.subject() + " " + a.windowStart(), a.count() + " "
+                            + a.sum().stripTrailingZeros().toPlainString());
+                    expectedBars.merge(a.windowStart().toString(), a.sum(), BigDecimal::add);
+                });
+
+        try (Browser browser = Browser.start()) {
+            final org.openqa.selenium.WebDriver page = browser.driver();
+            page.get(views.baseUrl() + "/");
+            page.findElement(org.openqa.selenium.By.id("key")).sendKeys(ViewsFixture.ACME_KEY,
+                    org.openqa.selenium.Keys.TAB);
+            final var wait = new org.openqa.selenium.support.ui.WebDriverWait(page, Duration.ofSeconds(30));
+            wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#meter option")).size() == 2);
+            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("meter")))
+                    .selectByVisibleText("meter-1");
+            page.findElement(org.openqa.selenium.By.id("subjects")).sendKeys("subject-1, subject-5");
+            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("window")))
+                    .selectByVisibleText("HOUR");
+            page.findElement(org.openqa.selenium.By.id("from")).sendKeys(from.toString());
+            page.findElement(org.openqa.selenium.By.id("to")).sendKeys(to.toString());
+            page.findElement(org.openqa.selenium.By.id("show")).click();
+            wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("complete through"));
+
+            final Map<String, String> rows = new TreeMap<>();
+            for (final var row : page.findElements(org.openqa.selenium.By.cssSelector("#usage-table tbody tr"))) {
+                final List<String> cells = row.findElements(org.openqa.selenium.By.tagName("td")).stream()
+                        .map(org.openqa.selenium.WebElement::getText).toList();
+                rows.put(cells.get(0) + " " + cells.get(1), cells.get(2) + " "
+                        + new BigDecimal(cells.get(3)).stripTrailingZeros().toPlainString());
+            }
+            assertEquals(expectedRows, rows, "the table shows every window of both subjects");
+            final Map<String, BigDecimal> bars = new TreeMap<>();
+            for (final var bar : page.findElements(org.openqa.selenium.By.cssSelector("#chart rect.bar"))) {
+                bars.put(bar.getDomAttribute("data-window-start"), new BigDecimal(bar.getDomAttribute("data-sum")));
+            }
+            assertEquals(expectedBars.keySet(), bars.keySet(), "one bar per window");
+            expectedBars.forEach((window, sum) -> assertEquals(sum.doubleValue(), bars.get(window).doubleValue(),
+                    1e-9, "bar height of " + window + " is the sum of both subjects"));
+            browser.screenshot(Path.of("target", "analyst-page.png"));
+        }
+    }
+
     private List<String> meters(final String key) throws Exception {
         final List<String> meters = new ArrayList<>();
         json(get("/api/meters", key), 200).get("meters").forEach(m -> meters.add(m.get("meter").asText()));
