@@ -136,7 +136,7 @@ final class QueryService implements HttpService {
         params.check();
         final Answer answer = Answer.of("points", List.of("subject", "windowStart", "count", "sum", "min", "max"))
                 .field("meter", meter).field("window", size.name()).field("from", from).field("to", to)
-                .field("subjects", subjects.isEmpty() ? ALL_SUBJECTS : subjects);
+                .field("subjects", subjects.isEmpty() ? List.of(ALL_SUBJECTS) : subjects);
         final Map<String, List<UsageQueries.Point>> found = subjects.isEmpty()
                 ? Map.of(ALL_SUBJECTS, usage.allSubjects(tenant, meter, size, from, to))
                 : usage.series(tenant, meter, subjects, size, from, to);
