@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,9 +85,12 @@ final class QueryService implements HttpService {
                 }
             } catch (final ProblemException e) {
                 status = send(response, e.problem(), e.retryAfter());
-            } catch (final DriverException e) {
+            } catch (final DriverException | CompletionException e) {
+                if (!(e instanceof DriverException) && !(e.getCause() instanceof DriverException)) {
+                    throw e;
+                }
                 metrics.cassandraError(name);
-                LOG.log(Level.WARNING, "Cassandra failed a " + name + " query", e);
+                LOG.log(Level.FINE, "Cassandra failed a " + name + " query", e);
                 status = send(response, Problem.of(503, "views-unavailable", "Views unavailable",
                         "the views cannot be read right now; try again shortly"), Duration.ofSeconds(1));
             }

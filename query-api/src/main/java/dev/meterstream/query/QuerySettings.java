@@ -42,6 +42,6 @@ public record QuerySettings(
                 query.get("max-events-page").asInt().orElse(1_000),
                 query.get("max-events-range").as(Duration.class).orElse(Duration.ofDays(36)),
                 query.get("freshness-cache").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                query.get("top-page-size").asInt().orElse(100));
+                query.get("top-page-size").asInt().orElse(20));
     }
 }

@@ -127,7 +127,8 @@ final class UsageQueries {
         for (Instant window = from; window.isBefore(to); window = window.plus(size.duration())) {
             windows.add(window);
         }
-        final int pageSize = topPageSize;
+        // A page of at least limit rows, so one round suffices when the windows agree on their leaders.
+        final int pageSize = Math.max(limit, topPageSize);
         final List<TopList> lists = windows.stream().map(TopList::new).toList();
         final Map<String, Ranked> totals = new HashMap<>();
         while (true) {
