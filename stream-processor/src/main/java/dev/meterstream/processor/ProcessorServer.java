@@ -119,12 +119,23 @@ public final class ProcessorServer implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * Stops taking HTTP requests, stops the sink, then closes Kafka Streams cleanly (its tasks commit and record
+     * their stores' offsets, so the next start does not restore them from the changelogs). Progress goes to stderr:
+     * at JVM shutdown, JUL's handlers are closed by its own hook and log records are lost.
+     */
     @Override
     public void close() {
+        final long started = System.nanoTime();
         server.stop();
         if (sink != null) {
             sink.close();
         }
-        streams.close(CLOSE_TIMEOUT);
+        System.err.printf("stream-processor: sink stopped after %d ms; closing Kafka Streams%n",
+                (System.nanoTime() - started) / 1_000_000);
+        final boolean closed = streams.close(CLOSE_TIMEOUT);
+        System.err.printf("stream-processor: Kafka Streams %s after %d ms (state %s)%n",
+                closed ? "closed" : "NOT closed within " + CLOSE_TIMEOUT, (System.nanoTime() - started) / 1_000_000,
+                streams.state());
     }
 }
