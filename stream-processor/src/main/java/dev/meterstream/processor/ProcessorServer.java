@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -121,7 +122,7 @@ public final class ProcessorServer implements AutoCloseable {
 
     /**
      * Stops taking HTTP requests, stops the sink, then closes Kafka Streams cleanly (its tasks commit and record
-     * their stores' offsets, so the next start does not restore them from the changelogs). Progress goes to stderr:
+     * their stores' offsets, so the next start does not restore them from the changelogs) and leaves the group. Progress goes to stderr:
      * at JVM shutdown, JUL's handlers are closed by its own hook and log records are lost.
      */
     @Override
@@ -133,7 +134,10 @@ public final class ProcessorServer implements AutoCloseable {
         }
         System.err.printf("stream-processor: sink stopped after %d ms; closing Kafka Streams%n",
                 (System.nanoTime() - started) / 1_000_000);
-        final boolean closed = streams.close(CLOSE_TIMEOUT);
+        // Leave the group: by default Streams members stay in it after closing (to spare rolling restarts a
+        // rebalance), so a restarted instance waited out the old members' session timeout (45 s) before RUNNING.
+        final boolean closed = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         System.err.printf("stream-processor: Kafka Streams %s after %d ms (state %s)%n",
                 closed ? "closed" : "NOT closed within " + CLOSE_TIMEOUT, (System.nanoTime() - started) / 1_000_000,
                 streams.state());
