@@ -1,5 +1,6 @@
 package dev.meterstream.ingest;
 
+import dev.meterstream.observe.LatencyBuckets;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -21,18 +22,12 @@ final class IngestMetrics {
     static final String BUFFER_AVAILABLE = "ingest.kafka.buffer.available.bytes";
     static final String IN_FLIGHT = "ingest.in.flight.events";
 
-    /** Latency buckets: fine around the 50 ms target, coarse beyond. */
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
-
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
     private final Timer requestDuration = registry.getOrCreate(Timer.builder(REQUEST_DURATION)
-            .description("POST /api/usages latency, from request to response").buckets(BUCKETS));
+            .description("POST /api/usages latency, from request to response").buckets(LatencyBuckets.standard()));
     private final Timer sendDuration = registry.getOrCreate(Timer.builder(SEND_DURATION)
-            .description("Kafka acknowledgement latency per request").buckets(BUCKETS));
+            .description("Kafka acknowledgement latency per request").buckets(LatencyBuckets.standard()));
     private final Counter accepted = events("accepted");
     private final Counter rejected = events("rejected");
 

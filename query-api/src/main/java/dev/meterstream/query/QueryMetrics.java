@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.observe.LatencyBuckets;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
@@ -16,11 +17,6 @@ final class QueryMetrics {
     static final String REQUEST_DURATION = "query.request.duration";
     static final String CASSANDRA_ERRORS = "query.cassandra.errors";
 
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
-
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
@@ -28,7 +24,7 @@ final class QueryMetrics {
 
     void request(final String endpoint, final int status, final long startedNanos) {
         durations.computeIfAbsent(endpoint, name -> registry.getOrCreate(Timer.builder(REQUEST_DURATION)
-                        .description("query latency by endpoint, from request to answer").buckets(BUCKETS)
+                        .description("query latency by endpoint, from request to answer").buckets(LatencyBuckets.standard())
                         .tags(List.of(Tag.create("endpoint", name)))))
                 .record(Duration.ofNanos(System.nanoTime() - startedNanos));
         requests.computeIfAbsent(endpoint + " " + status, key -> registry.getOrCreate(Counter.builder(REQUESTS)

@@ -1,5 +1,6 @@
 package dev.meterstream.processor.sink;
 
+import dev.meterstream.observe.LatencyBuckets;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;
@@ -24,12 +25,6 @@ public final class SinkMetrics {
     static final String LAG = "sink.lag.records";
     static final String FRESHNESS = "sink.views.staleness.seconds";
 
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-        Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-        Duration.ofSeconds(10)};
-
     private final MeterRegistry registry;
     private final Map<String, Counter> rowsByTable = new ConcurrentHashMap<>();
     private final Timer writeDuration;
@@ -44,9 +39,9 @@ public final class SinkMetrics {
     public SinkMetrics(final MeterRegistry registry) {
         this.registry = registry;
         writeDuration = registry.getOrCreate(Timer.builder(WRITE_DURATION)
-                .description("latency of one Cassandra write (a row or a batch), retries included").buckets(BUCKETS));
+                .description("latency of one Cassandra write (a row or a batch), retries included").buckets(LatencyBuckets.standard()));
         flushDuration = registry.getOrCreate(Timer.builder(FLUSH_DURATION)
-                .description("time to write one flush of gathered records").buckets(BUCKETS));
+                .description("time to write one flush of gathered records").buckets(LatencyBuckets.standard()));
         batchRows = registry.getOrCreate(DistributionSummary.builder(BATCH_ROWS)
                 .description("rows per Cassandra write (1 for a single row)"));
         retries = registry.getOrCreate(Counter.builder(RETRIES)
