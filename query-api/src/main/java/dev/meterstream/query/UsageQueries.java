@@ -44,7 +44,7 @@ final class UsageQueries {
         series = session.prepare("SELECT window_start, count, sum, min, max FROM " + keyspace
                 + ".aggregates_by_subject WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
                 + "AND bucket = ? AND window_start >= ? AND window_start < ?");
-        final String top = "SELECT sum, subject FROM " + keyspace + ".top_subjects WHERE tenant = ? AND meter = ? "
+        final String top = "SELECT sum, subject, count FROM " + keyspace + ".top_subjects WHERE tenant = ? AND meter = ? "
                 + "AND window_size = ? AND window_start = ?";
         topPage = session.prepare(top + " LIMIT ?");
         // The list is ordered by sum descending, then subject: what follows (s, x) is the rest of sum s after x,
@@ -115,58 +115,76 @@ final class UsageQueries {
     }
 
     /**
-     * The {@code limit} subjects with the highest sum over the windows starting in [from, to), exactly. One window
-     * is one partition of {@code top_subjects}, read in order. Several are merged with the threshold algorithm:
-     * each window's list is read highest first, a page at a time; each subject seen gets its exact total from its
-     * series; the sums at the lists' read positions add up to the most any subject not yet seen can have, and the
-     * reading stops once {@code limit} subjects are known to have more.
+     * The {@code limit} subjects with the highest sum over the windows starting in [from, to), exactly. Each window
+     * is one partition of {@code top_subjects}, read highest first a page at a time (sorted access only). A subject
+     * seen has a known part of its total (the windows it was seen in) and an upper bound (plus, for each window not
+     * read to its end where it was not seen, the sum at that window's read position); a subject not seen at all is
+     * bounded by those positions alone. Reading stops once the {@code limit} best known totals exceed every other
+     * bound; only then are the exact totals of those subjects read (for windows they were not seen in yet), so a
+     * query costs a page per window per round plus at most {@code limit} reads.
      */
     List<Ranked> top(final String tenant, final String meter, final WindowSize size, final Instant from,
                      final Instant to, final int limit) {
-        final List<Instant> windows = new ArrayList<>();
+        final List<TopList> lists = new ArrayList<>();
         for (Instant window = from; window.isBefore(to); window = window.plus(size.duration())) {
-            windows.add(window);
+            lists.add(new TopList(window));
         }
         // A page of at least limit rows, so one round suffices when the windows agree on their leaders.
         final int pageSize = Math.max(limit, topPageSize);
-        final List<TopList> lists = windows.stream().map(TopList::new).toList();
-        final Map<String, Ranked> totals = new HashMap<>();
+        final Map<String, Candidate> seen = new HashMap<>();
+        List<Candidate> best;
         while (true) {
             final List<CompletableFuture<List<Row>>> pages = new ArrayList<>();
             for (final TopList list : lists) {
                 pages.add(list.exhausted ? CompletableFuture.completedFuture(List.of())
                         : nextPage(tenant, meter, size, list, pageSize));
             }
-            final Map<String, CompletableFuture<Ranked>> newlySeen = new HashMap<>();
+            boolean allExhausted = true;
             for (int i = 0; i < lists.size(); i++) {
                 final TopList list = lists.get(i);
                 final List<Row> rows = pages.get(i).join();
-                if (rows.size() < pageSize) {
-                    list.exhausted = true;
-                }
+                list.exhausted |= rows.size() < pageSize;
+                allExhausted &= list.exhausted;
                 for (final Row row : rows) {
-                    list.last = new Ranked(row.getString(1), row.getBigDecimal(0), 0);
                     final String subject = row.getString(1);
-                    if (!totals.containsKey(subject) && !newlySeen.containsKey(subject)) {
-                        newlySeen.put(subject, seriesAsync(tenant, meter, subject, size, from, to)
-                                .thenApply(points -> total(subject, points)).toCompletableFuture());
-                    }
+                    list.last = new Ranked(subject, row.getBigDecimal(0), 0);
+                    seen.computeIfAbsent(subject, Candidate::new).add(i, row.getBigDecimal(0), row.getLong(2));
                 }
             }
-            newlySeen.forEach((subject, total) -> totals.put(subject, total.join()));
-            BigDecimal threshold = BigDecimal.ZERO;
-            boolean allExhausted = true;
-            for (final TopList list : lists) {
-                if (!list.exhausted) {
-                    allExhausted = false;
-                    threshold = threshold.add(list.last == null ? BigDecimal.ZERO : list.last.sum());
+            best = seen.values().stream().sorted(Candidate.HIGHEST_KNOWN_FIRST).limit(limit).toList();
+            if (allExhausted) {
+                break;
+            }
+            BigDecimal others = unseenBound(lists);
+            for (final Candidate candidate : seen.values()) {
+                if (!best.contains(candidate)) {
+                    others = others.max(candidate.upperBound(lists));
                 }
             }
-            final List<Ranked> best = totals.values().stream().sorted(HIGHEST_FIRST).limit(limit).toList();
-            if (allExhausted || (best.size() == limit && best.getLast().sum().compareTo(threshold) > 0)) {
-                return best;
+            if (best.size() == limit && best.getLast().known.compareTo(others) > 0) {
+                break;
             }
         }
+        final Map<String, CompletableFuture<Ranked>> exact = new java.util.LinkedHashMap<>();
+        for (final Candidate candidate : best) {
+            exact.put(candidate.subject, candidate.seenIn.size() == lists.size()
+                    ? CompletableFuture.completedFuture(new Ranked(candidate.subject,
+                            candidate.known.stripTrailingZeros(), candidate.count))
+                    : seriesAsync(tenant, meter, candidate.subject, size, from, to)
+                            .thenApply(points -> total(candidate.subject, points)).toCompletableFuture());
+        }
+        return exact.values().stream().map(CompletableFuture::join).sorted(HIGHEST_FIRST).toList();
+    }
+
+    /** The most a subject seen in no window so far can have: the sums at the read positions of unfinished lists. */
+    private static BigDecimal unseenBound(final List<TopList> lists) {
+        BigDecimal bound = BigDecimal.ZERO;
+        for (final TopList list : lists) {
+            if (!list.exhausted && list.last != null) {
+                bound = bound.add(list.last.sum());
+            }
+        }
+        return bound;
     }
 
     private CompletableFuture<List<Row>> nextPage(final String tenant, final String meter, final WindowSize size,
@@ -210,6 +228,40 @@ final class UsageQueries {
         page.currentPage().forEach(rows::add);
         return page.hasMorePages() ? page.fetchNextPage().thenCompose(next -> collect(next, rows))
                 : CompletableFuture.completedFuture(rows);
+    }
+
+    /** A subject met in the rankings: the part of its total known so far, and where it was met. */
+    private static final class Candidate {
+        static final Comparator<Candidate> HIGHEST_KNOWN_FIRST = Comparator.comparing((Candidate c) -> c.known)
+                .reversed().thenComparing(c -> c.subject);
+
+        private final String subject;
+        private final java.util.Set<Integer> seenIn = new java.util.HashSet<>();
+        private BigDecimal known = BigDecimal.ZERO;
+        private long count;
+
+        Candidate(final String subject) {
+            this.subject = subject;
+        }
+
+        void add(final int list, final BigDecimal sum, final long rows) {
+            if (seenIn.add(list)) {
+                known = known.add(sum);
+                count += rows;
+            }
+        }
+
+        /** The most its total can be: what is known plus the read positions of unfinished lists it is not in. */
+        BigDecimal upperBound(final List<TopList> lists) {
+            BigDecimal bound = known;
+            for (int i = 0; i < lists.size(); i++) {
+                final TopList list = lists.get(i);
+                if (!seenIn.contains(i) && !list.exhausted && list.last != null) {
+                    bound = bound.add(list.last.sum());
+                }
+            }
+            return bound;
+        }
     }
 
     /** One window's list in top_subjects and how far it has been read. */
