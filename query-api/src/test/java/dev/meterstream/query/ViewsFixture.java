@@ -97,9 +97,34 @@ final class ViewsFixture implements AutoCloseable {
                 }
                 producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
             }
+            for (final UsageEvent event : rankingTrap()) {
+                distinct.put(event.key(), event);
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            }
             producer.flush();
         }
         return Instant.now();
+    }
+
+    /**
+     * Meter {@code rank-test}: subject x is third in every day's ranking, never in the first two, yet has the highest
+     * total over the three days (28.5 against 19.6), so a top-1 that reads two rows per day must read on to find it.
+     */
+    private static List<UsageEvent> rankingTrap() {
+        final String[][] days = {{"a", "10", "b", "9.6"}, {"b", "10", "c", "9.6"}, {"c", "10", "a", "9.6"}};
+        final List<UsageEvent> events = new ArrayList<>();
+        for (int day = 0; day < days.length; day++) {
+            final Instant time = BASE.plus(Duration.ofDays(day)).plus(Duration.ofHours(1));
+            events.add(rank(day, days[day][0], Double.parseDouble(days[day][1]), time));
+            events.add(rank(day, days[day][2], Double.parseDouble(days[day][3]), time));
+            events.add(rank(day, "x", 9.5, time));
+        }
+        return events;
+    }
+
+    private static UsageEvent rank(final int day, final String subject, final double quantity, final Instant time) {
+        return new UsageEvent("acme", "rank-" + day + "-" + subject, subject, "rank-test", quantity, time, Map.of(),
+                Instant.now());
     }
 
     List<UsageEvent> events(final String tenant) {
