@@ -28,16 +28,18 @@ public record WindowAggregate(
 
     /** The aggregate of one event. */
     public static WindowAggregate of(final UsageEvent event, final WindowSize size) {
-        return new WindowAggregate(event.tenant(), event.meter(), event.subject(), size,
-                size.start(event.timestamp()), 1, BigDecimal.valueOf(event.quantity()), event.quantity(),
-                event.quantity());
+        return first(event, event.subject(), size);
     }
 
     /** The shard rollup of one event read from raw partition {@code shard}. */
     public static WindowAggregate rollupOf(final UsageEvent event, final WindowSize size, final int shard) {
-        return new WindowAggregate(event.tenant(), event.meter(), ROLLUP_PREFIX + shard, size,
-                size.start(event.timestamp()), 1, BigDecimal.valueOf(event.quantity()), event.quantity(),
-                event.quantity());
+        return first(event, ROLLUP_PREFIX + shard, size);
+    }
+
+    /** The totals of one event, filed under {@code subject}. */
+    private static WindowAggregate first(final UsageEvent event, final String subject, final WindowSize size) {
+        return new WindowAggregate(event.tenant(), event.meter(), subject, size, size.start(event.timestamp()), 1,
+                BigDecimal.valueOf(event.quantity()), event.quantity(), event.quantity());
     }
 
     /** Whether this is a shard rollup rather than one subject's totals. */

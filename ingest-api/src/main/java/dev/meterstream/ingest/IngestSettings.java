@@ -3,7 +3,6 @@ package dev.meterstream.ingest;
 import dev.meterstream.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
 import io.helidon.config.Config;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

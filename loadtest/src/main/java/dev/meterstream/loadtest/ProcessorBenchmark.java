@@ -2,8 +2,6 @@ package dev.meterstream.loadtest;
 
 import dev.meterstream.event.TopicSetup;
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
@@ -13,18 +11,10 @@ import dev.meterstream.infra.process.ModuleClasspath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The stream-processor catch-up benchmark of docs/benchmarks.md: a backlog of raw events (5% re-sent copies) on one
@@ -56,7 +46,7 @@ public final class ProcessorBenchmark {
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicSetup.ensure(admin, Topics.RAW, PARTITIONS, Map.of("compression.type", "producer"));
             final long started = System.nanoTime();
-            produceBacklog(kafka, events);
+            RawBacklog.produce(kafka.bootstrapServers(), events, 1_000, Duration.ofHours(2));
             line(report, String.format("backlog produced in %.1f s", (System.nanoTime() - started) / 1e9));
             for (final boolean exactlyOnce : modes) {
                 final String applicationId = exactlyOnce ? "bench-exactly-once" : "bench-at-least-once";
@@ -92,29 +82,6 @@ public final class ProcessorBenchmark {
         }
         System.out.println("\n" + report);
         Files.writeString(workDir.resolve("report.md"), report);
-    }
-
-    private static void produceBacklog(final KafkaCluster kafka, final long events) {
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        final Random random = new Random(7);
-        final Instant now = Instant.now();
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            long distinct = 0;
-            for (long i = 0; i < events; i++) {
-                final long n = distinct > 100 && random.nextInt(20) == 0 ? distinct - 1 - random.nextInt(100) : distinct++;
-                final Instant time = now.minusMillis((n * 7919) % 7_200_000);
-                final UsageEvent event = new UsageEvent("bench", "evt-" + n, "subject-" + n % 1000,
-                        "meter-" + n % 5, n % 10, time, Map.of(), now);
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
-            }
-        }
     }
 
     private static void line(final StringBuilder report, final String text) {

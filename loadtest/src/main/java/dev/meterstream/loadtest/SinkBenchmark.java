@@ -2,8 +2,6 @@ package dev.meterstream.loadtest;
 
 import dev.meterstream.event.TopicSetup;
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
 import dev.meterstream.infra.kafka.ConsumerGroups;
@@ -20,25 +18,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Cassandra sink benchmark of docs/benchmarks.md: a backlog of raw events on one broker is turned into the log
@@ -75,7 +65,7 @@ public final class SinkBenchmark {
                      .fullSpeed().withHeapMegabytes(1024));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             TopicSetup.ensure(admin, Topics.RAW, PARTITIONS, Map.of("compression.type", "producer"));
-            produceBacklog(kafka, events, subjects);
+            RawBacklog.produce(kafka.bootstrapServers(), events, subjects, Duration.ofHours(1));
 
             long start = System.nanoTime();
             try (JavaProcess processor = processor(root, workDir, kafka, cassandra, false, 0)) {
@@ -158,28 +148,6 @@ public final class SinkBenchmark {
             rows.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
         }
         return rows;
-    }
-
-    private static void produceBacklog(final KafkaCluster kafka, final long events, final int subjects) {
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        final Random random = new Random(7);
-        final Instant now = Instant.now();
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            long distinct = 0;
-            for (long i = 0; i < events; i++) {
-                final long n = distinct > 100 && random.nextInt(20) == 0 ? distinct - 1 - random.nextInt(100)
-                        : distinct++;
-                final UsageEvent event = new UsageEvent("bench", "evt-" + n, "subject-" + n % subjects,
-                        "meter-" + n % 5, n % 10, now.minusMillis((n * 7919) % 3_600_000), Map.of(), now);
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
-            }
-        }
     }
 
     private static void line(final StringBuilder report, final String text) {

@@ -46,6 +46,16 @@ class PipelineWatermarkTest {
     }
 
     @Test
+    void shouldNotClaimAnInstantWhileTheSinkLagsOnTheLogAloneOrTheAggregatesAlone() {
+        assertEquals(Optional.empty(), watermark.advance(observe(1, processor(7, 3), sink(6, 2), ends(7, 3, 7, 2))),
+                "the log's last record is not written");
+        assertEquals(Optional.empty(), watermark.advance(observe(2, processor(7, 3), sink(7, 1), ends(7, 3, 7, 2))),
+                "the aggregates' last record is not written");
+        assertEquals(Optional.of(Instant.ofEpochSecond(2)), watermark.advance(observe(3, processor(7, 3),
+                sink(7, 2), ends(8, 3, 7, 2))), "both written: complete through the last observation covered");
+    }
+
+    @Test
     void shouldReportTheSinkLagOverTheLogAndAggregates() {
         assertEquals(5 + 3, watermark.sinkLag(observe(1, processor(0, 0), sink(5, 1), ends(0, 0, 10, 4))));
     }
