@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * run took, so a report can say which part saturated. It reads every half second, so a process that exits before
  * {@link #stop()} (wrk, a one-shot tool) is still counted up to its last reading.
  */
-final class CpuSampler {
+public final class CpuSampler {
     /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
     private static final long POLL_MILLIS = 500;
@@ -58,24 +58,27 @@ final class CpuSampler {
     }
 
     /** {@code name 135%, other 16%}: the form the reports print (100% = one core). */
-    static String describe(final Map<String, Double> cores) {
+    public static String describe(final Map<String, Double> cores) {
         final java.util.StringJoiner text = new java.util.StringJoiner(", ");
         cores.forEach((name, share) -> text.add(String.format("%s %.0f%%", name, share * 100)));
         return text.toString();
     }
 
     private void read(final Map<String, Reading> into) {
-        pids.forEach((name, pid) -> {
-            try {
-                final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                // fields[0] is the state; a zombie (exited, not yet reaped) has no meaningful times
-                if (!"Z".equals(fields[0])) {
-                    into.put(name, new Reading(Long.parseLong(fields[11]) + Long.parseLong(fields[12]), System.nanoTime()));
-                }
-            } catch (final IOException | RuntimeException e) {
-                // gone: keep the last reading
-            }
-        });
+        pids.forEach((name, pid) -> cpuSeconds(pid).ifPresent(
+                seconds -> into.put(name, new Reading(Math.round(seconds * TICKS_PER_SECOND), System.nanoTime()))));
+    }
+
+    /** CPU time (user + system, seconds) the process has used so far; empty once it is gone or a zombie. */
+    public static java.util.OptionalDouble cpuSeconds(final long pid) {
+        try {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[0] is the state; a zombie (exited, not yet reaped) has no meaningful times
+            return "Z".equals(fields[0]) ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(
+                    (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+        } catch (final IOException | RuntimeException e) {
+            return java.util.OptionalDouble.empty();
+        }
     }
 }

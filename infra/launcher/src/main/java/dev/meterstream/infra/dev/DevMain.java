@@ -63,7 +63,12 @@ public final class DevMain {
         Files.createDirectories(pidFile.getParent());
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         final long started = System.nanoTime();
-        final DevStack stack = new DevStack(root, brokers, System.out);
+        final Path dataDir = root.resolve(".data");
+        final DevKeys keys = new DevKeys(dataDir);
+        final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, keys.ingestKeysFile(),
+                keys.queryKeysFile()), System.out);
+        System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s)%n",
+                keys.ingestKey(), DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");

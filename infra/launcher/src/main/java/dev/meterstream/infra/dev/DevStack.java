@@ -8,6 +8,7 @@ import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.infra.process.Ports;
 import dev.meterstream.schema.CqlSchema;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,39 +22,50 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The whole system on one machine, as {@code ./dev up} runs it: Kafka, Cassandra (with the schema applied), then
- * every service that is built. Data lives under {@code .data/} and survives a restart.
+ * The whole system on one machine: Kafka, Cassandra (with the schema applied), then every service that is built.
+ * {@code ./dev up} runs it on the fixed ports with data under {@code .data/} (kept across restarts); a load run
+ * runs its own on free ports in a directory of its own.
  */
-final class DevStack implements AutoCloseable {
+public final class DevStack implements AutoCloseable {
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(30);
 
     private final Path root;
+    private final StackLayout layout;
     private final Path dataDir;
-    private final int brokers;
     private final PrintStream out;
     private KafkaCluster kafka;
     private CassandraNode cassandra;
     private final List<Running> services = new ArrayList<>();
-    private final java.util.Map<String, Path> keysFiles = new java.util.HashMap<>();
 
-    /** A started service and its process. */
-    private record Running(Service service, JavaProcess process) {
+    /** A started service, the port it listens on and its process. */
+    private record Running(Service service, int port, JavaProcess process) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
     }
 
-    DevStack(final Path root, final int brokers, final PrintStream out) {
+    public DevStack(final Path root, final StackLayout layout, final PrintStream out) {
         this.root = root;
-        this.dataDir = root.resolve(".data");
-        this.brokers = brokers;
+        this.layout = layout;
+        this.dataDir = layout.dataDir();
         this.out = out;
     }
 
     /** Kafka and Cassandra start side by side (neither needs the other), then the services in order. */
-    void start() {
+    public void start() {
+        final int brokers = layout.brokers();
+        final Path kafkaDir = dataDir.resolve("kafka-" + brokers);
+        final KafkaSettings kafkaSettings = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
+                : KafkaSettings.local(brokers, kafkaDir);
         final CompletableFuture<KafkaCluster> startingKafka = CompletableFuture.supplyAsync(
-                () -> KafkaCluster.start(KafkaSettings.local(brokers, dataDir.resolve("kafka-" + brokers))));
+                () -> KafkaCluster.start(kafkaSettings));
         try {
-            cassandra = CassandraNode.start(CassandraSettings.local(dataDir.resolve("cassandra")));
+            final Path cassandraDir = dataDir.resolve("cassandra");
+            cassandra = CassandraNode.start(layout.freePorts()
+                    ? CassandraSettings.ephemeral(cassandraDir).fullSpeed()
+                            .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES)
+                    : CassandraSettings.local(cassandraDir));
             try (CqlSession session = cassandra.openSession()) {
                 CqlSchema.apply(session, CqlSchema.Keyspace.local(CqlSchema.Keyspace.DEFAULT_NAME));
             }
@@ -65,19 +77,17 @@ final class DevStack implements AutoCloseable {
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
                 cassandra.contactPoint().getPort(), CqlSchema.Keyspace.DEFAULT_NAME, cassandra.settings().dataDir());
-        final DevKeys keys = new DevKeys(dataDir);
-        keysFiles.put("ingest-api", keys.ingestKeysFile());
-        keysFiles.put("query-api", keys.queryKeysFile());
-        out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s)%n", keys.ingestKey(),
-                DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
-        for (final Service service : Service.ALL) {
+        final List<Integer> ports = layout.freePorts() ? Ports.free(Service.ALL.size())
+                : Service.ALL.stream().map(Service::port).toList();
+        for (int i = 0; i < Service.ALL.size(); i++) {
+            final Service service = Service.ALL.get(i);
             if (!service.isBuilt(root)) {
                 out.printf("%-16s not built yet; skipped%n", service.module());
                 continue;
             }
-            services.add(new Running(service, startService(service)));
+            services.add(startService(service, ports.get(i)));
         }
-        services.forEach(running -> awaitHealthy(running.service(), running.process()));
+        services.forEach(DevStack::awaitHealthy);
     }
 
     /** The started cluster, or null if starting it failed (the caller rethrows that failure). */
@@ -89,31 +99,42 @@ final class DevStack implements AutoCloseable {
         }
     }
 
-    private JavaProcess startService(final Service service) {
+    private Running startService(final Service service, final int port) {
         final JavaProcess process = JavaProcess.builder(service.module())
                 .classpath(ModuleClasspath.of(root, service.module()))
                 .jvmArgs("-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
-                        "-Dserver.port=" + service.port(),
+                        "-Dserver.port=" + port,
                         "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                                 + cassandra.contactPoint().getPort(),
                         "-Dmeterstream.data-dir=" + dataDir,
                         "-Dprocessor.state-dir=" + dataDir.resolve("processor-state"))
-                .jvmArgs(keysFiles.containsKey(service.module())
-                        ? new String[] {"-Dauth.keys-file=" + keysFiles.get(service.module())} : new String[0])
+                .jvmArgs(keysFile(service))
                 .mainClass(service.mainClass())
                 .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
                 .workingDirectory(root)
                 .start();
-        out.printf("%-16s %s (pid %d, log %s)%n", service.module(), service.url(), process.pid(), process.logFile());
-        return process;
+        final Running running = new Running(service, port, process);
+        out.printf("%-16s %s (pid %d, log %s)%n", service.module(), running.url(), process.pid(), process.logFile());
+        return running;
     }
 
-    private static void awaitHealthy(final Service service, final JavaProcess process) {
+    private String[] keysFile(final Service service) {
+        return switch (service.module()) {
+            case "ingest-api" -> new String[] {"-Dauth.keys-file=" + layout.ingestKeysFile()};
+            case "query-api" -> new String[] {"-Dauth.keys-file=" + layout.queryKeysFile()};
+            default -> new String[0];
+        };
+    }
+
+    private static void awaitHealthy(final Running running) {
+        final Service service = running.service();
+        final JavaProcess process = running.process();
+        final String healthUrl = running.url() + Service.HEALTH_PATH;
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(service.healthUrl()))
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl))
                 .timeout(Duration.ofSeconds(5)).GET().build();
-        Await.until(service.module() + " to report healthy at " + service.healthUrl(), SERVICE_READY_TIMEOUT, () -> {
+        Await.until(service.module() + " to report healthy at " + healthUrl, SERVICE_READY_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new Await.GaveUp(service.module() + " exited; see " + process.logFile());
             }
@@ -122,8 +143,23 @@ final class DevStack implements AutoCloseable {
         });
     }
 
+    /** The Kafka cluster (for fault stages: kill and restart a broker). */
+    public KafkaCluster kafka() {
+        return kafka;
+    }
+
+    public CassandraNode cassandra() {
+        return cassandra;
+    }
+
+    /** The base URL of a started service, by module name (ingest-api, query-api, stream-processor). */
+    public String url(final String module) {
+        return services.stream().filter(running -> running.service().module().equals(module)).findFirst()
+                .map(Running::url).orElseThrow(() -> new IllegalStateException(module + " is not running"));
+    }
+
     /** Every process of the stack, for reporting. */
-    List<JavaProcess> processes() {
+    public List<JavaProcess> processes() {
         final List<JavaProcess> all = new ArrayList<>();
         if (kafka != null) {
             all.addAll(kafka.processes());

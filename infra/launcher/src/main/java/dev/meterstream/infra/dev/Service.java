@@ -11,9 +11,11 @@ import java.util.List;
  *
  * @param module    Maven module directory
  * @param mainClass entry point
- * @param port      HTTP port its health endpoint answers on
+ * @param port      HTTP port ./dev up gives it (a load run gives free ones)
  */
 record Service(String module, String mainClass, int port) {
+    static final String HEALTH_PATH = "/observe/health";
+
     /** In start order: the processor first, so that it is consuming before the edge accepts traffic. */
     static final List<Service> ALL = List.of(
             new Service("stream-processor", "dev.meterstream.processor.Main", 8082),
@@ -24,13 +26,5 @@ record Service(String module, String mainClass, int port) {
     boolean isBuilt(final Path root) {
         return ModuleClasspath.isBuilt(root, module) && Files.exists(root.resolve(module)
                 .resolve("target/classes").resolve(mainClass.replace('.', '/') + ".class"));
-    }
-
-    String url() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    String healthUrl() {
-        return url() + "/observe/health";
     }
 }

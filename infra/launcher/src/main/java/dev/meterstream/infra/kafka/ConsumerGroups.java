@@ -39,6 +39,32 @@ public final class ConsumerGroups {
                 && e.getValue().offset() >= ends.get(e.getKey()).offset());
     }
 
+    /**
+     * Records on the topic not yet committed by the group, summed over its partitions (a partition the group has
+     * never committed counts from its start).
+     */
+    public static long lag(final Admin admin, final String group, final String topic)
+            throws ExecutionException, InterruptedException {
+        final Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(info -> {
+                    latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
+                    earliest.put(new TopicPartition(topic, info.partition()), OffsetSpec.earliest());
+                });
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                admin.listOffsets(earliest).all().get();
+        long lag = 0;
+        for (final TopicPartition partition : latest.keySet()) {
+            final OffsetAndMetadata at = committed.get(partition);
+            lag += Math.max(0, ends.get(partition).offset()
+                    - (at == null ? starts.get(partition).offset() : at.offset()));
+        }
+        return lag;
+    }
+
     private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(final Admin admin, final String group)
             throws ExecutionException, InterruptedException {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();

@@ -39,7 +39,8 @@ public class QuerySimulation extends Simulation {
     private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("query.url"))
             .authorizationHeader("Bearer " + System.getProperty("query.key"))
             .acceptHeader("application/json")
-            .shareConnections();
+            .shareConnections()
+            .disableWarmUp();
 
     private static Iterator<Map<String, Object>> days(final int length) {
         return Stream.generate(() -> {

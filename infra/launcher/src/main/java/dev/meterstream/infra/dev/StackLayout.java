@@ -1,0 +1,25 @@
+package dev.meterstream.infra.dev;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where and how a {@link DevStack} runs.
+ *
+ * @param dataDir        Kafka's and Cassandra's data, the processor's state and the services' logs
+ * @param brokers        Kafka nodes, 1 or 3 (3: replication factor 3, {@code min.insync.replicas=2})
+ * @param freePorts      false: the fixed ports ./dev up documents (9092..., 9042, 8080-8082); true: free ephemeral
+ *                       ports, so a load run or a test never collides with a running ./dev up
+ * @param ingestKeysFile API key digests ingest-api accepts ({@code <sha256> <tenant>} lines)
+ * @param queryKeysFile  API key digests query-api accepts
+ */
+public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile) {
+    public StackLayout {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(ingestKeysFile, "ingestKeysFile");
+        Objects.requireNonNull(queryKeysFile, "queryKeysFile");
+        if (brokers != 1 && brokers != 3) {
+            throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
+        }
+    }
+}

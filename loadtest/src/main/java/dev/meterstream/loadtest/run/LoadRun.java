@@ -1,0 +1,270 @@
+package dev.meterstream.loadtest.run;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.infra.dev.DevStack;
+import dev.meterstream.infra.dev.StackLayout;
+import dev.meterstream.infra.kafka.KafkaCluster;
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.schema.CqlSchema;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One staged load run, start to report: its own stack (Kafka with 1 or 3 brokers, Cassandra, the three services,
+ * on free ports in {@code loadtest/target/load-<time>/}), Gatling driving ingest-api with the profile, a sampler
+ * recording lag and CPU each second, optionally a broker killed and restarted mid-run; then it waits for the
+ * views to be complete through the last answer, checks exactness against Cassandra, writes the report to
+ * {@code loadtest/reports/<time>/} and stops everything it started. The stack's data is deleted afterwards (the
+ * services' logs are kept with the report).
+ */
+public final class LoadRun {
+    /** How long the run waits for the pipeline to drain before it gives up and reports it. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    private static final String KEYSPACE = CqlSchema.Keyspace.DEFAULT_NAME;
+    private static final int KILLED_BROKER = 1;
+
+    /** What a run ended with. */
+    public record Outcome(Path reportDir, String verdict, boolean exact) {
+    }
+
+    private final Path root;
+    private final Path reportsRoot;
+    private final LoadProfile profile;
+    private final PrintStream out;
+    private final List<String> events = new ArrayList<>();
+
+    /** A run of the project at {@code root}, its report in a new directory under {@code reportsRoot}. */
+    public LoadRun(final Path root, final Path reportsRoot, final LoadProfile profile, final PrintStream out) {
+        this.root = root;
+        this.reportsRoot = reportsRoot;
+        this.profile = profile;
+        this.out = out;
+    }
+
+    public Outcome run() throws Exception {
+        final String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        final Path reportDir = Files.createDirectories(reportsRoot.resolve(stamp));
+        final Path workDir = Files.createDirectories(root.resolve("loadtest/target/load-" + stamp));
+        final String runId = "run" + stamp.replace("-", "");
+        final List<String> tenants = new ArrayList<>();
+        final List<String> keys = new ArrayList<>();
+        final StringBuilder ingestKeys = new StringBuilder();
+        for (int t = 0; t < profile.tenants(); t++) {
+            tenants.add("load-" + t);
+            keys.add(ApiKeys.generateKey());
+            ingestKeys.append(ApiKeys.sha256(keys.getLast())).append(' ').append(tenants.getLast()).append('\n');
+        }
+        final Path ingestKeysFile = Files.writeString(workDir.resolve("ingest-keys"), ingestKeys);
+        final Path queryKeysFile = Files.writeString(workDir.resolve("query-keys"),
+                ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
+        out.println("load run " + runId + ": " + profile.describe());
+        out.println("report in " + reportDir);
+        final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
+                ingestKeysFile, queryKeysFile), out);
+        try (stack) {
+            stack.start();
+            return measure(stack, runId, tenants, keys, reportDir);
+        } finally {
+            keepLogs(workDir.resolve("data"), reportDir.resolve("logs"));
+            deleteTree(workDir);
+        }
+    }
+
+    private Outcome measure(final DevStack stack, final String runId, final List<String> tenants,
+                            final List<String> keys, final Path reportDir) throws Exception {
+        final Path loadOut = reportDir.resolve("load");
+        final JavaProcess gatling = JavaProcess.builder("gatling")
+                .classpath(ModuleClasspath.of(root, "loadtest/gatling"))
+                // Gatling's own launcher passes these three on current JDKs.
+                .jvmArgs("-Xms1g", "-Xmx1g", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                        "-Dgatling.http.requestTimeout=10000",
+                        "-Dload.url=" + stack.url("ingest-api"), "-Dload.keys=" + String.join(",", keys),
+                        "-Dload.stages=" + profile.gatlingStages(), "-Dload.batch=" + profile.batch(),
+                        "-Dload.duplicates=" + profile.duplicates(), "-Dload.late=" + profile.late(),
+                        "-Dload.subjects=" + profile.subjects(), "-Dload.meters=" + profile.meters(),
+                        "-Dload.run-id=" + runId, "-Dload.out=" + loadOut)
+                .mainClass("io.gatling.app.Gatling")
+                .args("--simulation", "dev.meterstream.loadtest.gatling.IngestSimulation",
+                        "--results-folder", reportDir.resolve("gatling").toString())
+                .logFile(reportDir.resolve("gatling.log"))
+                .start();
+        final Map<String, Long> pids = new LinkedHashMap<>();
+        stack.processes().forEach(process -> pids.put(process.name(), process.pid()));
+        pids.put("gatling", gatling.pid());
+        final ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
+        try (gatling;
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     stack.kafka().bootstrapServers(), AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
+                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"));
+             CqlSession session = stack.cassandra().openSession();
+             PipelineSampler sampler = new PipelineSampler(admin, session, KEYSPACE, pids)) {
+            sampler.start();
+            Await.until("Gatling to start the load (see " + gatling.logFile() + ")", Duration.ofSeconds(120), () -> {
+                if (!gatling.isAlive()) {
+                    throw new Await.GaveUp("Gatling exited before the load started; see " + gatling.logFile());
+                }
+                return Files.exists(loadOut.resolve("started"));
+            });
+            final Instant loadStarted = Instant.now();
+            if (profile.killBroker()) {
+                faults.schedule(() -> brokerFault(stack.kafka(), sampler, loadStarted), profile.killAt().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            final int exit = gatling.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
+            out.println("Gatling exited " + exit);
+            final Properties totals = new Properties();
+            try (Reader reader = Files.newBufferedReader(loadOut.resolve("summary.properties"))) {
+                totals.load(reader);
+            }
+            final Instant lastAnswer = Instant.ofEpochMilli(Long.parseLong(totals.getProperty("last.answer.millis")));
+            out.println("load over; waiting for the views to be complete through the last answer (" + lastAnswer + ")");
+            final Duration drained = awaitDrain(sampler, lastAnswer);
+            out.println(drained == null ? "not drained" : "drained " + drained.toMillis() / 1000.0 + " s after the "
+                    + "last answer");
+            faults.shutdown();
+            faults.awaitTermination(LoadProfile.BROKER_DOWN.toSeconds() + 240, TimeUnit.SECONDS);
+            final Instant firstSecond = Instant.ofEpochSecond(Long.parseLong(totals.getProperty("first.second")));
+            out.println("checking exactness against Cassandra");
+            final ExactnessCheck.Result exactness = new ExactnessCheck(session, KEYSPACE, runId, tenants,
+                    profile.subjects(), profile.meters()).check(
+                    ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
+                    firstSecond.minus(Duration.ofHours(24)).minus(Duration.ofMinutes(1)),
+                    lastAnswer.plus(Duration.ofMinutes(1)));
+            final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
+                    LoadReport.readSeconds(loadOut.resolve("seconds.csv")), sampler.samples(), exactness, drained,
+                    DRAIN_TIMEOUT, duplicatesDropped(stack.url("stream-processor")), events,
+                    gatlingReport(reportDir)));
+            report.write(reportDir);
+            out.println();
+            out.print(report.markdown());
+            return new Outcome(reportDir, report.verdict(), exactness.passed());
+        } finally {
+            faults.shutdownNow();
+        }
+    }
+
+    /** Kills a broker, keeps it down, restarts it; notes each step (seconds into the load) for the report. */
+    private void brokerFault(final KafkaCluster kafka, final PipelineSampler sampler, final Instant loadStarted) {
+        final String name = kafka.processes().get(KILLED_BROKER).name();
+        note(loadStarted, "killed " + name + " (SIGKILL)");
+        kafka.kill(KILLED_BROKER);
+        try {
+            Thread.sleep(LoadProfile.BROKER_DOWN.toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        note(loadStarted, "restarting " + name);
+        kafka.restart(KILLED_BROKER);
+        kafka.processes().stream().filter(p -> p.name().equals(name)).findFirst()
+                .ifPresent(p -> sampler.follow(name, p.pid()));
+        note(loadStarted, name + " back and the cluster ready");
+    }
+
+    private synchronized void note(final Instant loadStarted, final String event) {
+        final String line = String.format("fault stage, %.0f s into the load: %s",
+                Duration.between(loadStarted, Instant.now()).toMillis() / 1000.0, event);
+        events.add(line);
+        out.println(line);
+    }
+
+    /** The time from the last answer until the views were complete through it, or null if not within the timeout. */
+    private static Duration awaitDrain(final PipelineSampler sampler, final Instant lastAnswer) {
+        try {
+            Await.until("the views to be complete through " + lastAnswer, DRAIN_TIMEOUT, () -> {
+                final Instant through = sampler.completeThrough();
+                return through != null && !through.isBefore(lastAnswer);
+            });
+            return Duration.between(lastAnswer, Instant.now());
+        } catch (final RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The processor's count of dropped duplicates (Prometheus text), or -1 if it cannot be read. */
+    private static long duplicatesDropped(final String processorUrl) {
+        try {
+            final String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(processorUrl + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return Math.round(metrics.lines().filter(line -> line.startsWith("processor_duplicates_dropped_total"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String gatlingReport(final Path reportDir) throws IOException {
+        final Path results = reportDir.resolve("gatling");
+        if (!Files.isDirectory(results)) {
+            return null;
+        }
+        try (var found = Files.find(results, 2, (path, attributes) -> path.endsWith("index.html"))) {
+            return found.findFirst().map(path -> reportDir.relativize(path).toString()).orElse(null);
+        }
+    }
+
+    private static String machine() {
+        final long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        return String.format("%d cores, %.0f GiB, Linux %s, Java %s (load run), %s UTC, everything co-located",
+                Runtime.getRuntime().availableProcessors(), memory / (1024.0 * 1024 * 1024),
+                System.getProperty("os.version"), Runtime.version(),
+                LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    }
+
+    /** Copies every process's log (files under a {@code logs} directory; not Cassandra's debug.log) to the report. */
+    private static void keepLogs(final Path dataDir, final Path into) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        Files.createDirectories(into);
+        try (var files = Files.walk(dataDir)) {
+            for (final Path log : files.filter(Files::isRegularFile)
+                    .filter(path -> path.getParent().getFileName().toString().equals("logs"))
+                    .filter(path -> !path.getFileName().toString().equals("debug.log")).toList()) {
+                Files.copy(log, into.resolve(dataDir.relativize(log).toString().replace("/logs/", "-")
+                        .replace('/', '-')));
+            }
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

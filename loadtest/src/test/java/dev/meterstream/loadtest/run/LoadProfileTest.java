@@ -1,0 +1,47 @@
+package dev.meterstream.loadtest.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadProfileTest {
+    @Test
+    void shouldRampFromThePreviousTargetAsK6StagesDo() {
+        final LoadProfile profile = LoadProfile.parse(List.of("--stages", "30s:5000,3m:17000,30s:0"));
+
+        assertEquals(Duration.ofSeconds(240), profile.length());
+        assertEquals(2500, profile.rateAt(Duration.ofSeconds(15)), 1e-9);
+        assertEquals(5000 + 12000 * 90 / 180.0, profile.rateAt(Duration.ofSeconds(120)), 1e-9);
+        assertEquals(8500, profile.rateAt(Duration.ofSeconds(225)), 1e-9);
+        assertEquals(0, profile.rateAt(Duration.ofSeconds(240)), 1e-9);
+        assertEquals(2500 * 30 + 11000 * 180 + 8500 * 30, profile.requests(), 1e-9);
+        assertEquals("30:5000.0,180:17000.0,30:0.0", profile.gatlingStages());
+        assertEquals(Duration.ofSeconds(90), profile.killAt());
+    }
+
+    @Test
+    void shouldDefaultToTheGoalOnThreeBrokers() {
+        final LoadProfile profile = LoadProfile.parse(List.of());
+
+        assertEquals("30s:16667,180s:16667,30s:0", profile.describeStages());
+        assertEquals(3, profile.brokers());
+        assertEquals(1, profile.batch());
+        assertEquals(0.05, profile.duplicates());
+    }
+
+    @Test
+    void shouldRejectWhatItCannotRun() {
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30x:10")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30s")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30s:-1")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--brokers", "2")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--brokers", "1",
+                "--kill-broker")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--batch", "1001")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--duplicates", "1")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--nonsense", "1")));
+    }
+}
