@@ -45,7 +45,8 @@ final class LoadReport {
 
     static List<Second> readSeconds(final Path csv) throws IOException {
         final List<Second> seconds = new ArrayList<>();
-        for (final String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        final List<String> lines = Files.readAllLines(csv);
+        for (final String line : lines.subList(1, lines.size())) {
             final String[] f = line.split(",", -1);
             final Map<String, Long> statuses = new TreeMap<>();
             for (final String pair : f[5].split(" ")) {

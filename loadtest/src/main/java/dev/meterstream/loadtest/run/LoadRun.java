@@ -8,6 +8,7 @@ import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.loadtest.CpuSampler;
 import dev.meterstream.schema.CqlSchema;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +48,9 @@ public final class LoadRun {
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
     private static final String KEYSPACE = CqlSchema.Keyspace.DEFAULT_NAME;
     private static final int KILLED_BROKER = 1;
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(180);
+    private static final double QUIET_CORES = 0.4;
+    private static final int QUIET_SECONDS = 5;
 
     /** What a run ended with. */
     public record Outcome(Path reportDir, String verdict, boolean exact) {
@@ -97,6 +101,7 @@ public final class LoadRun {
 
     private Outcome measure(final DevStack stack, final String runId, final List<String> tenants,
                             final List<String> keys, final Path reportDir) throws Exception {
+        settle(stack.processes());
         final Path loadOut = reportDir.resolve("load");
         final JavaProcess gatling = JavaProcess.builder("gatling")
                 .classpath(ModuleClasspath.of(root, "loadtest/gatling"))
@@ -167,6 +172,33 @@ public final class LoadRun {
         } finally {
             faults.shutdownNow();
         }
+    }
+
+    /**
+     * Waits until the freshly started stack is quiet (all its processes together below {@link #QUIET_CORES} of a
+     * core for {@link #QUIET_SECONDS} seconds in a row), at most {@link #SETTLE_TIMEOUT}: just after start-up the
+     * JVMs compile, Kafka Streams initialises its transactions and Cassandra flushes, and an open-model load
+     * started into that falls behind at once and never recovers (first runs, 2026-11-23).
+     */
+    private void settle(final List<JavaProcess> processes) throws InterruptedException {
+        final long started = System.nanoTime();
+        final long deadline = started + SETTLE_TIMEOUT.toNanos();
+        double before = cpuSeconds(processes);
+        int quiet = 0;
+        while (quiet < QUIET_SECONDS && System.nanoTime() < deadline) {
+            Thread.sleep(1_000); // a pacing interval for the CPU reading, not a wait for a condition
+            final double now = cpuSeconds(processes);
+            quiet = now - before < QUIET_CORES ? quiet + 1 : 0;
+            before = now;
+        }
+        final String line = String.format("the stack %s %.0f s after it was ready", quiet >= QUIET_SECONDS
+                ? "was quiet" : "was still busy (load started anyway)", (System.nanoTime() - started) / 1e9);
+        events.add(line);
+        out.println(line);
+    }
+
+    private static double cpuSeconds(final List<JavaProcess> processes) {
+        return processes.stream().mapToDouble(p -> CpuSampler.cpuSeconds(p.pid()).orElse(0)).sum();
     }
 
     /** Kills a broker, keeps it down, restarts it; notes each step (seconds into the load) for the report. */
