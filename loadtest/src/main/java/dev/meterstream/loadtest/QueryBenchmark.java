@@ -110,20 +110,19 @@ public final class QueryBenchmark {
                                 final JavaProcess query, final CassandraNode cassandra, final int port,
                                 final String key, final int subjects, final Instant from, final String mix,
                                 final int rate, final int hold) throws Exception {
-        final JavaProcess gatling = JavaProcess.builder("bench-query-gatling")
-                .classpath(ModuleClasspath.of(root, "loadtest/gatling"))
-                // Gatling's own launcher passes these three on current JDKs.
-                .jvmArgs("-Xms512m", "-Xmx512m", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                        "-Dquery.url=http://127.0.0.1:" + port, "-Dquery.key=" + key, "-Dquery.meter=" + METER,
-                        "-Dquery.subjects=" + subjects, "-Dquery.from=" + from, "-Dquery.days=" + DAYS,
-                        "-Dquery.rate=" + rate, "-Dquery.mix=" + mix, "-Dquery.hold-seconds=" + hold,
-                        "-Dquery.ramp-seconds=20")
-                .mainClass("io.gatling.app.Gatling")
-                .args("--simulation", "dev.meterstream.loadtest.gatling.QuerySimulation",
-                        "--results-folder", workDir.resolve("gatling").toString())
-                .logFile(workDir.resolve("gatling-" + mix + "-" + rate + ".log"))
-                .start();
+        final Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("query.url", "http://127.0.0.1:" + port);
+        properties.put("query.key", key);
+        properties.put("query.meter", METER);
+        properties.put("query.subjects", Integer.toString(subjects));
+        properties.put("query.from", from.toString());
+        properties.put("query.days", Integer.toString(DAYS));
+        properties.put("query.rate", Integer.toString(rate));
+        properties.put("query.mix", mix);
+        properties.put("query.hold-seconds", Integer.toString(hold));
+        properties.put("query.ramp-seconds", "20");
+        final JavaProcess gatling = GatlingProcess.start(root, "bench-query-gatling", "QuerySimulation", 512,
+                properties, workDir.resolve("gatling"), workDir.resolve("gatling-" + mix + "-" + rate + ".log"));
         try (gatling) {
             final CpuSampler cpu = new CpuSampler(Map.of("query-api", query.pid(),
                     "cassandra", cassandra.process().pid(), "gatling", gatling.pid()));

@@ -1,5 +1,6 @@
 package dev.meterstream.loadtest.run;
 
+import dev.meterstream.loadtest.CpuSampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * A load run's report: {@code report.md} (the numbers and the verdict), {@code index.html} (the same with charts
@@ -131,11 +131,13 @@ final class LoadReport {
                 .map(s -> describeCpu(s.cpu())).orElse("not sampled");
     }
 
+    /** Busiest first, then the total against the machine's cores. */
     private static String describeCpu(final Map<String, Double> cpu) {
         final double total = cpu.values().stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).sum();
-        return cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format("%s %.0f%%", e.getKey(), e.getValue() * 100))
-                .collect(Collectors.joining(", ")) + String.format("; all %.0f%% of %d00%%", total * 100,
+        final Map<String, Double> busiestFirst = new LinkedHashMap<>();
+        cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> busiestFirst.put(e.getKey(), e.getValue()));
+        return CpuSampler.describe(busiestFirst) + String.format("; all %.0f%% of %d00%%", total * 100,
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -157,15 +159,17 @@ final class LoadReport {
         return mean;
     }
 
-    void write(final Path dir) throws IOException {
+    /** Writes the report's files into the directory; returns {@code report.md}'s text. */
+    String write(final Path dir) throws IOException {
         Files.createDirectories(dir);
         final String markdown = markdown();
         Files.writeString(dir.resolve("report.md"), markdown);
         Files.writeString(dir.resolve("pipeline.csv"), pipelineCsv());
         Files.writeString(dir.resolve("index.html"), html(markdown));
+        return markdown;
     }
 
-    String markdown() {
+    private String markdown() {
         final StringBuilder md = new StringBuilder();
         final double loadSeconds = in.seconds().isEmpty() ? 0
                 : in.seconds().getLast().epochSecond() - in.seconds().getFirst().epochSecond() + 1;

@@ -6,9 +6,10 @@ import dev.meterstream.infra.dev.DevStack;
 import dev.meterstream.infra.dev.StackLayout;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.DataDirectories;
 import dev.meterstream.infra.process.JavaProcess;
-import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.loadtest.CpuSampler;
+import dev.meterstream.loadtest.GatlingProcess;
 import dev.meterstream.schema.CqlSchema;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,6 +49,8 @@ public final class LoadRun {
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
     private static final String KEYSPACE = CqlSchema.Keyspace.DEFAULT_NAME;
     private static final int KILLED_BROKER = 1;
+    /** How far back the load generator's late events go (IngestLoad, in the Gatling module's JVM). */
+    private static final Duration OLDEST_LATE_EVENT = Duration.ofHours(24);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(180);
     private static final double QUIET_CORES = 0.4;
     private static final int QUIET_SECONDS = 5;
@@ -95,7 +98,7 @@ public final class LoadRun {
             return measure(stack, runId, tenants, keys, reportDir);
         } finally {
             keepLogs(workDir.resolve("data"), reportDir.resolve("logs"));
-            deleteTree(workDir);
+            DataDirectories.deleteTree(workDir);
         }
     }
 
@@ -103,22 +106,20 @@ public final class LoadRun {
                             final List<String> keys, final Path reportDir) throws Exception {
         settle(stack.processes());
         final Path loadOut = reportDir.resolve("load");
-        final JavaProcess gatling = JavaProcess.builder("gatling")
-                .classpath(ModuleClasspath.of(root, "loadtest/gatling"))
-                // Gatling's own launcher passes these three on current JDKs.
-                .jvmArgs("-Xms1g", "-Xmx1g", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                        "-Dgatling.http.requestTimeout=10000",
-                        "-Dload.url=" + stack.url("ingest-api"), "-Dload.keys=" + String.join(",", keys),
-                        "-Dload.stages=" + profile.gatlingStages(), "-Dload.batch=" + profile.batch(),
-                        "-Dload.duplicates=" + profile.duplicates(), "-Dload.late=" + profile.late(),
-                        "-Dload.subjects=" + profile.subjects(), "-Dload.meters=" + profile.meters(),
-                        "-Dload.run-id=" + runId, "-Dload.out=" + loadOut)
-                .mainClass("io.gatling.app.Gatling")
-                .args("--simulation", "dev.meterstream.loadtest.gatling.IngestSimulation",
-                        "--results-folder", reportDir.resolve("gatling").toString())
-                .logFile(reportDir.resolve("gatling.log"))
-                .start();
+        final Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("gatling.http.requestTimeout", "10000");
+        properties.put("load.url", stack.url("ingest-api"));
+        properties.put("load.keys", String.join(",", keys));
+        properties.put("load.stages", profile.gatlingStages());
+        properties.put("load.batch", Integer.toString(profile.batch()));
+        properties.put("load.duplicates", Double.toString(profile.duplicates()));
+        properties.put("load.late", Double.toString(profile.late()));
+        properties.put("load.subjects", Integer.toString(profile.subjects()));
+        properties.put("load.meters", Integer.toString(profile.meters()));
+        properties.put("load.run-id", runId);
+        properties.put("load.out", loadOut.toString());
+        final JavaProcess gatling = GatlingProcess.start(root, "gatling", "IngestSimulation", 1024, properties,
+                reportDir.resolve("gatling"), reportDir.resolve("gatling.log"));
         final Map<String, Long> pids = new LinkedHashMap<>();
         stack.processes().forEach(process -> pids.put(process.name(), process.pid()));
         pids.put("gatling", gatling.pid());
@@ -159,15 +160,15 @@ public final class LoadRun {
             final ExactnessCheck.Result exactness = new ExactnessCheck(session, KEYSPACE, runId, tenants,
                     profile.subjects(), profile.meters()).check(
                     ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
-                    firstSecond.minus(Duration.ofHours(24)).minus(Duration.ofMinutes(1)),
+                    firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
             final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
                     LoadReport.readSeconds(loadOut.resolve("seconds.csv")), sampler.samples(), exactness, drained,
                     DRAIN_TIMEOUT, duplicatesDropped(stack.url("stream-processor")), events,
                     gatlingReport(reportDir)));
-            report.write(reportDir);
+            final String markdown = report.write(reportDir);
             out.println();
-            out.print(report.markdown());
+            out.print(markdown);
             return new Outcome(reportDir, report.verdict(), exactness.passed());
         } finally {
             faults.shutdownNow();
@@ -285,17 +286,6 @@ public final class LoadRun {
                     .filter(path -> !path.getFileName().toString().equals("debug.log")).toList()) {
                 Files.copy(log, into.resolve(dataDir.relativize(log).toString().replace("/logs/", "-")
                         .replace('/', '-')));
-            }
-        }
-    }
-
-    private static void deleteTree(final Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
             }
         }
     }

@@ -64,11 +64,6 @@ final class PipelineSampler implements AutoCloseable {
         return List.copyOf(samples);
     }
 
-    /** The newest sample, or null before the first. */
-    synchronized Sample latest() {
-        return samples.isEmpty() ? null : samples.getLast();
-    }
-
     private void run() {
         Map<String, Double> previous = cpuSeconds();
         long previousNanos = System.nanoTime();
@@ -79,8 +74,8 @@ final class PipelineSampler implements AutoCloseable {
             } catch (final InterruptedException e) {
                 return;
             }
-            final long processorLag = lag(PROCESSOR_GROUP, Topics.RAW);
-            final long sinkLag = sum(lag(SINK_GROUP, Topics.EVENTS), lag(SINK_GROUP, Topics.AGGREGATES));
+            final long processorLag = lag(PROCESSOR_GROUP, List.of(Topics.RAW));
+            final long sinkLag = lag(SINK_GROUP, List.of(Topics.EVENTS, Topics.AGGREGATES));
             final double stale = staleSeconds();
             final Map<String, Double> now = cpuSeconds();
             final long nanos = System.nanoTime();
@@ -111,19 +106,15 @@ final class PipelineSampler implements AutoCloseable {
         return seconds;
     }
 
-    private long lag(final String group, final String topic) {
+    private long lag(final String group, final List<String> topics) {
         try {
-            return ConsumerGroups.lag(admin, group, topic);
+            return ConsumerGroups.lag(admin, group, topics);
         } catch (final Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             return -1;
         }
-    }
-
-    private static long sum(final long a, final long b) {
-        return a < 0 || b < 0 ? -1 : a + b;
     }
 
     private double staleSeconds() {

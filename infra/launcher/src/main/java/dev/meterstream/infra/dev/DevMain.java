@@ -1,14 +1,12 @@
 package dev.meterstream.infra.dev;
 
+import dev.meterstream.infra.process.DataDirectories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * {@code ./dev}: {@code up [--brokers 1|3]} runs the whole system in the foreground until Ctrl-C or SIGTERM;
@@ -30,7 +28,7 @@ public final class DevMain {
             case "down" -> down(pidFile);
             case "clean" -> {
                 down(pidFile);
-                deleteTree(root.resolve(".data"));
+                DataDirectories.deleteTree(root.resolve(".data"));
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
@@ -123,21 +121,6 @@ public final class DevMain {
                     .filter(handle -> handle.info().command().map(c -> c.endsWith("java")).orElse(true));
         } catch (final IOException | NumberFormatException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void deleteTree(final Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (final IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

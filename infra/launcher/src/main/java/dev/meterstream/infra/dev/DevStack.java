@@ -32,7 +32,6 @@ public final class DevStack implements AutoCloseable {
 
     private final Path root;
     private final StackLayout layout;
-    private final Path dataDir;
     private final PrintStream out;
     private KafkaCluster kafka;
     private CassandraNode cassandra;
@@ -48,20 +47,19 @@ public final class DevStack implements AutoCloseable {
     public DevStack(final Path root, final StackLayout layout, final PrintStream out) {
         this.root = root;
         this.layout = layout;
-        this.dataDir = layout.dataDir();
         this.out = out;
     }
 
     /** Kafka and Cassandra start side by side (neither needs the other), then the services in order. */
     public void start() {
         final int brokers = layout.brokers();
-        final Path kafkaDir = dataDir.resolve("kafka-" + brokers);
+        final Path kafkaDir = layout.dataDir().resolve("kafka-" + brokers);
         final KafkaSettings kafkaSettings = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
                 : KafkaSettings.local(brokers, kafkaDir);
         final CompletableFuture<KafkaCluster> startingKafka = CompletableFuture.supplyAsync(
                 () -> KafkaCluster.start(kafkaSettings));
         try {
-            final Path cassandraDir = dataDir.resolve("cassandra");
+            final Path cassandraDir = layout.dataDir().resolve("cassandra");
             cassandra = CassandraNode.start(layout.freePorts()
                     ? CassandraSettings.ephemeral(cassandraDir).fullSpeed()
                             .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES)
@@ -100,6 +98,7 @@ public final class DevStack implements AutoCloseable {
     }
 
     private Running startService(final Service service, final int port) {
+        final Path dataDir = layout.dataDir();
         final JavaProcess process = JavaProcess.builder(service.module())
                 .classpath(ModuleClasspath.of(root, service.module()))
                 .jvmArgs("-Xms256m", "-Xmx512m", "-XX:+UseG1GC",

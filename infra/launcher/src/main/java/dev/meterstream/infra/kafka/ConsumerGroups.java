@@ -1,5 +1,6 @@
 package dev.meterstream.infra.kafka;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -40,19 +41,19 @@ public final class ConsumerGroups {
     }
 
     /**
-     * Records on the topic not yet committed by the group, summed over its partitions (a partition the group has
-     * never committed counts from its start).
+     * Records on the topics not yet committed by the group, summed over their partitions (a partition the group
+     * has never committed counts from its start).
      */
-    public static long lag(final Admin admin, final String group, final String topic)
+    public static long lag(final Admin admin, final String group, final Collection<String> topics)
             throws ExecutionException, InterruptedException {
         final Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
         final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(info -> {
+        admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+                description.partitions().forEach(info -> {
                     latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
                     earliest.put(new TopicPartition(topic, info.partition()), OffsetSpec.earliest());
-                });
+                }));
         final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
         final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
                 admin.listOffsets(earliest).all().get();
