@@ -41,6 +41,15 @@ final class QueryService implements HttpService {
     private final UsageQueries usage;
     private final Freshness freshness;
     private final QueryMetrics metrics;
+    private final RecentAnswers<TopRequest, Ranking> recentTops;
+
+    /** What identifies a top-subjects answer. */
+    private record TopRequest(String tenant, String meter, WindowSize size, Instant from, Instant to, int limit) {
+    }
+
+    /** A top-subjects answer and the freshness read before it was computed. */
+    private record Ranking(Instant completeThrough, List<UsageQueries.Ranked> subjects) {
+    }
 
     QueryService(final QuerySettings settings, final EventQueries events, final UsageQueries usage,
                  final Freshness freshness, final QueryMetrics metrics) {
@@ -49,6 +58,7 @@ final class QueryService implements HttpService {
         this.usage = usage;
         this.freshness = freshness;
         this.metrics = metrics;
+        this.recentTops = new RecentAnswers<>(settings.topCache(), settings.topCacheSize());
     }
 
     @Override
@@ -75,8 +85,12 @@ final class QueryService implements HttpService {
                         .tenantFor(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null))
                         .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                                 "send a known analyst key as 'Authorization: Bearer <key>'")));
+                // Read before the views: the answer then holds at least every event before this instant.
+                final Instant completeThrough = freshness.completeThrough().orElse(null);
                 final Answer answer = query.answer(tenant, request);
-                answer.field("completeThrough", freshness.completeThrough().orElse(null));
+                if (!answer.fields().containsKey("completeThrough")) { // a reused answer carries its own
+                    answer.field("completeThrough", completeThrough);
+                }
                 status = 200;
                 if (wantsCsv(request)) {
                     response.header(HeaderNames.CONTENT_TYPE, CSV).send(answer.csv());
@@ -165,8 +179,11 @@ final class QueryService implements HttpService {
         final Answer answer = Answer.of("subjects", List.of("rank", "subject", "sum", "count"))
                 .field("meter", meter).field("window", size.name()).field("from", from).field("to", to)
                 .field("limit", limit);
+        final Ranking ranking = recentTops.get(new TopRequest(tenant, meter, size, from, to, limit), () ->
+                new Ranking(freshness.completeThrough().orElse(null), usage.top(tenant, meter, size, from, to, limit)));
+        answer.field("completeThrough", ranking.completeThrough());
         int rank = 0;
-        for (final UsageQueries.Ranked ranked : usage.top(tenant, meter, size, from, to, limit)) {
+        for (final UsageQueries.Ranked ranked : ranking.subjects()) {
             answer.item(++rank, ranked.subject(), ranked.sum(), ranked.count());
         }
         return answer;

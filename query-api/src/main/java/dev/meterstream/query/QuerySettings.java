@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param maxEventsRange longest time range a subject's events may be asked for
  * @param freshnessCache how long the views' freshness is reused between reads of view_progress
  * @param topPageSize    rows read at a time from each window's ranking when merging windows for the top subjects
+ * @param topCache       how long a top-subjects answer is reused for identical requests (zero: never)
+ * @param topCacheSize   most top-subjects answers held at once
  */
 public record QuerySettings(
         CqlConnection cassandra,
@@ -24,12 +26,17 @@ public record QuerySettings(
         int maxEventsPage,
         Duration maxEventsRange,
         Duration freshnessCache,
-        int topPageSize) {
+        int topPageSize,
+        Duration topCache,
+        int topCacheSize) {
 
     public QuerySettings {
-        if (maxPoints < 1 || maxEventsPage < 1 || topPageSize < 1) {
-            throw new IllegalArgumentException("query.max-points, max-events-page and top-page-size must be at "
-                    + "least 1");
+        if (maxPoints < 1 || maxEventsPage < 1 || topPageSize < 1 || topCacheSize < 1) {
+            throw new IllegalArgumentException("query.max-points, max-events-page, top-page-size and top-cache-size "
+                    + "must be at least 1");
+        }
+        if (topCache.isNegative()) {
+            throw new IllegalArgumentException("query.top-cache must not be negative");
         }
     }
 
@@ -42,6 +49,8 @@ public record QuerySettings(
                 query.get("max-events-page").asInt().orElse(1_000),
                 query.get("max-events-range").as(Duration.class).orElse(Duration.ofDays(36)),
                 query.get("freshness-cache").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                query.get("top-page-size").asInt().orElse(20));
+                query.get("top-page-size").asInt().orElse(20),
+                query.get("top-cache").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                query.get("top-cache-size").asInt().orElse(10_000));
     }
 }

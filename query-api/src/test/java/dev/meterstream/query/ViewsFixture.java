@@ -69,7 +69,7 @@ final class ViewsFixture implements AutoCloseable {
         }
         query = QueryServer.start(server, new QuerySettings(connection, ApiKeys.of(Map.of(
                 ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex")), 1000, 1000,
-                Duration.ofDays(36), Duration.ofMillis(100), 2));
+                Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100));
     }
 
     /** Three days of events for two tenants, one in ten sent twice; returns when the last was acknowledged. */

@@ -20,9 +20,13 @@ import java.util.StringJoiner;
  * @param killBroker   kill one broker during the longest stage and restart it 30 s later
  * @param p99Millis    the verdict's latency bound
  * @param drainSeconds the verdict's bound on the time from the last answer to views complete through it
+ * @param maxInFlight  requests the generator holds open at most; an arrival beyond them is dropped and counted (as
+ *                     k6's dropped iterations), so a system far slower than the rate cannot exhaust the
+ *                     generator's file descriptors and heap
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
-                          int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds) {
+                          int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
+                          int maxInFlight) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -48,6 +52,10 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("--brokers must be 1 or 3, was " + brokers);
         }
+        if (maxInFlight < 1 || maxInFlight > 15_000) {
+            throw new IllegalArgumentException("--max-in-flight must be 1-15000 (each is a file descriptor), was "
+                    + maxInFlight);
+        }
         if (killBroker && brokers != 3) {
             throw new IllegalArgumentException("--kill-broker needs --brokers 3 (with one broker, nothing is left)");
         }
@@ -65,6 +73,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         boolean killBroker = false;
         long p99 = 50;
         long drain = 60;
+        int maxInFlight = 5_000;
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
@@ -86,11 +95,12 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--brokers" -> brokers = Integer.parseInt(value);
                 case "--p99-ms" -> p99 = Long.parseLong(value);
                 case "--drain-seconds" -> drain = Long.parseLong(value);
+                case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain);
+                killBroker, p99, drain, maxInFlight);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class LoadReport {
     /** One second of the load, as the load generator recorded it (by completion time). */
     record Second(long epochSecond, long started, long completed, long accepted, long eventsAccepted,
-                  Map<String, Long> statuses, long p50, long p90, long p99, long p999, long max) {
+                  Map<String, Long> statuses, long p50, long p90, long p99, long p999, long max, long dropped) {
         long errors() {
             return completed - accepted;
         }
@@ -34,6 +34,9 @@ final class LoadReport {
                   List<PipelineSampler.Sample> samples, ExactnessCheck.Result exactness, Duration drained,
                   Duration drainTimeout, long duplicatesDropped, List<String> events, String gatlingReport) {
     }
+
+    /** Seconds in a row a symptom must last to count as saturation. */
+    static final int SUSTAINED = 3;
 
     private final Inputs in;
     private final Instant start;
@@ -56,7 +59,7 @@ final class LoadReport {
             }
             seconds.add(new Second(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
                     Long.parseLong(f[3]), Long.parseLong(f[4]), statuses, Long.parseLong(f[6]), Long.parseLong(f[7]),
-                    Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10])));
+                    Long.parseLong(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11])));
         }
         return seconds;
     }
@@ -78,6 +81,10 @@ final class LoadReport {
         final long errors = errors().values().stream().mapToLong(Long::longValue).sum();
         if (errors > 0) {
             failures.add(errors + " requests not answered 202 (" + errors() + ")");
+        }
+        if (total("requests.dropped") > 0) {
+            failures.add(total("requests.dropped") + " arrivals dropped by the load generator (already "
+                    + total("requests.max-in-flight") + " requests open: the system took less than the rate)");
         }
         if (total("requests.completed") < total("requests.started")) {
             failures.add((total("requests.started") - total("requests.completed")) + " requests never completed");
@@ -103,23 +110,39 @@ final class LoadReport {
         return failures.isEmpty() ? "PASS" : "FAIL: " + String.join("; ", failures);
     }
 
-    /** The first second the load was more than the system took, and what each process used then; or empty. */
+    /**
+     * The first of {@link #SUSTAINED} seconds in a row in which the load was more than the system took, and what each
+     * process used then; or empty. A single bad second (the generator's own JIT warming up, one GC pause) is not
+     * saturation.
+     */
     String saturation() {
-        for (final Second second : in.seconds()) {
-            final double offered = in.profile().rateAt(Duration.ofSeconds(second.epochSecond()
-                    - start.getEpochSecond()));
-            final String symptom = second.errors() > 0 ? second.errors() + " answers not 202 " + second.statuses()
-                    : second.p99() > in.profile().p99Millis() ? "p99 " + second.p99() + " ms"
-                    : offered > 50 && second.completed() < 0.95 * offered ? "answered " + second.completed()
-                            + "/s of " + Math.round(offered) + "/s offered" : null;
-            if (symptom != null) {
-                final long at = second.epochSecond() - start.getEpochSecond();
-                return String.format("first saturated %d s in, offered %.0f requests/s (%.0f%% of the peak "
-                                + "target), answered 202 %d/s: %s. CPU then (100%% = one core): %s", at, offered,
-                        100 * offered / peakTarget(), second.accepted(), symptom, cpuAt(second.epochSecond()));
+        int inARow = 0;
+        for (int i = 0; i < in.seconds().size(); i++) {
+            inARow = symptom(in.seconds().get(i)) == null ? 0 : inARow + 1;
+            if (inARow == SUSTAINED) {
+                final Second first = in.seconds().get(i - SUSTAINED + 1);
+                final double offered = offeredAt(first);
+                return String.format("first saturated %d s in (for %d s in a row), offered %.0f requests/s (%.0f%% "
+                                + "of the peak target), answered 202 %d/s: %s. CPU then (100%% = one core): %s",
+                        first.epochSecond() - start.getEpochSecond(), SUSTAINED, offered,
+                        100 * offered / peakTarget(), first.accepted(), symptom(first), cpuAt(first.epochSecond()));
             }
         }
         return "";
+    }
+
+    /** What shows that this second's load was more than the system took, or null. */
+    private String symptom(final Second second) {
+        final double offered = offeredAt(second);
+        return second.dropped() > 0 ? second.dropped() + " arrivals dropped (too many requests open)"
+                : second.errors() > 0 ? second.errors() + " answers not 202 " + second.statuses()
+                : second.p99() > in.profile().p99Millis() ? "p99 " + second.p99() + " ms"
+                : offered > 50 && second.completed() < 0.95 * offered ? "answered " + second.completed()
+                        + "/s of " + Math.round(offered) + "/s offered" : null;
+    }
+
+    private double offeredAt(final Second second) {
+        return in.profile().rateAt(Duration.ofSeconds(second.epochSecond() - start.getEpochSecond()));
     }
 
     private double peakTarget() {
@@ -181,8 +204,9 @@ final class LoadReport {
         }
         md.append("- Machine: ").append(in.machine()).append('\n');
         md.append("- Profile: ").append(in.profile().describe()).append('\n');
-        md.append(String.format("- Requests: %d sent, %d answered, %d answered 202 (%.0f/s over %.0f s; peak second "
-                        + "%d), errors %s%n", total("requests.started"), total("requests.completed"),
+        md.append(String.format("- Requests: %d sent (%d more arrivals dropped by the generator), %d answered, %d "
+                        + "answered 202 (%.0f/s over %.0f s; peak second %d), errors %s%n", total("requests.started"),
+                total("requests.dropped"), total("requests.completed"),
                 total("status.202"), total("status.202") / Math.max(1, loadSeconds), loadSeconds,
                 in.seconds().stream().mapToLong(Second::accepted).max().orElse(0), errors()));
         md.append(String.format("- Latency (all requests, client side): p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, "
@@ -251,7 +275,8 @@ final class LoadReport {
                 .line("offered", points(s -> in.profile().rateAt(Duration.ofSeconds(s.epochSecond()
                         - start.getEpochSecond()))))
                 .line("answered 202", points(s -> (double) s.accepted()))
-                .line("other answers", points(s -> (double) s.errors()));
+                .line("other answers", points(s -> (double) s.errors()))
+                .line("dropped by the generator", points(s -> (double) s.dropped()));
         final SvgChart latency = new SvgChart("Latency (client side)", "ms")
                 .line("p50", points(s -> (double) s.p50())).line("p90", points(s -> (double) s.p90()))
                 .line("p99", points(s -> (double) s.p99())).line("p99.9", points(s -> (double) s.p999()));

@@ -117,6 +117,7 @@ public final class LoadRun {
         properties.put("load.subjects", Integer.toString(profile.subjects()));
         properties.put("load.meters", Integer.toString(profile.meters()));
         properties.put("load.run-id", runId);
+        properties.put("load.max-in-flight", Integer.toString(profile.maxInFlight()));
         properties.put("load.out", loadOut.toString());
         final JavaProcess gatling = GatlingProcess.start(root, "gatling", "IngestSimulation", 1024, properties,
                 reportDir.resolve("gatling"), reportDir.resolve("gatling.log"));
@@ -145,6 +146,10 @@ public final class LoadRun {
             final int exit = gatling.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
             out.println("Gatling exited " + exit);
             final Properties totals = new Properties();
+            if (!Files.exists(loadOut.resolve("summary.properties"))) {
+                throw new IllegalStateException("Gatling exited " + exit + " without writing its results; see "
+                        + gatling.logFile());
+            }
             try (Reader reader = Files.newBufferedReader(loadOut.resolve("summary.properties"))) {
                 totals.load(reader);
             }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code <run>-<n>} and the quantity {@code n % 10 + 1}, so the run's checker can tell from an id alone whether it
  * was sent and what it must add up to. A share of the events are re-sends of an event already answered 202 (the
  * same JSON, to the same tenant, as a client retrying would), and a share are late (event time 5 minutes to 24 hours
- * back). Every answer is recorded: status, response time and, for a 202, the sequences it acknowledged.
+ * back). Every answer is recorded: status, response time and, for a 202, the sequences it acknowledged. An arrival
+ * while {@code maxInFlight} requests are open is dropped and counted, not sent (k6's "dropped iterations").
  * Thread-safe: Gatling calls it from several threads.
  */
 final class IngestLoad {
@@ -39,6 +40,7 @@ final class IngestLoad {
     private final int batch;
     private final double duplicateShare;
     private final double lateShare;
+    private final int maxInFlight;
     private final AtomicLong nextSequence = new AtomicLong();
     private final String[][] recent;
     private final long[] recentWritten;
@@ -48,6 +50,8 @@ final class IngestLoad {
     private final TreeMap<Integer, Long> statuses = new TreeMap<>();
     private long requestsStarted;
     private long requestsCompleted;
+    private long requestsDropped;
+    private int inFlight;
     private long lastAnswerMillis;
     private long eventsNew;
     private long eventsResent;
@@ -59,12 +63,13 @@ final class IngestLoad {
         long started;
         long completed;
         long eventsAccepted;
+        long dropped;
         final TreeMap<Integer, Long> statuses = new TreeMap<>();
         final LatencyHistogram latency = new LatencyHistogram();
     }
 
     IngestLoad(final String runId, final int tenants, final int subjects, final int meters, final int batch,
-               final double duplicateShare, final double lateShare) {
+               final double duplicateShare, final double lateShare, final int maxInFlight) {
         this.runId = runId;
         this.tenants = tenants;
         this.subjects = subjects;
@@ -72,11 +77,21 @@ final class IngestLoad {
         this.batch = batch;
         this.duplicateShare = duplicateShare;
         this.lateShare = lateShare;
+        this.maxInFlight = maxInFlight;
         this.recent = new String[tenants][RECENT_PER_TENANT];
         this.recentWritten = new long[tenants];
     }
 
+    /** The next request, or null when {@code maxInFlight} are open (the arrival is counted as dropped). */
     Request next() {
+        synchronized (this) {
+            if (inFlight >= maxInFlight) {
+                requestsDropped++;
+                second(System.currentTimeMillis()).dropped++;
+                return null;
+            }
+            inFlight++;
+        }
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         final int tenant = random.nextInt(tenants);
         final List<String> events = new ArrayList<>(batch);
@@ -117,6 +132,7 @@ final class IngestLoad {
 
     /** Records an answer; status and response time are null when there was none (connection failure, timeout). */
     synchronized void completed(final Request request, final Integer status, final Integer responseMillis) {
+        inFlight--;
         lastAnswerMillis = System.currentTimeMillis();
         final Second second = second(lastAnswerMillis);
         second.completed++;
@@ -162,6 +178,8 @@ final class IngestLoad {
             totals.put("run.id", runId);
             totals.put("requests.started", requestsStarted);
             totals.put("requests.completed", requestsCompleted);
+            totals.put("requests.dropped", requestsDropped);
+            totals.put("requests.max-in-flight", maxInFlight);
             statuses.forEach((code, count) -> totals.put("status." + (code == 0 ? "none" : code), count));
             totals.put("events.new", eventsNew);
             totals.put("events.resent", eventsResent);
@@ -180,7 +198,7 @@ final class IngestLoad {
             Files.writeString(dir.resolve("summary.properties"), summary);
 
             final StringBuilder csv = new StringBuilder(
-                    "second,started,completed,accepted,events_accepted,statuses,p50_ms,p90_ms,p99_ms,p999_ms,max_ms\n");
+                    "second,started,completed,accepted,events_accepted,statuses,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,dropped\n");
             seconds.forEach((epochSecond, s) -> {
                 final StringBuilder codes = new StringBuilder();
                 s.statuses.forEach((code, count) -> codes.append(codes.isEmpty() ? "" : " ")
@@ -189,7 +207,8 @@ final class IngestLoad {
                         .append(s.statuses.getOrDefault(202, 0L)).append(',').append(s.eventsAccepted).append(',')
                         .append(codes).append(',').append(s.latency.percentile(50)).append(',')
                         .append(s.latency.percentile(90)).append(',').append(s.latency.percentile(99)).append(',')
-                        .append(s.latency.percentile(99.9)).append(',').append(s.latency.max()).append('\n');
+                        .append(s.latency.percentile(99.9)).append(',').append(s.latency.max()).append(',')
+                        .append(s.dropped).append('\n');
             });
             Files.writeString(dir.resolve("seconds.csv"), csv);
 

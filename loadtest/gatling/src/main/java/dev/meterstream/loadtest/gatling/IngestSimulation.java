@@ -2,6 +2,7 @@ package dev.meterstream.loadtest.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
@@ -32,7 +33,8 @@ public class IngestSimulation extends Simulation {
     private static final IngestLoad LOAD = new IngestLoad(System.getProperty("load.run-id"), KEYS.size(),
             Integer.getInteger("load.subjects", 1_000), Integer.getInteger("load.meters", 5),
             Integer.getInteger("load.batch", 1), Double.parseDouble(System.getProperty("load.duplicates", "0.05")),
-            Double.parseDouble(System.getProperty("load.late", "0.01")));
+            Double.parseDouble(System.getProperty("load.late", "0.01")),
+            Integer.getInteger("load.max-in-flight", 5_000));
 
     private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("load.url"))
             .contentTypeHeader("application/json")
@@ -43,17 +45,17 @@ public class IngestSimulation extends Simulation {
 
     private final ScenarioBuilder post = scenario("usage").exec(session -> {
         final IngestLoad.Request request = LOAD.next();
-        return session.set("request", request).set("auth", "Bearer " + KEYS.get(request.tenant()))
-                .set("body", request.body());
-    }).exec(http("POST /api/usages").post("/api/usages").header("Authorization", "#{auth}")
-            .body(StringBody("#{body}"))
+        return request == null ? session.set("send", false) : session.set("send", true).set("request", request)
+                .set("auth", "Bearer " + KEYS.get(request.tenant())).set("body", request.body());
+    }).doIf(session -> session.getBoolean("send")).then(exec(http("POST /api/usages").post("/api/usages")
+            .header("Authorization", "#{auth}").body(StringBody("#{body}"))
             // Saved before the 202 check, so that a failed check still leaves them in the session.
             .check(status().saveAs("status"), responseTimeInMillis().saveAs("responseMillis"), status().is(202))
     ).exec(session -> {
         LOAD.completed(session.get("request"), session.contains("status") ? session.getInt("status") : null,
                 session.contains("responseMillis") ? session.getInt("responseMillis") : null);
         return session;
-    });
+    }));
 
     {
         setUp(post.injectOpen(injection(System.getProperty("load.stages")))).protocols(protocol);
