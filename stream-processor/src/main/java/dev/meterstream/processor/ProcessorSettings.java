@@ -72,7 +72,7 @@ public record ProcessorSettings(
                 processor.get("exactly-once").asBoolean().orElse(true),
                 processor.get("stream-threads").asInt().orElse(2),
                 processor.get("commit-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                processor.get("cache-max-bytes").asLong().orElse(10L * 1024 * 1024),
+                processor.get("cache-max-bytes").asLong().orElse(64L * 1024 * 1024),
                 processor.get("topic-partitions").asInt().orElse(12));
     }
 
