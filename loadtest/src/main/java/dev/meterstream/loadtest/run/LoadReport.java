@@ -272,8 +272,7 @@ final class LoadReport {
                 + "Load run " + in.runId() + "</title></head>\n<body style=\"font-family:sans-serif;max-width:960px\">\n");
         html.append("<pre style=\"white-space:pre-wrap\">").append(SvgChart.escape(markdown)).append("</pre>\n");
         final SvgChart throughput = new SvgChart("Throughput", "requests/s")
-                .line("offered", points(s -> in.profile().rateAt(Duration.ofSeconds(s.epochSecond()
-                        - start.getEpochSecond()))))
+                .line("offered", points(this::offeredAt))
                 .line("answered 202", points(s -> (double) s.accepted()))
                 .line("other answers", points(s -> (double) s.errors()))
                 .line("dropped by the generator", points(s -> (double) s.dropped()));

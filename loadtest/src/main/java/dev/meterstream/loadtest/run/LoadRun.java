@@ -145,11 +145,11 @@ public final class LoadRun {
             }
             final int exit = gatling.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
             out.println("Gatling exited " + exit);
-            final Properties totals = new Properties();
             if (!Files.exists(loadOut.resolve("summary.properties"))) {
                 throw new IllegalStateException("Gatling exited " + exit + " without writing its results; see "
                         + gatling.logFile());
             }
+            final Properties totals = new Properties();
             try (Reader reader = Files.newBufferedReader(loadOut.resolve("summary.properties"))) {
                 totals.load(reader);
             }

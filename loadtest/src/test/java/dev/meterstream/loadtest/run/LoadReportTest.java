@@ -17,7 +17,8 @@ class LoadReportTest {
     /** A second at the profile's rate with the given p99. */
     private LoadReport.Second second(final int at, final long p99) {
         final long offered = Math.round(profile.rateAt(Duration.ofSeconds(at)));
-        return new LoadReport.Second(T0 + at, offered, offered, offered, offered, Map.of("202", offered), 5, 10, p99, p99, p99, 0);
+        return new LoadReport.Second(T0 + at, offered, offered, offered, offered, Map.of("202", offered), 5, 10, p99,
+                p99, p99, 0);
     }
 
     private String saturation(final long... p99s) {
