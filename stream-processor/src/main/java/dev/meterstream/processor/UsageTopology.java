@@ -65,7 +65,10 @@ public final class UsageTopology {
                 Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeWindow(), Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long()));
+                Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long())
+                // Cached: the counter is written per event, but only its value at the commit needs to reach
+                // RocksDB and the changelog (the same transaction as the events it numbered).
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
                 Serdes.String(), new WindowAggregateStoreSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.PENDING),

@@ -6,7 +6,9 @@ import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,6 +26,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code emitInterval} (wall clock) the current totals of those keys are sent and the keys forgotten. Both stores
  * are changelogged and committed with everything else, so under exactly-once a crash loses no pending key and
  * sends no total twice in the committed output. Totals older than the retention are deleted hourly.
+ *
+ * <p>Each event updates three totals, so the stores sit on the hottest path. The totals touched since the last emit
+ * are also held as objects: a key's second and later updates in an interval read the object instead of
+ * deserialising the store's copy, and mark the key pending only once. This is safe because every write to the
+ * store passes through here, and Kafka Streams calls {@link #init} again whenever it restores the stores (after a
+ * crash, a rebalance or a task revived under exactly-once), which forgets the objects.
  */
 public final class ShardRollupProcessor implements Processor<String, SequencedEvent, String, WindowAggregate> {
     public static final String STORE = "rollup";
@@ -35,6 +43,8 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
     private ProcessorContext<String, WindowAggregate> context;
     private KeyValueStore<String, WindowAggregate> totals;
     private KeyValueStore<String, byte[]> pending;
+    /** The totals written since the last emit, as written to {@link #totals}. */
+    private final Map<String, WindowAggregate> touched = new HashMap<>();
 
     /**
      * @param emitInterval how often changed totals are sent (the commit interval suits)
@@ -50,6 +60,7 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         this.context = context;
         this.totals = context.getStateStore(STORE);
         this.pending = context.getStateStore(PENDING);
+        touched.clear();
         context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
     }
@@ -60,9 +71,14 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         for (final WindowSize size : WindowSize.values()) {
             final WindowAggregate one = WindowAggregate.rollupOf(event, size, record.value().partition());
             final String key = one.key();
-            final WindowAggregate total = totals.get(key);
-            totals.put(key, total == null ? one : total.add(event));
-            pending.put(key, MARK);
+            WindowAggregate total = touched.get(key);
+            if (total == null) {
+                total = totals.get(key);
+                pending.put(key, MARK);
+            }
+            final WindowAggregate updated = total == null ? one : total.add(event);
+            totals.put(key, updated);
+            touched.put(key, updated);
         }
     }
 
@@ -71,7 +87,8 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         try (KeyValueIterator<String, byte[]> changed = pending.all()) {
             while (changed.hasNext()) {
                 final String key = changed.next().key;
-                final WindowAggregate total = totals.get(key);
+                final WindowAggregate known = touched.get(key);
+                final WindowAggregate total = known != null ? known : totals.get(key);
                 if (total != null) {
                     context.forward(new Record<>(key, total, now));
                 }
@@ -79,6 +96,7 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
             }
         }
         sent.forEach(pending::delete);
+        touched.clear();
     }
 
     private void expire(final long streamTime) {
@@ -93,5 +111,6 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
             }
         }
         expired.forEach(totals::delete);
+        expired.forEach(touched::remove);
     }
 }
