@@ -6,6 +6,7 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
+import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
@@ -107,7 +108,7 @@ public final class UsageTopology {
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))
                 .selectKey((key, value) -> WindowAggregate.seriesKey(value.event()), Named.as("series-key"))
-                .groupByKey(Grouped.with(BY_SERIES, Serdes.String(), EventSerdes.SEQUENCED_EVENT));
+                .groupByKey(Grouped.with(BY_SERIES, Serdes.String(), new SequencedEventBinarySerde()));
 
         for (final WindowSize size : WindowSize.values()) {
             bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))
