@@ -52,7 +52,7 @@ public final class UsageEventJson {
             json.writeStringField("subject", event.subject());
             json.writeStringField("meter", event.meter());
             json.writeNumberField("quantity", event.quantity());
-            json.writeStringField("timestamp", event.timestamp().toString());
+            json.writeStringField("timestamp", Timestamps.format(event.timestamp()));
             if (!event.properties().isEmpty()) {
                 json.writeObjectFieldStart("properties");
                 for (final Map.Entry<String, String> entry : event.properties().entrySet()) {
@@ -60,7 +60,7 @@ public final class UsageEventJson {
                 }
                 json.writeEndObject();
             }
-            json.writeStringField("receivedAt", event.receivedAt().toString());
+            json.writeStringField("receivedAt", Timestamps.format(event.receivedAt()));
             if (partition >= 0) {
                 json.writeNumberField("partition", partition);
                 json.writeNumberField("sequence", sequence);

@@ -69,6 +69,6 @@ public record WindowAggregate(
 
     /** The Kafka key of this aggregate on {@link Topics#AGGREGATES}: series, window size and start. */
     public String key() {
-        return tenant + '/' + meter + '/' + subject + '/' + size + '/' + windowStart;
+        return tenant + '/' + meter + '/' + subject + '/' + size + '/' + Timestamps.format(windowStart);
     }
 }

@@ -25,7 +25,7 @@ public final class WindowAggregateJson {
             json.writeStringField("meter", aggregate.meter());
             json.writeStringField("subject", aggregate.subject());
             json.writeStringField("window", aggregate.size().name());
-            json.writeStringField("windowStart", aggregate.windowStart().toString());
+            json.writeStringField("windowStart", Timestamps.format(aggregate.windowStart()));
             json.writeNumberField("count", aggregate.count());
             json.writeNumberField("sum", aggregate.sum());
             json.writeNumberField("min", aggregate.min());
