@@ -2,12 +2,13 @@ package dev.meterstream.processor;
 
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
+import dev.meterstream.processor.aggregate.WindowTotals;
+import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
 import dev.meterstream.processor.ids.SequenceProcessor;
@@ -113,23 +114,23 @@ public final class UsageTopology {
         for (final WindowSize size : WindowSize.values()) {
             bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))
                     .aggregate(() -> null,
-                            (series, event, total) -> add(total, event.event(), size),
+                            (series, event, totals) -> totals == null
+                                    ? WindowTotals.of(event.event()) : totals.add(event.event()),
                             Named.as("aggregate-" + size.name().toLowerCase(java.util.Locale.ROOT)),
-                            Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(
+                            Materialized.<String, WindowTotals, WindowStore<Bytes, byte[]>>as(
                                             Windowing.storeName(size))
                                     .withKeySerde(Serdes.String())
-                                    .withValueSerde(new WindowAggregateStoreSerde())
+                                    .withValueSerde(new WindowTotalsStoreSerde())
                                     .withRetention(Windowing.retention(size, settings.latenessHorizon())))
                     .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
-                    .map((window, total) -> KeyValue.pair(total.key(), total),
-                            Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
+                    .map((window, totals) -> {
+                        final WindowAggregate aggregate = totals.aggregateOf(window.key(), size,
+                                window.window().startTime());
+                        return KeyValue.pair(aggregate.key(), aggregate);
+                    }, Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
                     .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
                             .withName("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT)));
         }
         return builder.build();
-    }
-
-    private static WindowAggregate add(final WindowAggregate total, final UsageEvent event, final WindowSize size) {
-        return total == null ? WindowAggregate.of(event, size) : total.add(event);
     }
 }
