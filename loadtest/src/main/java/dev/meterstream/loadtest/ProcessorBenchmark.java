@@ -8,6 +8,7 @@ import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.processor.UsageTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,8 @@ public final class ProcessorBenchmark {
                             throw new Await.GaveUp(applicationId + " exited; see " + processor.logFile());
                         }
                         return ConsumerGroups.committed(admin, applicationId, Topics.RAW) >= events
-                                && ConsumerGroups.caughtUp(admin, applicationId);
+                                && ConsumerGroups.caughtUp(admin, applicationId,
+                                        List.of(Topics.RAW, UsageTopology.repartitionTopic(applicationId)));
                     });
                     final double seconds = (System.nanoTime() - start) / 1e9;
                     line(report, String.format("%s: %d raw records in %.1f s (from process start, JVM and rebalance "

@@ -11,6 +11,7 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
+import dev.meterstream.processor.UsageTopology;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,8 @@ public final class SinkBenchmark {
                 Await.until("the processor to process the backlog", Duration.ofMinutes(30), () -> {
                     alive(processor);
                     return ConsumerGroups.committed(admin, PROCESSOR, Topics.RAW) >= events
-                            && ConsumerGroups.caughtUp(admin, PROCESSOR);
+                            && ConsumerGroups.caughtUp(admin, PROCESSOR,
+                                    List.of(Topics.RAW, UsageTopology.repartitionTopic(PROCESSOR)));
                 });
             }
             final long logRecords = ends(admin, Topics.EVENTS);

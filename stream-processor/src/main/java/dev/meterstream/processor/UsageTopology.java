@@ -58,7 +58,12 @@ public final class UsageTopology {
 
     /** The full name of the repartition topic Kafka Streams makes for these settings. */
     public static String repartitionTopic(final ProcessorSettings settings) {
-        return settings.applicationId() + "-" + BY_SERIES + "-repartition";
+        return repartitionTopic(settings.applicationId());
+    }
+
+    /** The full name of the repartition topic Kafka Streams makes for an application id. */
+    public static String repartitionTopic(final String applicationId) {
+        return applicationId + "-" + BY_SERIES + "-repartition";
     }
 
     public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {

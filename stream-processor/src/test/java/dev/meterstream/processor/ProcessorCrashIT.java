@@ -83,11 +83,29 @@ class ProcessorCrashIT {
                 final long total = sent.size();
                 Await.until("the processor to consume all " + total + " raw records and its repartition topic",
                         Duration.ofSeconds(180), () -> committedInputOffsets(kafka) == total && caughtUp(kafka));
+
+                final Map<String, Integer> partitions = assertLogHasEveryEventOnceWithGapFreeIds(kafka, distinct);
+                final Map<String, WindowAggregate> expected = expectedAggregates(distinct, partitions);
+                // Shard rollups are sent at the first emit (every commit interval, wall clock) after their events
+                // are committed, so the aggregates are complete a moment after the input is consumed. Wait for
+                // that; a timeout reports the last difference.
+                Await.until("the aggregates to equal those computed from the input", Duration.ofSeconds(60), () -> {
+                    try {
+                        assertAggregates(expected, kafka);
+                        return true;
+                    } catch (final AssertionError difference) {
+                        throw new IllegalStateException(difference.getMessage(), difference);
+                    }
+                });
             } finally {
                 processor.stop(Duration.ofSeconds(30));
             }
         }
+    }
 
+    /** Reads the committed log, checks it, and answers each event's partition (the shard of its rollups). */
+    private static Map<String, Integer> assertLogHasEveryEventOnceWithGapFreeIds(
+            final KafkaEndpoint kafka, final Map<String, UsageEvent> distinct) throws Exception {
         final List<ConsumerRecord<String, byte[]>> log = readCommitted(kafka, Topics.EVENTS);
         final Map<String, Integer> copies = new HashMap<>();
         final Map<Integer, List<Long>> sequences = new TreeMap<>();
@@ -108,11 +126,11 @@ class ProcessorCrashIT {
                 assertEquals(i, ids.get(i), "partition " + partition + ": IDs dense, gap-free, in log order");
             }
         });
+        return partitions;
+    }
 
-        final Map<String, WindowAggregate> latest = new HashMap<>();
-        for (final ConsumerRecord<String, byte[]> record : readCommitted(kafka, Topics.AGGREGATES)) {
-            latest.put(record.key(), WindowAggregateJson.read(record.value()));
-        }
+    private static Map<String, WindowAggregate> expectedAggregates(final Map<String, UsageEvent> distinct,
+                                                                   final Map<String, Integer> partitions) {
         final Map<String, WindowAggregate> expected = new HashMap<>();
         for (final UsageEvent event : distinct.values()) {
             for (final WindowSize size : WindowSize.values()) {
@@ -122,6 +140,15 @@ class ProcessorCrashIT {
                 final WindowAggregate shard = WindowAggregate.rollupOf(event, size, partitions.get(event.key()));
                 expected.merge(shard.key(), shard, (total, ignored) -> total.add(event));
             }
+        }
+        return expected;
+    }
+
+    private static void assertAggregates(final Map<String, WindowAggregate> expected, final KafkaEndpoint kafka)
+            throws Exception {
+        final Map<String, WindowAggregate> latest = new HashMap<>();
+        for (final ConsumerRecord<String, byte[]> record : readCommitted(kafka, Topics.AGGREGATES)) {
+            latest.put(record.key(), WindowAggregateJson.read(record.value()));
         }
         final List<String> missing = expected.keySet().stream().filter(k -> !latest.containsKey(k)).limit(5).toList();
         final List<String> extra = latest.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
@@ -209,7 +236,8 @@ class ProcessorCrashIT {
     /** Whether the application has committed offsets at the end of every partition it consumes. */
     private static boolean caughtUp(final KafkaEndpoint kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            return ConsumerGroups.caughtUp(admin, APPLICATION_ID);
+            return ConsumerGroups.caughtUp(admin, APPLICATION_ID,
+                    List.of(Topics.RAW, UsageTopology.repartitionTopic(APPLICATION_ID)));
         }
     }
 

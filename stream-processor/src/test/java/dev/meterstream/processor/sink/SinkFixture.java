@@ -109,14 +109,15 @@ final class SinkFixture implements AutoCloseable {
     /** True once the processor has committed every raw record sent and its repartition topic. */
     boolean processed() throws Exception {
         return ConsumerGroups.committed(admin, PROCESSOR, Topics.RAW) == sent
-                && ConsumerGroups.caughtUp(admin, PROCESSOR);
+                && ConsumerGroups.caughtUp(admin, PROCESSOR,
+                        List.of(Topics.RAW, UsageTopology.repartitionTopic(PROCESSOR)));
     }
 
     /** True once the group has committed the ends of the log and the aggregates topic. */
     boolean written(final String group) throws Exception {
         return ConsumerGroups.committed(admin, group, Topics.EVENTS) == ends(Topics.EVENTS)
                 && ConsumerGroups.committed(admin, group, Topics.AGGREGATES) == ends(Topics.AGGREGATES)
-                && ConsumerGroups.caughtUp(admin, group);
+                && ConsumerGroups.caughtUp(admin, group, List.of(Topics.EVENTS, Topics.AGGREGATES));
     }
 
     long committed(final String group) throws Exception {

@@ -27,17 +27,13 @@ public final class ConsumerGroups {
     }
 
     /**
-     * Whether the group has committed offsets at the end of every partition it consumes (internal repartition
-     * topics included).
+     * Whether the group has committed offsets at the end of every partition of these topics (name a Kafka Streams
+     * application's repartition topics too). A partition the group has never committed counts only if it is empty:
+     * a task that has not committed yet, say on a repartition topic just being written, has not caught up.
      */
-    public static boolean caughtUp(final Admin admin, final String group)
+    public static boolean caughtUp(final Admin admin, final String group, final Collection<String> topics)
             throws ExecutionException, InterruptedException {
-        final Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(admin, group);
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-        return committed.entrySet().stream().allMatch(e -> e.getValue() != null
-                && e.getValue().offset() >= ends.get(e.getKey()).offset());
+        return lag(admin, group, topics) == 0;
     }
 
     /**
