@@ -204,7 +204,9 @@ class ProcessorCrashIT {
                         // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
                         "-Dprocessor.commit-interval=" + COMMIT_INTERVAL)
                 .mainClass(Main.class.getName())
-                .logFile(stateDir.resolveSibling(stateDir.getFileName() + "-processor.log"))
+                // In the module's target/ (kept for a failure's post-mortem, gone with `mvn clean`), not beside the
+                // temporary state directory, where every run used to leave one behind.
+                .logFile(root.resolve("stream-processor/target/" + stateDir.getFileName() + "-processor.log"))
                 .start();
     }
 
