@@ -10,6 +10,17 @@ public final class Topics {
     public static final String AGGREGATES = "usage.aggregates";
     /** Records the processor could not read, with the reason. */
     public static final String DEAD_LETTERS = "usage.dead-letters";
+    /** The name stream-processor gives the grouping that repartitions events by series. */
+    public static final String BY_SERIES = "aggregate-by-series";
+
+    /**
+     * The repartition topic (events regrouped by tenant/meter/subject) that Kafka Streams makes for a processor
+     * with this application id; what anything waiting for the processor to catch up must watch besides
+     * {@link #RAW}.
+     */
+    public static String bySeriesRepartition(final String applicationId) {
+        return applicationId + "-" + BY_SERIES + "-repartition";
+    }
 
     private Topics() {
     }

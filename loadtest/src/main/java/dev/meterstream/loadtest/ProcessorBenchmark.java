@@ -8,7 +8,6 @@ import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
-import dev.meterstream.processor.UsageTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +71,7 @@ public final class ProcessorBenchmark {
                         }
                         return ConsumerGroups.committed(admin, applicationId, Topics.RAW) >= events
                                 && ConsumerGroups.caughtUp(admin, applicationId,
-                                        List.of(Topics.RAW, UsageTopology.repartitionTopic(applicationId)));
+                                        List.of(Topics.RAW, Topics.bySeriesRepartition(applicationId)));
                     });
                     final double seconds = (System.nanoTime() - start) / 1e9;
                     line(report, String.format("%s: %d raw records in %.1f s (from process start, JVM and rebalance "

@@ -11,7 +11,6 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
-import dev.meterstream.processor.UsageTopology;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +73,7 @@ public final class SinkBenchmark {
                     alive(processor);
                     return ConsumerGroups.committed(admin, PROCESSOR, Topics.RAW) >= events
                             && ConsumerGroups.caughtUp(admin, PROCESSOR,
-                                    List.of(Topics.RAW, UsageTopology.repartitionTopic(PROCESSOR)));
+                                    List.of(Topics.RAW, Topics.bySeriesRepartition(PROCESSOR)));
                 });
             }
             final long logRecords = ends(admin, Topics.EVENTS);

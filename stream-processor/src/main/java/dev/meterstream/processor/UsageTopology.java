@@ -50,20 +50,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * between commits into one record.
  */
 public final class UsageTopology {
-    /** Name of the repartition topic (prefixed by the application id) that groups events by series. */
-    public static final String BY_SERIES = "aggregate-by-series";
-
     private UsageTopology() {
     }
 
     /** The full name of the repartition topic Kafka Streams makes for these settings. */
     public static String repartitionTopic(final ProcessorSettings settings) {
-        return repartitionTopic(settings.applicationId());
-    }
-
-    /** The full name of the repartition topic Kafka Streams makes for an application id. */
-    public static String repartitionTopic(final String applicationId) {
-        return applicationId + "-" + BY_SERIES + "-repartition";
+        return Topics.bySeriesRepartition(settings.applicationId());
     }
 
     public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {
@@ -114,7 +106,7 @@ public final class UsageTopology {
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))
                 .selectKey((key, value) -> WindowAggregate.seriesKey(value.event()), Named.as("series-key"))
-                .groupByKey(Grouped.with(BY_SERIES, Serdes.String(), new SequencedEventBinarySerde()));
+                .groupByKey(Grouped.with(Topics.BY_SERIES, Serdes.String(), new SequencedEventBinarySerde()));
 
         for (final WindowSize size : WindowSize.values()) {
             bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))

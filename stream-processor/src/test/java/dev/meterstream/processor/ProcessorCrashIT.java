@@ -239,7 +239,7 @@ class ProcessorCrashIT {
     private static boolean caughtUp(final KafkaEndpoint kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             return ConsumerGroups.caughtUp(admin, APPLICATION_ID,
-                    List.of(Topics.RAW, UsageTopology.repartitionTopic(APPLICATION_ID)));
+                    List.of(Topics.RAW, Topics.bySeriesRepartition(APPLICATION_ID)));
         }
     }
 

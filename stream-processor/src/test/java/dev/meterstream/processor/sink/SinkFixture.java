@@ -110,7 +110,7 @@ final class SinkFixture implements AutoCloseable {
     boolean processed() throws Exception {
         return ConsumerGroups.committed(admin, PROCESSOR, Topics.RAW) == sent
                 && ConsumerGroups.caughtUp(admin, PROCESSOR,
-                        List.of(Topics.RAW, UsageTopology.repartitionTopic(PROCESSOR)));
+                        List.of(Topics.RAW, Topics.bySeriesRepartition(PROCESSOR)));
     }
 
     /** True once the group has committed the ends of the log and the aggregates topic. */
