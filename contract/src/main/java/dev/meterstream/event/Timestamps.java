@@ -13,6 +13,11 @@ import java.time.LocalDate;
  * aggregates' keys): {@link #format} writes what {@link Instant#toString} writes, by hand for years 0 to 9999.
  */
 final class Timestamps {
+    private static final long MIN_FAST_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long MAX_FAST_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+        100_000_000};
+
     private Timestamps() {
     }
 
@@ -81,11 +86,6 @@ final class Timestamps {
         text[text.length - 1] = 'Z';
         return new String(text, StandardCharsets.US_ASCII);
     }
-
-    private static final long MIN_FAST_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
-    private static final long MAX_FAST_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
-        100_000_000};
 
     /** Writes {@code value} as exactly {@code width} decimal digits, zero-padded. */
     private static void put(final byte[] text, final int at, final int value, final int width) {
