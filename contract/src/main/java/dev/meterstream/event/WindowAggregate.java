@@ -38,8 +38,33 @@ public record WindowAggregate(
 
     /** The totals of one event, filed under {@code subject}. */
     private static WindowAggregate first(final UsageEvent event, final String subject, final WindowSize size) {
-        return new WindowAggregate(event.tenant(), event.meter(), subject, size, size.start(event.timestamp()), 1,
-                BigDecimal.valueOf(event.quantity()), event.quantity(), event.quantity());
+        return of(event.tenant(), event.meter(), subject, size, size.start(event.timestamp()), WindowTotals.of(event));
+    }
+
+    /**
+     * The aggregate of series {@code seriesKey} ({@code tenant/meter/subject}, as {@link #seriesKey} makes it;
+     * tenants and meters are slugs, so the first two '/' split it, and a subject may hold '/').
+     */
+    public static WindowAggregate ofSeries(final String seriesKey, final WindowSize size, final Instant windowStart,
+                                           final WindowTotals totals) {
+        final int afterTenant = seriesKey.indexOf('/');
+        final int afterMeter = seriesKey.indexOf('/', afterTenant + 1);
+        if (afterTenant < 0 || afterMeter < 0) {
+            throw new IllegalArgumentException("not a series key (tenant/meter/subject): " + seriesKey);
+        }
+        return of(seriesKey.substring(0, afterTenant), seriesKey.substring(afterTenant + 1, afterMeter),
+                seriesKey.substring(afterMeter + 1), size, windowStart, totals);
+    }
+
+    private static WindowAggregate of(final String tenant, final String meter, final String subject,
+                                      final WindowSize size, final Instant windowStart, final WindowTotals totals) {
+        return new WindowAggregate(tenant, meter, subject, size, windowStart, totals.count(), totals.sum(),
+                totals.min(), totals.max());
+    }
+
+    /** Count, sum, min and max, without whose and which window they are. */
+    public WindowTotals totals() {
+        return new WindowTotals(count, sum, min, max);
     }
 
     /** Whether this is a shard rollup rather than one subject's totals. */
@@ -57,9 +82,7 @@ public record WindowAggregate(
 
     /** This aggregate with one more event of the same key and window. */
     public WindowAggregate add(final UsageEvent event) {
-        return new WindowAggregate(tenant, meter, subject, size, windowStart, count + 1,
-                sum.add(BigDecimal.valueOf(event.quantity())), Math.min(min, event.quantity()),
-                Math.max(max, event.quantity()));
+        return of(tenant, meter, subject, size, windowStart, totals().add(event));
     }
 
     /** The key of the series this aggregate belongs to: {@code tenant/meter/subject}. */

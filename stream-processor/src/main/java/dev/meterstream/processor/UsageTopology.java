@@ -4,10 +4,10 @@ import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.event.WindowTotals;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
-import dev.meterstream.processor.aggregate.WindowTotals;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
@@ -121,8 +121,8 @@ public final class UsageTopology {
                                     .withRetention(Windowing.retention(size, settings.latenessHorizon())))
                     .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
                     .map((window, totals) -> {
-                        final WindowAggregate aggregate = totals.aggregateOf(window.key(), size,
-                                window.window().startTime());
+                        final WindowAggregate aggregate = WindowAggregate.ofSeries(window.key(), size,
+                                window.window().startTime(), totals);
                         return KeyValue.pair(aggregate.key(), aggregate);
                     }, Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
                     .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)

@@ -1,5 +1,6 @@
 package dev.meterstream.processor.aggregate;
 
+import dev.meterstream.event.WindowTotals;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -9,7 +10,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary form of {@link WindowTotals} in the windowed aggregate stores and their changelogs: every event reads
- * and writes one per window size. Layout (version 2): version byte, count, sum's scale, sum's unscaled value (a long
+ * and writes one per window size. Only the totals: the store's key already says whose and which window they are,
+ * so tenant, meter and subject are not decoded and encoded again on the hot path (the whole aggregate is made only
+ * for the records the record cache lets through). Layout (version 2): version byte, count, sum's scale, sum's unscaled value (a long
  * when it fits, which it nearly always does, else its two's-complement bytes), min, max. Stores written by earlier
  * versions held whole aggregates (version 1 of {@link WindowAggregateStoreSerde}, or JSON); those are still read.
  */
@@ -46,7 +49,7 @@ public final class WindowTotalsStoreSerde implements Serde<WindowTotals> {
     static WindowTotals read(final byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != VERSION) {
             // Version 1 and the JSON form before it held the whole aggregate.
-            return WindowTotals.from(WindowAggregateStoreSerde.read(bytes));
+            return WindowAggregateStoreSerde.read(bytes).totals();
         }
         final ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         final long count = in.getLong();

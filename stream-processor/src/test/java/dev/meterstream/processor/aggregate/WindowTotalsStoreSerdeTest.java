@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.event.WindowTotals;
 import java.math.BigDecimal;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -31,13 +32,5 @@ class WindowTotalsStoreSerdeTest {
         final WindowTotals totals = new WindowTotals(3, new BigDecimal("0.3"), 0.1, 0.2);
         assertEquals(totals, WindowTotalsStoreSerde.read(WindowAggregateStoreSerde.write(aggregate)));
         assertEquals(totals, WindowTotalsStoreSerde.read(WindowAggregateJson.write(aggregate)));
-    }
-
-    @Test
-    void shouldSplitTheSeriesKeyAtTheSlugsSoASubjectMayHoldSlashes() {
-        final WindowTotals totals = new WindowTotals(2, new BigDecimal("2.5"), 1, 1.5);
-        assertEquals(new WindowAggregate("acme", "gpu.seconds", "team/jöb/7", WindowSize.DAY, START, 2,
-                        new BigDecimal("2.5"), 1, 1.5),
-                totals.aggregateOf("acme/gpu.seconds/team/jöb/7", WindowSize.DAY, START));
     }
 }
