@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Turns one JSON event object, as a client sent it, into a {@link UsageEvent} or the list of every rule it broke.
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * shape, or CloudEvents), and violations name fields the way the client wrote them.
  */
 public final class EventParser {
-    private static final Pattern METER = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
-
     private final EventRules rules;
 
     public EventParser(final EventRules rules) {
@@ -44,6 +42,12 @@ public final class EventParser {
 
         static JsonPointer pointer(final String expression) {
             return COMPILED.computeIfAbsent(expression, JsonPointer::compile);
+        }
+
+        /** Whether a top-level member is one this shape reads an event field from. */
+        boolean isEventField(final String member) {
+            return Stream.of(id, subject, meter, quantity, timestamp, properties)
+                    .anyMatch(pointer -> pointer.substring(1).split("/", 2)[0].equals(member));
         }
 
         /** {@code {"id", "subject", "meter", "quantity", "timestamp", "properties"}}. */
@@ -72,7 +76,8 @@ public final class EventParser {
      * @param fields      where its fields are
      * @param tenant      the tenant of the API key
      * @param receivedAt  when it arrived; the default timestamp and the reference for the time rules
-     * @param idGenerator makes an id where the client gave none
+     * @param idGenerator makes an id where the client gave none; null if the client must give one (the default:
+     *                    a server-made id makes every retry of a send a new event)
      */
     public Result parse(final JsonNode node, final Fields fields, final String tenant, final Instant receivedAt,
                         final Supplier<String> idGenerator) {
@@ -80,36 +85,36 @@ public final class EventParser {
             return new Rejected(List.of(new Violation("", "an event must be a JSON object")));
         }
         final List<Violation> violations = new ArrayList<>();
-        if (fields.allowedMembers() != null) {
-            for (final Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                final String name = names.next();
-                if (!fields.allowedMembers().contains(name)) {
-                    violations.add(new Violation(name, "is not a field of a usage event (allowed: id, subject, meter, "
-                            + "quantity, timestamp, properties; the tenant comes from the API key)"));
-                }
+        for (final Iterator<Map.Entry<String, JsonNode>> members = node.fields(); members.hasNext(); ) {
+            final Map.Entry<String, JsonNode> member = members.next();
+            final String name = member.getKey();
+            if (fields.allowedMembers() != null && !fields.allowedMembers().contains(name)) {
+                violations.add(new Violation(Text.printable(name), "is not a field of a usage event (allowed: id, "
+                        + "subject, meter, quantity, timestamp, properties; the tenant comes from the API key)"));
+            } else if (Text.wellFormed(name) != null) {
+                violations.add(new Violation(Text.printable(name), "names must be well-formed Unicode without "
+                        + "control characters"));
+            } else if (fields.allowedMembers() == null && member.getValue().isTextual()
+                    && !fields.isEventField(name)) {
+                // A CloudEvents attribute this service does not use (source, specversion, an extension): kept to
+                // the same text rules, so no request can carry text that a later reader of the log cannot encode.
+                check(name, Text.wellFormed(member.getValue().textValue()), violations);
             }
         }
         final String id = optionalText(node, fields.id(), violations);
         if (id != null) {
-            checkText(fields.id(), id, rules.maxIdLength(), violations);
+            check(name(fields.id()), rules.id(id), violations);
+        } else if (idGenerator == null && absent(node.at(Fields.pointer(fields.id())))) {
+            violations.add(new Violation(name(fields.id()), "is required (a client-made id makes retries safe: "
+                    + "copies of an id are counted once)"));
         }
         final String subject = requiredText(node, fields.subject(), violations);
         if (subject != null) {
-            checkText(fields.subject(), subject, rules.maxSubjectLength(), violations);
-            if (subject.startsWith(WindowAggregate.ROLLUP_PREFIX)) {
-                violations.add(new Violation(name(fields.subject()), "must not start with '"
-                        + WindowAggregate.ROLLUP_PREFIX + "' (reserved for totals over all subjects)"));
-            }
+            check(name(fields.subject()), rules.subject(subject), violations);
         }
         final String meter = requiredText(node, fields.meter(), violations);
         if (meter != null) {
-            if (meter.length() > rules.maxMeterLength()) {
-                violations.add(new Violation(name(fields.meter()), "must be at most " + rules.maxMeterLength()
-                        + " characters"));
-            } else if (!METER.matcher(meter).matches()) {
-                violations.add(new Violation(name(fields.meter()), "must be a slug: lower-case letters and digits, "
-                        + "separated by single '.', '-' or '_' (e.g. api-calls)"));
-            }
+            check(name(fields.meter()), rules.meter(meter), violations);
         }
         final double quantity = quantity(node, fields.quantity(), violations);
         final Instant timestamp = timestamp(node, fields.timestamp(), receivedAt, violations);
@@ -119,6 +124,12 @@ public final class EventParser {
         }
         return new Accepted(new UsageEvent(tenant, id == null ? idGenerator.get() : id, subject, meter, quantity,
                 timestamp, properties, receivedAt));
+    }
+
+    private static void check(final String field, final String problem, final List<Violation> violations) {
+        if (problem != null) {
+            violations.add(new Violation(field, problem));
+        }
     }
 
     private static String name(final String pointer) {
@@ -149,18 +160,7 @@ public final class EventParser {
         return optionalText(node, pointer, violations);
     }
 
-    private static void checkText(final String pointer, final String value, final int maxLength,
-                                  final List<Violation> violations) {
-        if (value.isEmpty()) {
-            violations.add(new Violation(name(pointer), "must not be empty"));
-        } else if (value.length() > maxLength) {
-            violations.add(new Violation(name(pointer), "must be at most " + maxLength + " characters"));
-        } else if (value.chars().anyMatch(Character::isISOControl)) {
-            violations.add(new Violation(name(pointer), "must not contain control characters"));
-        }
-    }
-
-    private static double quantity(final JsonNode node, final String pointer, final List<Violation> violations) {
+    private double quantity(final JsonNode node, final String pointer, final List<Violation> violations) {
         final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
             return 1.0;
@@ -170,11 +170,7 @@ public final class EventParser {
             return 0;
         }
         final double quantity = value.doubleValue();
-        if (!Double.isFinite(quantity)) {
-            violations.add(new Violation(name(pointer), "must be a finite number"));
-        } else if (quantity < 0) {
-            violations.add(new Violation(name(pointer), "must be at least 0"));
-        }
+        check(name(pointer), rules.quantity(quantity), violations);
         return quantity;
     }
 
@@ -196,13 +192,7 @@ public final class EventParser {
                     + "2026-11-23T14:05:00Z"));
             return receivedAt;
         }
-        if (timestamp.isAfter(receivedAt.plus(rules.futureTolerance()))) {
-            violations.add(new Violation(name(pointer), "must not be more than " + rules.futureTolerance().toMinutes()
-                    + " minutes in the future"));
-        } else if (timestamp.isBefore(receivedAt.minus(rules.latenessHorizon()))) {
-            violations.add(new Violation(name(pointer), "must not be older than the lateness horizon of "
-                    + rules.latenessHorizon().toDays() + " days"));
-        }
+        check(name(pointer), rules.time(timestamp, receivedAt), violations);
         return timestamp;
     }
 
@@ -216,24 +206,27 @@ public final class EventParser {
             violations.add(new Violation(name(pointer), "must be an object of string values"));
             return Map.of();
         }
-        if (value.size() > rules.maxProperties()) {
-            violations.add(new Violation(name(pointer), "must have at most " + rules.maxProperties() + " entries"));
+        final String tooMany = rules.propertyCount(value.size());
+        if (tooMany != null) {
+            violations.add(new Violation(name(pointer), tooMany));
             return Map.of();
         }
         final Map<String, String> properties = new LinkedHashMap<>();
         for (final Iterator<Map.Entry<String, JsonNode>> entries = value.fields(); entries.hasNext(); ) {
             final Map.Entry<String, JsonNode> entry = entries.next();
-            final String field = name(pointer) + "." + entry.getKey();
-            if (entry.getKey().isEmpty() || entry.getKey().length() > rules.maxPropertyKeyLength()) {
-                violations.add(new Violation(field, "property names must be 1 to " + rules.maxPropertyKeyLength()
-                        + " characters"));
+            final String field = name(pointer) + "." + Text.printable(entry.getKey());
+            final String keyProblem = rules.propertyKey(entry.getKey());
+            if (keyProblem != null) {
+                violations.add(new Violation(field, keyProblem));
             } else if (!entry.getValue().isTextual()) {
                 violations.add(new Violation(field, "must be a string (properties are a flat map of strings)"));
-            } else if (entry.getValue().textValue().length() > rules.maxPropertyValueLength()) {
-                violations.add(new Violation(field, "must be at most " + rules.maxPropertyValueLength()
-                        + " characters"));
             } else {
-                properties.put(entry.getKey(), entry.getValue().textValue());
+                final String valueProblem = rules.propertyValue(entry.getValue().textValue());
+                if (valueProblem != null) {
+                    violations.add(new Violation(field, valueProblem));
+                } else {
+                    properties.put(entry.getKey(), entry.getValue().textValue());
+                }
             }
         }
         return properties;

@@ -1,10 +1,18 @@
 package dev.meterstream.event;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The limits an event must respect, shared by the edge (which rejects) and the processor (which windows): the
- * lateness horizon in particular must be the same in both, or the processor would drop what the edge accepted.
+ * The rules an event must keep, and their only home: the edge applies them to what a client sent (naming the
+ * fields as the client wrote them, see {@link EventParser}), the processor applies {@link #check} to every record
+ * read from the raw topic, whoever wrote it, and dead-letters what breaks them. Both therefore refuse exactly the
+ * same events, and anything the edge answered 202 is counted. The lateness horizon in particular must be the same in
+ * both, or the processor would drop what the edge accepted.
  *
  * @param latenessHorizon     oldest event time accepted, relative to the time received
  * @param futureTolerance     how far past the time received an event time may lie (clock skew)
@@ -31,12 +39,14 @@ public record EventRules(
     public static final EventRules DEFAULTS = new EventRules(DEFAULT_LATENESS_HORIZON, DEFAULT_FUTURE_TOLERANCE,
             128, 256, 64, 32, 64, 256);
 
+    private static final Pattern METER = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+
     public EventRules {
         if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
-            throw new IllegalArgumentException("lateness-horizon must be positive, was " + latenessHorizon);
+            throw new IllegalArgumentException("events.lateness-horizon must be positive, was " + latenessHorizon);
         }
         if (futureTolerance.isNegative()) {
-            throw new IllegalArgumentException("future-tolerance must not be negative, was " + futureTolerance);
+            throw new IllegalArgumentException("events.future-tolerance must not be negative, was " + futureTolerance);
         }
         positive("max-id-length", maxIdLength);
         positive("max-subject-length", maxSubjectLength);
@@ -57,5 +67,119 @@ public record EventRules(
     public EventRules withLatenessHorizon(final Duration value) {
         return new EventRules(value, futureTolerance, maxIdLength, maxSubjectLength, maxMeterLength, maxProperties,
                 maxPropertyKeyLength, maxPropertyValueLength);
+    }
+
+    public EventRules withFutureTolerance(final Duration value) {
+        return new EventRules(latenessHorizon, value, maxIdLength, maxSubjectLength, maxMeterLength, maxProperties,
+                maxPropertyKeyLength, maxPropertyValueLength);
+    }
+
+    // Each rule below answers null when the value keeps it, else what is wrong, in words a client can act on.
+
+    public String id(final String id) {
+        return Text.problem(id, maxIdLength);
+    }
+
+    public String subject(final String subject) {
+        final String problem = Text.problem(subject, maxSubjectLength);
+        if (problem == null && subject.startsWith(WindowAggregate.ROLLUP_PREFIX)) {
+            return "must not start with '" + WindowAggregate.ROLLUP_PREFIX + "' (reserved for totals over all "
+                    + "subjects)";
+        }
+        return problem;
+    }
+
+    public String meter(final String meter) {
+        if (meter.length() > maxMeterLength) {
+            return "must be at most " + maxMeterLength + " characters";
+        }
+        if (!METER.matcher(meter).matches()) {
+            return "must be a slug: lower-case letters and digits, separated by single '.', '-' or '_' (e.g. "
+                    + "api-calls)";
+        }
+        return null;
+    }
+
+    public String propertyCount(final int count) {
+        return count > maxProperties ? "must have at most " + maxProperties + " entries" : null;
+    }
+
+    public String propertyKey(final String key) {
+        if (key.isEmpty() || key.length() > maxPropertyKeyLength) {
+            return "property names must be 1 to " + maxPropertyKeyLength + " characters";
+        }
+        return Text.problem(key, maxPropertyKeyLength);
+    }
+
+    public String propertyValue(final String value) {
+        if (value.length() > maxPropertyValueLength) {
+            return "must be at most " + maxPropertyValueLength + " characters";
+        }
+        return Text.wellFormed(value);
+    }
+
+    public String quantity(final double quantity) {
+        if (!Double.isFinite(quantity)) {
+            return "must be a finite number";
+        }
+        return quantity < 0 ? "must be at least 0" : null;
+    }
+
+    /** The event time against the time received: within the future tolerance ahead, the lateness horizon behind. */
+    public String time(final Instant timestamp, final Instant receivedAt) {
+        if (timestamp.isAfter(receivedAt.plus(futureTolerance))) {
+            return "must not be more than " + describe(futureTolerance) + " in the future";
+        }
+        if (timestamp.isBefore(receivedAt.minus(latenessHorizon))) {
+            return "must not be older than the lateness horizon of " + describe(latenessHorizon);
+        }
+        if (timestamp.isBefore(Instant.EPOCH)) {
+            // Kafka record times, which the windows run on, cannot be before 1970.
+            return "must not be before 1970-01-01T00:00:00Z";
+        }
+        return null;
+    }
+
+    /** The time received, which only the edge sets: it must be a time Kafka can stamp a record with. */
+    public String receivedAt(final Instant receivedAt) {
+        return receivedAt.isBefore(Instant.EPOCH) ? "must not be before 1970-01-01T00:00:00Z" : null;
+    }
+
+    /**
+     * Every rule a decoded event breaks, with fields named as in the log's JSON; empty if it keeps them all. The
+     * processor dead-letters a raw record for any of these, so the edge must refuse each of them first.
+     */
+    public List<Violation> check(final UsageEvent event) {
+        final List<Violation> violations = new ArrayList<>();
+        add(violations, "tenant", Text.problem(event.tenant(), Integer.MAX_VALUE));
+        add(violations, "id", id(event.id()));
+        add(violations, "subject", subject(event.subject()));
+        add(violations, "meter", meter(event.meter()));
+        add(violations, "quantity", quantity(event.quantity()));
+        add(violations, "timestamp", time(event.timestamp(), event.receivedAt()));
+        add(violations, "receivedAt", receivedAt(event.receivedAt()));
+        add(violations, "properties", propertyCount(event.properties().size()));
+        for (final Map.Entry<String, String> property : event.properties().entrySet()) {
+            final String field = "properties." + Text.printable(property.getKey());
+            final String keyProblem = propertyKey(property.getKey());
+            add(violations, field, keyProblem != null ? keyProblem : propertyValue(property.getValue()));
+        }
+        return violations;
+    }
+
+    private static void add(final List<Violation> violations, final String field, final String problem) {
+        if (problem != null) {
+            violations.add(new Violation(field, problem));
+        }
+    }
+
+    private static String describe(final Duration duration) {
+        if (duration.toDaysPart() > 0 && duration.equals(Duration.ofDays(duration.toDays()))) {
+            return duration.toDays() + " days";
+        }
+        if (duration.equals(Duration.ofMinutes(duration.toMinutes()))) {
+            return duration.toMinutes() + " minutes";
+        }
+        return duration.toString();
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The wire format of a {@link UsageEvent} on Kafka: a flat JSON object with every field, timestamps as ISO-8601
  * UTC strings (nanosecond precision kept). Written by the edge, read by the processor, which sends anything this
- * cannot read to the dead-letter topic with the exception's message as the reason.
+ * cannot read, or that breaks {@link EventRules}, to the dead-letter topic with the reason.
  */
 public final class UsageEventJson {
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -138,9 +138,6 @@ public final class UsageEventJson {
                 || receivedAt == null) {
             throw new MalformedEventException("missing field(s): tenant, id, subject, meter, quantity, timestamp and "
                     + "receivedAt are all required");
-        }
-        if (!Double.isFinite(quantity) || quantity < 0) {
-            throw new MalformedEventException("quantity must be finite and at least 0, was " + quantity);
         }
         return new Parsed(new UsageEvent(tenant, id, subject, meter, quantity, timestamp, properties, receivedAt),
                 partition, sequence);

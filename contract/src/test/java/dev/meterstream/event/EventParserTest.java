@@ -127,6 +127,45 @@ class EventParserTest {
     }
 
     @Test
+    void shouldRequireAnIdUnlessTheTenantMayHaveTheServerMakeOne() throws Exception {
+        final JsonNode node = JSON.readTree("{\"subject\":\"s\",\"meter\":\"m\"}");
+        assertEquals(List.of(new Violation("id", "is required (a client-made id makes retries safe: copies of an id "
+                        + "are counted once)")),
+                assertInstanceOf(EventParser.Rejected.class,
+                        parser.parse(node, EventParser.Fields.NATIVE, "acme", NOW, null)).violations());
+    }
+
+    @Test
+    void shouldRejectUnpairedSurrogatesAndControlCharactersInEveryString() throws Exception {
+        assertEquals(List.of(
+                new Violation("id", "must be well-formed Unicode (found an unpaired surrogate U+D800 at index 1)"),
+                new Violation("subject", "must not contain control characters (found U+0000 at index 1)"),
+                new Violation("properties.k", "must be well-formed Unicode (found an unpaired surrogate U+DC00 at "
+                        + "index 1)"),
+                new Violation("properties.\\uD83D", "must be well-formed Unicode (found an unpaired surrogate "
+                        + "U+D83D at index 0)"),
+                new Violation("properties.t", "must not contain control characters (found U+007F at index 0)")),
+                violations("""
+                        {"id":"a\\ud800","subject":"s\\u0000","meter":"m","properties":{"k":"x\\udc00",
+                         "\\ud83d":"v","t":"\\u007f"}}"""));
+        assertEquals(List.of(new Violation("source", "must not contain control characters (found U+0009 at index 1)"),
+                        new Violation("\\uDFFF", "names must be well-formed Unicode without control characters")),
+                assertInstanceOf(EventParser.Rejected.class, parse("""
+                        {"id":"ce-1","source":"/\\t","\\udfff":"x","type":"m","subject":"s"}""",
+                        EventParser.Fields.CLOUDEVENTS)).violations());
+    }
+
+    @Test
+    void shouldAcceptPairedSurrogatesRightToLeftTextAndCombiningMarks() throws Exception {
+        final String odd = "\uD83D\uDE80 \u05E9\u05DC\u05D5\u05DD e\u0301";
+        final UsageEvent event = assertInstanceOf(EventParser.Accepted.class, parse(JSON.createObjectNode()
+                .put("id", odd).put("subject", odd).put("meter", "m").set("properties",
+                        JSON.createObjectNode().put(odd, odd)).toString())).event();
+        assertEquals(odd, event.id());
+        assertEquals(Map.of(odd, odd), event.properties());
+    }
+
+    @Test
     void shouldRejectANonObject() throws Exception {
         assertEquals(List.of(new Violation("", "an event must be a JSON object")), violations("[1]"));
     }

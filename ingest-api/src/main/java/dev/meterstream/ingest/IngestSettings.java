@@ -6,6 +6,7 @@ import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything ingest-api reads from configuration, typed and checked in one place. Keys are under {@code ingest.}
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param apiKeys             producer API keys and their tenants
  * @param defaultRatePerSecond events per second a tenant may send; 0 means unlimited
  * @param ratePerSecondByTenant per-tenant overrides of the default rate
+ * @param serverIdTenants     tenants whose events may come without an id (the edge makes one); for everyone
+ *                            else {@code id} is required, since a server-made id turns every retry into a new event
  */
 public record IngestSettings(
         String bootstrapServers,
@@ -44,7 +47,8 @@ public record IngestSettings(
         EventRules rules,
         ApiKeys apiKeys,
         double defaultRatePerSecond,
-        Map<String, Double> ratePerSecondByTenant) {
+        Map<String, Double> ratePerSecondByTenant,
+        Set<String> serverIdTenants) {
 
     public IngestSettings {
         atLeast("ingest.raw-topic-partitions", rawPartitions, 1);
@@ -64,6 +68,7 @@ public record IngestSettings(
                     + defaultRatePerSecond);
         }
         ratePerSecondByTenant = Map.copyOf(ratePerSecondByTenant);
+        serverIdTenants = Set.copyOf(serverIdTenants);
     }
 
     private static void atLeast(final String key, final long value, final long min) {
@@ -77,7 +82,9 @@ public record IngestSettings(
         final Config producer = ingest.get("producer");
         final EventRules rules = EventRules.DEFAULTS
                 .withLatenessHorizon(config.get("events.lateness-horizon").as(Duration.class)
-                        .orElse(EventRules.DEFAULT_LATENESS_HORIZON));
+                        .orElse(EventRules.DEFAULT_LATENESS_HORIZON))
+                .withFutureTolerance(config.get("events.future-tolerance").as(Duration.class)
+                        .orElse(EventRules.DEFAULT_FUTURE_TOLERANCE));
         final Map<String, Double> byTenant = new HashMap<>();
         ingest.get("rate-limits.tenants").asNodeList().orElse(java.util.List.of())
                 .forEach(node -> byTenant.put(node.name(), node.asDouble().get()));
@@ -97,7 +104,13 @@ public record IngestSettings(
                 rules,
                 ApiKeys.from(config.get("auth")),
                 ingest.get("rate-limits.default").asDouble().orElse(0.0),
-                byTenant);
+                byTenant,
+                Set.copyOf(ingest.get("server-generated-ids").asList(String.class).orElse(java.util.List.of())));
+    }
+
+    /** Whether the edge makes an id for this tenant's events that come without one (not safe to retry). */
+    public boolean generatesIds(final String tenant) {
+        return serverIdTenants.contains(tenant);
     }
 
     /** Events per second the tenant may send, 0 for unlimited. */

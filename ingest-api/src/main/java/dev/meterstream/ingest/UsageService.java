@@ -88,9 +88,9 @@ final class UsageService implements HttpService {
         final Instant receivedAt = clock.instant();
         final List<EventParser.Result> results = new ArrayList<>(body.events().size());
         final List<UsageEvent> valid = new ArrayList<>(body.events().size());
+        final java.util.function.Supplier<String> ids = settings.generatesIds(tenant) ? UsageService::generateId : null;
         for (final var node : body.events()) {
-            final EventParser.Result result = parser.parse(node, body.fields(), tenant, receivedAt,
-                    UsageService::generateId);
+            final EventParser.Result result = parser.parse(node, body.fields(), tenant, receivedAt, ids);
             results.add(result);
             if (result instanceof EventParser.Accepted accepted) {
                 valid.add(accepted.event());

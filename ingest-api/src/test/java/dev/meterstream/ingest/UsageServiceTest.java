@@ -139,7 +139,7 @@ class UsageServiceTest {
     @Test
     void shouldRefuseAnInvalidEventNamingEachField() {
         final JsonNode problem = assertProblem(postJson("""
-                {"subject":"s","meter":"m","quantity":-2,"timestamp":"2026-11-23T12:06:00Z",
+                {"id":"e","subject":"s","meter":"m","quantity":-2,"timestamp":"2026-11-23T12:06:00Z",
                  "properties":{"note":"%s"}}""".formatted("y".repeat(300))), 400, "invalid-event");
         assertEquals(List.of(
                 "quantity: must be at least 0",
@@ -150,12 +150,37 @@ class UsageServiceTest {
     @Test
     void shouldRefuseWrongTypesAndTimestampsPastTheHorizon() {
         final JsonNode problem = assertProblem(postJson("""
-                {"subject":42,"meter":"m","quantity":"1","timestamp":"2026-01-01T00:00:00Z"}"""), 400,
+                {"id":"e","subject":42,"meter":"m","quantity":"1","timestamp":"2026-01-01T00:00:00Z"}"""), 400,
                 "invalid-event");
         assertEquals(List.of(
                 "subject: must be a string",
                 "quantity: must be a number",
                 "timestamp: must not be older than the lateness horizon of 35 days"), errors(problem));
+    }
+
+    @Test
+    void shouldRequireAClientIdUnlessTheTenantMayHaveTheServerMakeOne() {
+        assertEquals(List.of("id: is required (a client-made id makes retries safe: copies of an id are counted "
+                + "once)"), errors(assertProblem(postJson("{\"subject\":\"s\",\"meter\":\"m\"}"), 400,
+                "invalid-event")));
+        PUBLISHER.reachable = false; // past validation, the request stops at the 503, publishing nothing
+        assertProblem(post(TestSettings.LEGACY_KEY, "application/json", "{\"subject\":\"s\",\"meter\":\"m\"}"),
+                503, "kafka-unavailable");
+    }
+
+    @Test
+    void shouldRefuseAnUnpairedSurrogateOrAControlCharacterInAnyString() {
+        // The request that once froze every tenant's views: answered 202, then unwritable to Cassandra.
+        final JsonNode problem = assertProblem(postJson("""
+                {"id":"e\\ud800","subject":"s","meter":"m","properties":{"k":"x\\udc00","\\u0000":"v"}}"""),
+                400, "invalid-event");
+        assertEquals(List.of(
+                "id: must be well-formed Unicode (found an unpaired surrogate U+D800 at index 1)",
+                "properties.k: must be well-formed Unicode (found an unpaired surrogate U+DC00 at index 1)",
+                "properties.\\u0000: must not contain control characters (found U+0000 at index 0)"), errors(problem));
+        assertProblem(post(TestSettings.ACME_KEY, "application/cloudevents+json", """
+                {"specversion":"1.0","id":"c","source":"/\\ud800","type":"m","subject":"s"}"""), 400,
+                "invalid-event");
     }
 
     @Test
@@ -171,7 +196,8 @@ class UsageServiceTest {
 
     @Test
     void shouldRefuseABatchWhoseEveryEventIsInvalidNamingItemsByIndex() {
-        final JsonNode problem = assertProblem(postJson("[{\"subject\":\"s\"},{\"meter\":\"m\",\"subject\":\"\"}]"),
+        final JsonNode problem = assertProblem(postJson("[{\"id\":\"a\",\"subject\":\"s\"},"
+                        + "{\"id\":\"b\",\"meter\":\"m\",\"subject\":\"\"}]"),
                 400, "invalid-event");
         assertEquals(List.of("[0].meter: is required", "[1].subject: must not be empty"), errors(problem));
     }
@@ -185,7 +211,7 @@ class UsageServiceTest {
     @Test
     void shouldAnswer503AtOnceWithRetryAfterWhileKafkaIsUnreachable() {
         PUBLISHER.reachable = false;
-        final Answer answer = postJson("{\"subject\":\"s\",\"meter\":\"m\"}");
+        final Answer answer = postJson("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\"}");
         assertProblem(answer, 503, "kafka-unavailable");
         assertEquals("1", answer.retryAfter());
     }
@@ -193,7 +219,8 @@ class UsageServiceTest {
     @Test
     void shouldAnswer429WithRetryAfterForATenantOverItsRate() {
         PUBLISHER.reachable = false; // a request that gets past the rate limit stops at the 503, publishing nothing
-        final String two = "[{\"subject\":\"s\",\"meter\":\"m\"},{\"subject\":\"s\",\"meter\":\"m\"}]";
+        final String two = "[{\"id\":\"a\",\"subject\":\"s\",\"meter\":\"m\"},"
+                + "{\"id\":\"b\",\"subject\":\"s\",\"meter\":\"m\"}]";
         assertProblem(post(TestSettings.LIMITED_KEY, "application/json", two), 503, "kafka-unavailable");
         final Answer limited = post(TestSettings.LIMITED_KEY, "application/json", two);
         assertProblem(limited, 429, "rate-limited");

@@ -1,25 +1,31 @@
 package dev.meterstream.processor;
 
+import dev.meterstream.event.EventRules;
+import dev.meterstream.event.Text;
+import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
-import dev.meterstream.event.WindowAggregate;
-import java.time.Duration;
+import dev.meterstream.event.Violation;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Reads raw records as events; what cannot be read, or carries an event time too far past the time it was received
- * (which the edge refuses, and which the brokers would refuse as a record timestamp once windowed by event time),
- * goes on, marked, toward the dead-letter topic.
+ * Reads raw records as events. What cannot be read, whose key is not its event's, or that breaks any of the event
+ * rules the edge applies ({@link EventRules#check}) goes on, marked with the reason, toward the dead-letter topic.
+ * The edge refuses all of these, so only records that something other than ingest-api wrote end up there; checking
+ * them here keeps such a record from reaching a place that cannot take it (a window before 1970, a Cassandra text
+ * column).
  */
 final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded> {
     private final ProcessorMetrics metrics;
-    private final Duration futureTolerance;
+    private final EventRules rules;
     private FixedKeyProcessorContext<String, Decoded> context;
 
-    DecodeProcessor(final ProcessorMetrics metrics, final Duration futureTolerance) {
+    DecodeProcessor(final ProcessorMetrics metrics, final EventRules rules) {
         this.metrics = metrics;
-        this.futureTolerance = futureTolerance;
+        this.rules = rules;
     }
 
     @Override
@@ -30,23 +36,27 @@ final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded
     @Override
     public void process(final FixedKeyRecord<String, byte[]> record) {
         metrics.recordIn();
-        Decoded decoded;
+        context.forward(record.withValue(decode(record.key(), record.value(), rules)));
+    }
+
+    /** The event of a raw record, or why it is a dead letter. */
+    static Decoded decode(final String key, final byte[] value, final EventRules rules) {
+        final UsageEvent event;
         try {
-            decoded = Decoded.of(UsageEventJson.read(record.value()));
-            if (record.key() == null || !record.key().equals(decoded.event().key())) {
-                decoded = Decoded.failed(record.value(), "record key '" + record.key() + "' is not the event's key '"
-                        + decoded.event().key() + "'");
-            } else if (decoded.event().subject().startsWith(WindowAggregate.ROLLUP_PREFIX)) {
-                decoded = Decoded.failed(record.value(), "subject '" + decoded.event().subject() + "' starts with '"
-                        + WindowAggregate.ROLLUP_PREFIX + "', which is reserved for totals over all subjects");
-            } else if (decoded.event().timestamp().isAfter(decoded.event().receivedAt().plus(futureTolerance))) {
-                decoded = Decoded.failed(record.value(), "event time " + decoded.event().timestamp()
-                        + " is more than " + futureTolerance + " after the time it was received, "
-                        + decoded.event().receivedAt());
-            }
+            event = UsageEventJson.read(value);
         } catch (final UsageEventJson.MalformedEventException e) {
-            decoded = Decoded.failed(record.value(), e.getMessage());
+            return Decoded.failed(value, e.getMessage());
         }
-        context.forward(record.withValue(decoded));
+        final List<Violation> violations = rules.check(event);
+        if (!violations.isEmpty()) {
+            return Decoded.failed(value, "the event breaks the edge's rules: " + violations.stream()
+                    .map(violation -> violation.field() + " " + violation.detail())
+                    .collect(Collectors.joining("; ")));
+        }
+        if (key == null || !key.equals(event.key())) {
+            return Decoded.failed(value, "record key '" + (key == null ? null : Text.printable(key))
+                    + "' is not the event's key '" + event.key() + "'");
+        }
+        return Decoded.of(event);
     }
 }

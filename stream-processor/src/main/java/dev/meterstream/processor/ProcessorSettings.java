@@ -76,6 +76,11 @@ public record ProcessorSettings(
                 processor.get("topic-partitions").asInt().orElse(12));
     }
 
+    /** The event rules, with the same horizon and tolerance as the edge's (both read {@code events.}). */
+    public EventRules rules() {
+        return EventRules.DEFAULTS.withLatenessHorizon(latenessHorizon).withFutureTolerance(futureTolerance);
+    }
+
     /** The Kafka Streams configuration these settings make. */
     public Properties streamsConfig() {
         final Properties config = new Properties();

@@ -75,7 +75,7 @@ public final class UsageTopology {
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
-                .processValues(() -> new DecodeProcessor(metrics, settings.futureTolerance()), Named.as("decode"))
+                .processValues(() -> new DecodeProcessor(metrics, settings.rules()), Named.as("decode"))
                 .split(Named.as("decoded-"))
                 .branch((key, value) -> value.ok(), Branched.as("ok"))
                 .defaultBranch(Branched.as("unreadable"));
