@@ -8,8 +8,15 @@ public final class Topics {
     public static final String EVENTS = "usage.events";
     /** Absolute window totals per tenant/meter/subject/window. */
     public static final String AGGREGATES = "usage.aggregates";
-    /** Records the processor could not read, with the reason. */
+    /**
+     * Records the processor or the sink could not take: the original key and value, with the headers
+     * {@link #DEAD_LETTER_REASON} and {@link #DEAD_LETTER_SOURCE}.
+     */
     public static final String DEAD_LETTERS = "usage.dead-letters";
+    /** Header of a dead letter: why it could not be taken, in words. */
+    public static final String DEAD_LETTER_REASON = "dead-letter.reason";
+    /** Header of a dead letter: where it was read, as {@code topic/partition/offset}. */
+    public static final String DEAD_LETTER_SOURCE = "dead-letter.source";
     /** The name stream-processor gives the grouping that repartitions events by series. */
     public static final String BY_SERIES = "aggregate-by-series";
 

@@ -57,7 +57,7 @@ final class ViewsFixture implements AutoCloseable {
         processor = ProcessorServer.start(server, new ProcessorSettings("query-it", kafka.bootstrapServers(), stateDir,
                 Duration.ofHours(24), Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(200),
                 10 * 1024 * 1024, 4), new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200),
-                50_000, 64, 50, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)));
+                50_000, 64, 50, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)), () -> { });
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {
             Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {

@@ -11,8 +11,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * ({@code dead-letter.reason}, {@code dead-letter.source} as {@code topic/partition/offset}).
  */
 final class DeadLetterProcessor implements FixedKeyProcessor<String, Decoded, byte[]> {
-    static final String REASON_HEADER = "dead-letter.reason";
-    static final String SOURCE_HEADER = "dead-letter.source";
+    static final String REASON_HEADER = DeadLetters.REASON_HEADER;
+    static final String SOURCE_HEADER = DeadLetters.SOURCE_HEADER;
 
     private final ProcessorMetrics metrics;
     private FixedKeyProcessorContext<String, byte[]> context;
@@ -30,7 +30,7 @@ final class DeadLetterProcessor implements FixedKeyProcessor<String, Decoded, by
     public void process(final FixedKeyRecord<String, Decoded> record) {
         metrics.deadLetter();
         final String source = context.recordMetadata()
-                .map((RecordMetadata m) -> m.topic() + "/" + m.partition() + "/" + m.offset()).orElse("unknown");
+                .map((RecordMetadata m) -> DeadLetters.source(m.topic(), m.partition(), m.offset())).orElse("unknown");
         record.headers().add(REASON_HEADER, record.value().error().getBytes(StandardCharsets.UTF_8));
         record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
         context.forward(record.withValue(record.value().raw()));

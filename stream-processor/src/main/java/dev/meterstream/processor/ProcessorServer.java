@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * stream-processor assembled: its topics, the Kafka Streams application, the Cassandra sink (its own component
@@ -44,28 +43,29 @@ public final class ProcessorServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static ProcessorServer start(final Config config) {
-        return start(config.get("server"), ProcessorSettings.from(config), SinkSettings.from(config));
+    /**
+     * @param onFailure runs once if a part of the process stops for good (the sink's thread ended, or stream
+     *                  threads kept failing): the process should then exit non-zero, so that its supervisor
+     *                  restarts it, rather than answer health checks while the views stand still
+     */
+    public static ProcessorServer start(final Config config, final Runnable onFailure) {
+        return start(config.get("server"), ProcessorSettings.from(config), SinkSettings.from(config), onFailure);
     }
 
     /** Starts the topology, and the Cassandra sink beside it unless the sink settings disable it. */
     public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings,
-                                        final SinkSettings sinkSettings) {
+                                        final SinkSettings sinkSettings, final Runnable onFailure) {
         createTopics(settings);
+        final Runnable failOnce = once(onFailure);
         final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings, ProcessorMetrics.global()),
                 settings.streamsConfig());
-        // A failed thread is replaced: its tasks' uncommitted work was aborted, and the new thread resumes from the
-        // last commit, so nothing is lost or counted twice.
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.log(Level.SEVERE, "stream thread failed; replacing it", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadFailures(failOnce));
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();
         final CassandraSink sink = sinkSettings.enabled()
                 ? CassandraSink.start(sinkSettings, settings.bootstrapServers(), settings.applicationId(),
                         UsageTopology.repartitionTopic(settings), new SinkMetrics(Metrics.globalRegistry()),
-                        CassandraSink.BeforeCommit.NOTHING)
+                        CassandraSink.BeforeCommit.NOTHING, failOnce)
                 : null;
         final HealthObserverConfig.Builder health = HealthObserver.builder()
                 .details(true)
@@ -87,6 +87,15 @@ public final class ProcessorServer implements AutoCloseable {
                 .build()
                 .start();
         return new ProcessorServer(streams, sink, server);
+    }
+
+    private static Runnable once(final Runnable action) {
+        final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 
     /**

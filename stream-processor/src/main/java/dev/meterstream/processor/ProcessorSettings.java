@@ -94,6 +94,10 @@ public record ProcessorSettings(
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMaxBytes);
         // Internal topics (changelogs, repartition) get the cluster's default replication factor.
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // A record that fails in a processor or cannot be written goes to the dead-letter topic, and the task goes
+        // on: a failed thread would be replaced and fail on the same record again, for ever.
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Production.class);
         config.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         // A transaction's records are flushed at its commit anyway; lingering until then sends each partition's
         // records in as few batches as possible (fewer appends and replica fetches on the brokers).

@@ -3,12 +3,10 @@ package dev.meterstream.processor.sink;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -61,7 +59,7 @@ final class CassandraRequests implements AutoCloseable {
             if (error == null) {
                 metrics.written(table, rows, Duration.ofNanos(System.nanoTime() - startedNanos));
                 result.complete(resultSet);
-            } else if (attempt < attempts && mayPass(error)) {
+            } else if (attempt < attempts && WriteFailures.mayPass(error)) {
                 metrics.retry();
                 final long wait = Math.min(maxBackoff.toMillis(), backoff.toMillis() << (attempt - 1));
                 retries.schedule(() -> attempt(statement, table, rows, attempt + 1, startedNanos, result),
@@ -72,11 +70,6 @@ final class CassandraRequests implements AutoCloseable {
         });
     }
 
-    private static boolean mayPass(final Throwable error) {
-        final Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        return !(cause instanceof QueryValidationException || cause instanceof IllegalArgumentException);
-    }
 
     /** Waits for all; throws the first failure once all have finished (so nothing is left in flight). */
     static <T> List<T> awaitAll(final List<CompletableFuture<T>> futures) {

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,6 +60,7 @@ public final class CassandraSink implements AutoCloseable {
     private final String repartitionTopic;
     private final SinkMetrics metrics;
     private final BeforeCommit beforeCommit;
+    private final Runnable onFailure;
     private final SinkBuffer buffer = new SinkBuffer();
     private final Thread thread;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
@@ -69,16 +69,19 @@ public final class CassandraSink implements AutoCloseable {
     private volatile String status = "starting";
     private volatile KafkaConsumer<String, byte[]> consumer;
     private ViewWriter writer;
+    private SinkDeadLetters deadLetters;
     private int flushes;
 
     private CassandraSink(final SinkSettings settings, final String bootstrapServers, final String processorGroup,
-                          final String repartitionTopic, final SinkMetrics metrics, final BeforeCommit beforeCommit) {
+                          final String repartitionTopic, final SinkMetrics metrics, final BeforeCommit beforeCommit,
+                          final Runnable onFailure) {
         this.settings = settings;
         this.bootstrapServers = bootstrapServers;
         this.processorGroup = processorGroup;
         this.repartitionTopic = repartitionTopic;
         this.metrics = metrics;
         this.beforeCommit = beforeCommit;
+        this.onFailure = onFailure;
         this.thread = new Thread(this::run, "cassandra-sink");
     }
 
@@ -87,12 +90,16 @@ public final class CassandraSink implements AutoCloseable {
      *
      * @param processorGroup   the processor's application id, whose progress is part of the views' freshness
      * @param repartitionTopic the processor's topic between events and aggregates, also part of it
+     * @param onFailure        runs (on the sink's thread, as it ends) if the sink stops for any reason but
+     *                         {@link #close}: the views would stop advancing, so the process should end and be
+     *                         restarted rather than run on without them
      */
     public static CassandraSink start(final SinkSettings settings, final String bootstrapServers,
                                       final String processorGroup, final String repartitionTopic,
-                                      final SinkMetrics metrics, final BeforeCommit beforeCommit) {
+                                      final SinkMetrics metrics, final BeforeCommit beforeCommit,
+                                      final Runnable onFailure) {
         final CassandraSink sink = new CassandraSink(settings, bootstrapServers, processorGroup, repartitionTopic,
-                metrics, beforeCommit);
+                metrics, beforeCommit, onFailure);
         sink.thread.start();
         return sink;
     }
@@ -115,10 +122,12 @@ public final class CassandraSink implements AutoCloseable {
     private void run() {
         try (CqlSession session = connect();
              CassandraRequests requests = session == null ? null : new CassandraRequests(session, settings, metrics);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+             SinkDeadLetters deadLetters = new SinkDeadLetters(bootstrapServers, settings.groupId(), metrics)) {
             if (session == null) {
                 return;
             }
+            this.deadLetters = deadLetters;
             final String keyspace = settings.cassandra().keyspace().name();
             writer = new ViewWriter(session, keyspace, requests, settings.batchRows());
             final ViewProgress progress = new ViewProgress(admin, processorGroup, settings.groupId(),
@@ -139,6 +148,8 @@ public final class CassandraSink implements AutoCloseable {
             healthy = false;
             if (closing) {
                 status = "closed";
+            } else {
+                onFailure.run();
             }
         }
     }
@@ -177,16 +188,16 @@ public final class CassandraSink implements AutoCloseable {
             if (record.value() == null) {
                 buffer.consumed();
             } else if (record.topic().equals(Topics.EVENTS)) {
-                buffer.addEvent(UsageEventJson.readSequenced(record.value()));
+                buffer.addEvent(UsageEventJson.readSequenced(record.value()), record);
             } else {
-                buffer.addAggregate(record.key(), WindowAggregateJson.read(record.value()));
+                buffer.addAggregate(record.key(), WindowAggregateJson.read(record.value()), record);
             }
         } catch (final UsageEventJson.MalformedEventException e) {
-            // Only the processor writes these topics; an unreadable record is a bug there. Counted and logged,
-            // not allowed to stop the views.
-            metrics.skipped();
-            LOG.warning("skipping unreadable record " + record.topic() + "-" + record.partition() + "@"
+            // Only the processor writes these topics; an unreadable record is a bug there (or another writer's).
+            // Dead-lettered, not allowed to stop the views.
+            LOG.warning("dead-lettering unreadable record " + record.topic() + "-" + record.partition() + "@"
                     + record.offset() + ": " + e.getMessage());
+            deadLetters.send(record, "unreadable: " + e.getMessage());
             buffer.consumed();
         }
     }
@@ -216,20 +227,36 @@ public final class CassandraSink implements AutoCloseable {
         }
     }
 
-    /** One attempt to write and commit the buffer; false (buffer kept) if Cassandra did not take it. */
+    /**
+     * One attempt to write and commit the buffer; false (buffer kept) if Cassandra did not take it for a reason
+     * that may pass. If a write was refused for good, each record is written on its own and those refused for
+     * good are dead-lettered, so one bad record never stops the views.
+     */
     private boolean flushOnce() {
         final long started = System.nanoTime();
         try {
             writer.write(buffer);
-        } catch (final CompletionException | DriverException e) {
-            metrics.flushFailed();
-            if (healthy) {
-                LOG.warning("cannot write to Cassandra (" + rootMessage(e) + "); pausing, will try again");
+        } catch (final RuntimeException e) {
+            if (WriteFailures.mayPass(e)) {
+                return unavailable(e);
             }
-            healthy = false;
-            status = "Cassandra unavailable: " + rootMessage(e);
-            return false;
+            LOG.warning("Cassandra refused a write for good (" + rootMessage(e) + "); writing the "
+                    + buffer.records() + " records of the flush one by one to find which");
+            for (final SinkBuffer single : buffer.singles()) {
+                try {
+                    writer.write(single);
+                } catch (final RuntimeException refused) {
+                    if (WriteFailures.mayPass(refused)) {
+                        return unavailable(refused);
+                    }
+                    final var source = single.onlySource();
+                    LOG.warning("dead-lettering " + source.topic() + "-" + source.partition() + "@"
+                            + source.offset() + ": " + rootMessage(refused));
+                    deadLetters.send(source, "Cassandra refused it: " + rootMessage(refused));
+                }
+            }
         }
+        deadLetters.awaitAcknowledged();
         beforeCommit.run(++flushes);
         try {
             consumer.commitSync(positions());
@@ -244,6 +271,16 @@ public final class CassandraSink implements AutoCloseable {
         healthy = true;
         status = "consuming";
         return true;
+    }
+
+    private boolean unavailable(final RuntimeException e) {
+        metrics.flushFailed();
+        if (healthy) {
+            LOG.warning("cannot write to Cassandra (" + rootMessage(e) + "); pausing, will try again");
+        }
+        healthy = false;
+        status = "Cassandra unavailable: " + rootMessage(e);
+        return false;
     }
 
     /** The consumer's positions: everything polled is in the buffer, so these are exactly what it holds. */

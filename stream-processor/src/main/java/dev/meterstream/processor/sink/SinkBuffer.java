@@ -7,27 +7,33 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The records gathered since the last flush (everything polled since: the consumer's positions are what is
- * committed once they are written). Aggregates are
- * absolute values, so only the newest per key is kept: a series updated many times between flushes is one row
- * write.
+ * committed once they are written). Aggregates are absolute values, so only the newest per key is kept: a series
+ * updated many times between flushes is one row write. Each entry keeps the record it came from, so that one the
+ * views cannot take can be dead-lettered as it was read.
  */
 final class SinkBuffer {
-    private final List<SequencedEvent> events = new ArrayList<>();
-    private final Map<String, WindowAggregate> aggregates = new LinkedHashMap<>();
+    /** One row source and the record it was read from. */
+    record Entry<T>(T value, ConsumerRecord<String, byte[]> source) {
+    }
+
+    private final List<Entry<SequencedEvent>> events = new ArrayList<>();
+    private final Map<String, Entry<WindowAggregate>> aggregates = new LinkedHashMap<>();
     private long firstRecordNanos;
     private int records;
 
-    void addEvent(final SequencedEvent event) {
-        events.add(event);
+    void addEvent(final SequencedEvent event, final ConsumerRecord<String, byte[]> source) {
+        events.add(new Entry<>(event, source));
         consumed();
     }
 
-    void addAggregate(final String key, final WindowAggregate aggregate) {
+    void addAggregate(final String key, final WindowAggregate aggregate,
+                      final ConsumerRecord<String, byte[]> source) {
         aggregates.remove(key);
-        aggregates.put(key, aggregate);
+        aggregates.put(key, new Entry<>(aggregate, source));
         consumed();
     }
 
@@ -40,11 +46,32 @@ final class SinkBuffer {
     }
 
     List<SequencedEvent> events() {
-        return events;
+        return events.stream().map(Entry::value).toList();
     }
 
     Collection<WindowAggregate> aggregates() {
-        return aggregates.values();
+        return aggregates.values().stream().map(Entry::value).toList();
+    }
+
+    /** Every entry on its own, as a buffer of one (to find which of them a write cannot take). */
+    List<SinkBuffer> singles() {
+        final List<SinkBuffer> singles = new ArrayList<>(events.size() + aggregates.size());
+        for (final Entry<SequencedEvent> event : events) {
+            final SinkBuffer single = new SinkBuffer();
+            single.events.add(event);
+            singles.add(single);
+        }
+        for (final Map.Entry<String, Entry<WindowAggregate>> aggregate : aggregates.entrySet()) {
+            final SinkBuffer single = new SinkBuffer();
+            single.aggregates.put(aggregate.getKey(), aggregate.getValue());
+            singles.add(single);
+        }
+        return singles;
+    }
+
+    /** The record of a buffer of one. */
+    ConsumerRecord<String, byte[]> onlySource() {
+        return events.isEmpty() ? aggregates.values().iterator().next().source() : events.getFirst().source();
     }
 
     int records() {

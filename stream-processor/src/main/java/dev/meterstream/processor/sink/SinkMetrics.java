@@ -21,7 +21,7 @@ public final class SinkMetrics {
     static final String RETRIES = "sink.retries";
     static final String FLUSH_FAILURES = "sink.flush.failures";
     static final String FLUSH_DURATION = "sink.flush.duration";
-    static final String SKIPPED = "sink.records.skipped";
+    static final String DEAD_LETTERS = "sink.dead.letters";
     static final String LAG = "sink.lag.records";
     static final String FRESHNESS = "sink.views.staleness.seconds";
 
@@ -32,7 +32,7 @@ public final class SinkMetrics {
     private final DistributionSummary batchRows;
     private final Counter retries;
     private final Counter flushFailures;
-    private final Counter skipped;
+    private final Counter deadLetters;
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong completeThroughMillis = new AtomicLong();
 
@@ -48,8 +48,9 @@ public final class SinkMetrics {
                 .description("Cassandra requests tried again after a timeout or an unavailable node"));
         flushFailures = registry.getOrCreate(Counter.builder(FLUSH_FAILURES)
                 .description("flushes given up (Cassandra unreachable) and tried again as a whole"));
-        skipped = registry.getOrCreate(Counter.builder(SKIPPED)
-                .description("records of the log that could not be read (a bug upstream), skipped and logged"));
+        deadLetters = registry.getOrCreate(Counter.builder(DEAD_LETTERS)
+                .description("records of the log or the aggregates topic the views could not take (unreadable, or "
+                        + "refused by Cassandra for good), sent to the dead-letter topic"));
         registry.getOrCreate(Gauge.builder(LAG, lag::get)
                 .description("records of the log and the aggregates topic not yet written to Cassandra"));
         registry.getOrCreate(Gauge.builder(FRESHNESS, () -> completeThroughMillis.get() == 0 ? -1.0
@@ -77,8 +78,8 @@ public final class SinkMetrics {
         flushFailures.increment();
     }
 
-    void skipped() {
-        skipped.increment();
+    void deadLetter() {
+        deadLetters.increment();
     }
 
     void lag(final long records) {

@@ -67,7 +67,7 @@ final class SinkFixture implements AutoCloseable {
         producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
         processor = ProcessorServer.start(Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0"))),
-                processorSettings(), disabledSink());
+                processorSettings(), disabledSink(), () -> { });
     }
 
     ProcessorSettings processorSettings() {
@@ -100,6 +100,18 @@ final class SinkFixture implements AutoCloseable {
         }
         producer.flush();
         sent += count;
+    }
+
+    /** Sends one raw record as another producer might have written it (counted as sent, never as distinct). */
+    void sendRaw(final String key, final byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.RAW, key, value)).get();
+        sent++;
+    }
+
+    /** Writes a record straight to a topic the processor owns, as a buggy or foreign writer would. */
+    void sendStraightTo(final String topic, final int partition, final String key, final byte[] value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
     }
 
     Map<String, UsageEvent> distinct() {
@@ -169,7 +181,7 @@ final class SinkFixture implements AutoCloseable {
     CassandraSink startSink(final SinkSettings settings, final CassandraSink.BeforeCommit beforeCommit) {
         return CassandraSink.start(settings, kafka.bootstrapServers(), PROCESSOR,
                 UsageTopology.repartitionTopic(processorSettings()), new SinkMetrics(Metrics.globalRegistry()),
-                beforeCommit);
+                beforeCommit, () -> { });
     }
 
     private static SinkSettings disabledSink() {
