@@ -2,6 +2,7 @@ package dev.meterstream.ingest;
 
 import dev.meterstream.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
+import dev.meterstream.event.TopicSpec;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +15,8 @@ import java.util.Set;
  *
  * @param bootstrapServers    Kafka brokers
  * @param rawPartitions       partitions of the raw topic when this service creates it
+ * @param rawRetention        how long the raw topic keeps events ({@code topics.raw-retention}, shared with the
+ *                            processor): the longest the processor may be down without losing an acknowledged event
  * @param sendTimeout         longest wait for Kafka's acknowledgement before answering 503
  * @param maxBlock            longest a send may wait for buffer space or metadata (producer max.block.ms)
  * @param bufferMemoryBytes   producer buffer; full means 503, never an unbounded queue
@@ -34,6 +37,7 @@ import java.util.Set;
 public record IngestSettings(
         String bootstrapServers,
         int rawPartitions,
+        Duration rawRetention,
         Duration sendTimeout,
         Duration maxBlock,
         long bufferMemoryBytes,
@@ -52,6 +56,9 @@ public record IngestSettings(
 
     public IngestSettings {
         atLeast("ingest.raw-topic-partitions", rawPartitions, 1);
+        if (rawRetention.isNegative() || rawRetention.isZero()) {
+            throw new IllegalArgumentException("topics.raw-retention must be positive, was " + rawRetention);
+        }
         atLeast("ingest.max-batch-events", maxBatchEvents, 1);
         atLeast("ingest.max-body-bytes", maxBodyBytes, 1024);
         atLeast("ingest.max-in-flight-events", maxInFlightEvents, maxBatchEvents);
@@ -91,6 +98,7 @@ public record IngestSettings(
         return new IngestSettings(
                 config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
                 ingest.get("raw-topic-partitions").asInt().orElse(12),
+                config.get("topics.raw-retention").as(Duration.class).orElse(TopicSpec.DEFAULT_RAW_RETENTION),
                 ingest.get("send-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
                 producer.get("max-block").as(Duration.class).orElse(Duration.ofMillis(50)),
                 producer.get("buffer-memory-bytes").asLong().orElse(32L * 1024 * 1024),

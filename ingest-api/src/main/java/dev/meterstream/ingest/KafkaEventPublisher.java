@@ -2,6 +2,7 @@ package dev.meterstream.ingest;
 
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -48,8 +48,7 @@ final class KafkaEventPublisher implements EventPublisher {
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis()));
-        TopicSetup.ensure(admin, Topics.RAW, settings.rawPartitions(),
-                Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer"));
+        TopicSetup.ensure(admin, TopicSpec.raw(settings.rawPartitions(), settings.rawRetention()));
         this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
                 new ByteArraySerializer());
         awaitTopicMetadata();

@@ -2,6 +2,7 @@ package dev.meterstream.loadtest;
 
 import dev.meterstream.auth.ApiKeys;
 import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.kafka.KafkaCluster;
@@ -133,7 +134,7 @@ public final class IngestBenchmark {
     private void producerPerformance(final KafkaCluster kafka) throws Exception {
         final String topic = "bench-producer-perf";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, topic, 12, Map.of());
+            TopicSetup.ensure(admin, TopicSpec.other(topic, 12));
         }
         final Path payloads = workDir.resolve("payloads.txt");
         final StringBuilder lines = new StringBuilder();

@@ -1,6 +1,7 @@
 package dev.meterstream.loadtest;
 
 import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaCluster;
@@ -44,7 +45,7 @@ public final class ProcessorBenchmark {
         try (KafkaCluster kafka = KafkaCluster.start(KafkaSettings.ephemeral(1, workDir.resolve("kafka"))
                 .withHeapMegabytes(1024));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, Topics.RAW, PARTITIONS, Map.of("compression.type", "producer"));
+            TopicSetup.ensure(admin, TopicSpec.raw(PARTITIONS, TopicSpec.DEFAULT_RAW_RETENTION));
             final long started = System.nanoTime();
             RawBacklog.produce(kafka.bootstrapServers(), events, 1_000, Duration.ofHours(2));
             line(report, String.format("backlog produced in %.1f s", (System.nanoTime() - started) / 1e9));

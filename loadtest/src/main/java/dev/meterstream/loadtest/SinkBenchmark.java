@@ -1,6 +1,7 @@
 package dev.meterstream.loadtest;
 
 import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
@@ -64,7 +65,7 @@ public final class SinkBenchmark {
              CassandraNode cassandra = CassandraNode.start(CassandraSettings.ephemeral(workDir.resolve("cassandra"))
                      .fullSpeed().withHeapMegabytes(1024));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, Topics.RAW, PARTITIONS, Map.of("compression.type", "producer"));
+            TopicSetup.ensure(admin, TopicSpec.raw(PARTITIONS, TopicSpec.DEFAULT_RAW_RETENTION));
             RawBacklog.produce(kafka.bootstrapServers(), events, subjects, Duration.ofHours(1));
 
             long start = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.processor.sink.CassandraSink;
 import dev.meterstream.processor.sink.SinkMetrics;
@@ -20,7 +21,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -36,11 +36,14 @@ public final class ProcessorServer implements AutoCloseable {
     private final KafkaStreams streams;
     private final CassandraSink sink;
     private final WebServer server;
+    private final Admin admin;
 
-    private ProcessorServer(final KafkaStreams streams, final CassandraSink sink, final WebServer server) {
+    private ProcessorServer(final KafkaStreams streams, final CassandraSink sink, final WebServer server,
+                            final Admin admin) {
         this.streams = streams;
         this.sink = sink;
         this.server = server;
+        this.admin = admin;
     }
 
     /**
@@ -55,10 +58,10 @@ public final class ProcessorServer implements AutoCloseable {
     /** Starts the topology, and the Cassandra sink beside it unless the sink settings disable it. */
     public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings,
                                         final SinkSettings sinkSettings, final Runnable onFailure) {
-        createTopics(settings);
+        final TopicSetup.Replication replication = createTopics(settings);
         final Runnable failOnce = once(onFailure);
         final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings, ProcessorMetrics.global()),
-                settings.streamsConfig());
+                settings.streamsConfig(replication));
         streams.setUncaughtExceptionHandler(new ThreadFailures(failOnce));
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();
@@ -67,8 +70,16 @@ public final class ProcessorServer implements AutoCloseable {
                         UsageTopology.repartitionTopic(settings), new SinkMetrics(Metrics.globalRegistry()),
                         CassandraSink.BeforeCommit.NOTHING, failOnce)
                 : null;
+        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers()));
+        final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
+                java.time.Clock.systemUTC());
         final HealthObserverConfig.Builder health = HealthObserver.builder()
                 .details(true)
+                .addCheck(() -> {
+                    final RawLagCheck.Status status = lag.status();
+                    return HealthCheckResponse.builder().status(status.ok()).detail("lag", status.detail()).build();
+                }, HealthCheckType.READINESS, "raw-lag")
                 .addCheck(() -> HealthCheckResponse.builder()
                         .status(streams.state() == KafkaStreams.State.RUNNING)
                         .detail("state", streams.state().name())
@@ -86,7 +97,7 @@ public final class ProcessorServer implements AutoCloseable {
                 .addFeature(ObserveFeature.just(health.build(), MetricsObserver.create()))
                 .build()
                 .start();
-        return new ProcessorServer(streams, sink, server);
+        return new ProcessorServer(streams, sink, server, admin);
     }
 
     private static Runnable once(final Runnable action) {
@@ -99,25 +110,19 @@ public final class ProcessorServer implements AutoCloseable {
     }
 
     /**
-     * Creates the topics the topology reads and writes if they are missing. The canonical log has as many partitions
-     * as the raw topic, so that raw partition p's events (IDs p-0, p-1, ...) stay together and in order.
+     * Creates the topics the topology reads and writes if they are missing, and checks those that exist (see
+     * {@link TopicSetup}); returns the replication its internal topics must have. The canonical log has as many
+     * partitions as the raw topic, so that raw partition p's events (IDs p-0, p-1, ...) stay together and in order.
      */
-    static void createTopics(final ProcessorSettings settings) {
+    static TopicSetup.Replication createTopics(final ProcessorSettings settings) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
-            TopicSetup.ensure(admin, Topics.RAW, settings.topicPartitions(),
-                    Map.of(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer"));
-            final int rawPartitions = admin.describeTopics(java.util.List.of(Topics.RAW)).allTopicNames().get()
-                    .get(Topics.RAW).partitions().size();
-            TopicSetup.ensure(admin, Topics.EVENTS, rawPartitions, Map.of());
-            TopicSetup.ensure(admin, Topics.AGGREGATES, rawPartitions,
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            TopicSetup.ensure(admin, Topics.DEAD_LETTERS, 1, Map.of());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (final java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot describe " + Topics.RAW + ": " + e.getCause(), e.getCause());
+            final int rawPartitions = TopicSetup.ensure(admin, TopicSpec.raw(settings.topicPartitions(),
+                    settings.rawRetention()));
+            TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));
+            TopicSetup.ensure(admin, TopicSpec.aggregates(rawPartitions));
+            TopicSetup.ensure(admin, TopicSpec.deadLetters());
+            return TopicSetup.replication(admin);
         }
     }
 
@@ -138,6 +143,7 @@ public final class ProcessorServer implements AutoCloseable {
     public void close() {
         final long started = System.nanoTime();
         server.stop();
+        admin.close(Duration.ofSeconds(5));
         if (sink != null) {
             sink.close();
         }

@@ -1,10 +1,13 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.EventRules;
+import dev.meterstream.event.TopicSetup;
+import dev.meterstream.event.TopicSpec;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -24,6 +27,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param commitInterval     how often a transaction commits (and aggregates are emitted)
  * @param cacheMaxBytes      record cache that folds repeated aggregate updates between commits
  * @param topicPartitions    partitions of the topics this service creates if missing (raw topic included)
+ * @param rawRetention       how long the raw topic keeps events ({@code topics.raw-retention}, shared with the edge)
+ * @param lagAlarmShare      readiness turns red once the oldest raw record not yet processed is this share of
+ *                           {@code rawRetention} old: past the retention, acknowledged events would be lost
  */
 public record ProcessorSettings(
         String applicationId,
@@ -36,7 +42,9 @@ public record ProcessorSettings(
         int streamThreads,
         Duration commitInterval,
         long cacheMaxBytes,
-        int topicPartitions) {
+        int topicPartitions,
+        Duration rawRetention,
+        double lagAlarmShare) {
 
     public ProcessorSettings {
         if (dedupeWindow.isNegative() || dedupeWindow.isZero()) {
@@ -55,6 +63,30 @@ public record ProcessorSettings(
         if (topicPartitions < 1) {
             throw new IllegalArgumentException("processor.topic-partitions must be at least 1, was " + topicPartitions);
         }
+        if (rawRetention.isNegative() || rawRetention.isZero()) {
+            throw new IllegalArgumentException("topics.raw-retention must be positive, was " + rawRetention);
+        }
+        if (!(lagAlarmShare > 0 && lagAlarmShare < 1)) {
+            throw new IllegalArgumentException("processor.lag-alarm-share must be between 0 and 1 (exclusive), was "
+                    + lagAlarmShare);
+        }
+    }
+
+    /** Settings with the default raw retention and lag alarm (tests and benchmarks). */
+    public ProcessorSettings(final String applicationId, final String bootstrapServers, final Path stateDir,
+                             final Duration dedupeWindow, final Duration latenessHorizon,
+                             final Duration futureTolerance, final boolean exactlyOnce, final int streamThreads,
+                             final Duration commitInterval, final long cacheMaxBytes, final int topicPartitions) {
+        this(applicationId, bootstrapServers, stateDir, dedupeWindow, latenessHorizon, futureTolerance, exactlyOnce,
+                streamThreads, commitInterval, cacheMaxBytes, topicPartitions, TopicSpec.DEFAULT_RAW_RETENTION,
+                DEFAULT_LAG_ALARM_SHARE);
+    }
+
+    public static final double DEFAULT_LAG_ALARM_SHARE = 0.5;
+
+    /** How far behind (by record age) the processor may fall before its readiness turns red. */
+    public Duration lagAlarm() {
+        return Duration.ofMillis((long) (rawRetention.toMillis() * lagAlarmShare));
     }
 
     /** Below the brokers' default message.timestamp.after.max.ms (1 hour). */
@@ -73,7 +105,9 @@ public record ProcessorSettings(
                 processor.get("stream-threads").asInt().orElse(2),
                 processor.get("commit-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 processor.get("cache-max-bytes").asLong().orElse(64L * 1024 * 1024),
-                processor.get("topic-partitions").asInt().orElse(12));
+                processor.get("topic-partitions").asInt().orElse(12),
+                config.get("topics.raw-retention").as(Duration.class).orElse(TopicSpec.DEFAULT_RAW_RETENTION),
+                processor.get("lag-alarm-share").asDouble().orElse(DEFAULT_LAG_ALARM_SHARE));
     }
 
     /** The event rules, with the same horizon and tolerance as the edge's (both read {@code events.}). */
@@ -81,8 +115,13 @@ public record ProcessorSettings(
         return EventRules.DEFAULTS.withLatenessHorizon(latenessHorizon).withFutureTolerance(futureTolerance);
     }
 
-    /** The Kafka Streams configuration these settings make. */
+    /** The Kafka Streams configuration these settings make, for a single broker (tests, benchmarks). */
     public Properties streamsConfig() {
+        return streamsConfig(TopicSetup.Replication.forBrokers(1));
+    }
+
+    /** The Kafka Streams configuration these settings make, its internal topics replicated as given. */
+    public Properties streamsConfig(final TopicSetup.Replication replication) {
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -92,8 +131,11 @@ public record ProcessorSettings(
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheMaxBytes);
-        // Internal topics (changelogs, repartition) get the cluster's default replication factor.
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // Internal topics (changelogs, repartition) are replicated like the system's own topics, never by the
+        // brokers' default: a changelog on one replica loses the dedupe and sequence state with its broker.
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                Integer.toString(replication.minInSync()));
         // A record that fails in a processor or cannot be written goes to the dead-letter topic, and the task goes
         // on: a failed thread would be replaced and fail on the same record again, for ever.
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);

@@ -1,5 +1,6 @@
 package dev.meterstream.loadtest.run;
 
+import dev.meterstream.infra.dev.ConfigOverrides;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,12 @@ import java.util.StringJoiner;
  * @param maxInFlight  requests the generator holds open at most; an arrival beyond them is dropped and counted (as
  *                     k6's dropped iterations), so a system far slower than the rate cannot exhaust the
  *                     generator's file descriptors and heap
+ * @param overrides    configuration keys every service of the run's stack gets ({@code --set key=value}, as for
+ *                     {@code ./dev up})
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
                           int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
-                          int maxInFlight) {
+                          int maxInFlight, ConfigOverrides overrides) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -74,6 +77,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         long p99 = 50;
         long drain = 60;
         int maxInFlight = 5_000;
+        ConfigOverrides overrides = ConfigOverrides.NONE;
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
@@ -96,11 +100,12 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--p99-ms" -> p99 = Long.parseLong(value);
                 case "--drain-seconds" -> drain = Long.parseLong(value);
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
+                case "--set" -> overrides = overrides.with(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight);
+                killBroker, p99, drain, maxInFlight, overrides);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */
@@ -201,6 +206,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 batch == 1 ? "single-event POSTs" : "batches of " + batch + " events", duplicates * 100, late * 100,
                 tenants, subjects, meters, brokers, brokers == 1 ? "" : "s",
                 killBroker ? ", one broker killed at " + killAt().toSeconds() + " s and restarted "
-                        + BROKER_DOWN.toSeconds() + " s later" : "");
+                        + BROKER_DOWN.toSeconds() + " s later" : "")
+                + (overrides.values().isEmpty() ? "" : ", with " + overrides.values());
     }
 }

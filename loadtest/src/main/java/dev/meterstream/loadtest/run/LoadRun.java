@@ -92,7 +92,7 @@ public final class LoadRun {
         out.println("load run " + runId + ": " + profile.describe());
         out.println("report in " + reportDir);
         final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
-                ingestKeysFile, queryKeysFile), out);
+                ingestKeysFile, queryKeysFile, profile.overrides()), out);
         try (stack) {
             stack.start();
             return measure(stack, runId, tenants, keys, reportDir);

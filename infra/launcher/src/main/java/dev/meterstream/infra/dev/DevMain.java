@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./dev}: {@code up [--brokers 1|3]} runs the whole system in the foreground until Ctrl-C or SIGTERM;
+ * {@code ./dev}: {@code up [--brokers 1|3] [--set key=value]...} runs the whole system in the foreground until
+ * Ctrl-C or SIGTERM;
  * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
  * {@code .data/}. Wiring only: the work is in {@link DevStack}.
  */
@@ -24,7 +25,10 @@ public final class DevMain {
         final Path pidFile = root.resolve(".data/dev.pid");
         final String command = args.length == 0 ? "help" : args[0];
         switch (command) {
-            case "up" -> up(root, pidFile, brokers(args));
+            case "up" -> {
+                final UpOptions options = UpOptions.parse(args);
+                up(root, pidFile, options.brokers(), options.overrides());
+            }
             case "down" -> down(pidFile);
             case "clean" -> {
                 down(pidFile);
@@ -32,27 +36,38 @@ public final class DevMain {
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
-                System.err.println("usage: ./dev up [--brokers 1|3] | down | clean");
+                System.err.println("usage: ./dev up [--brokers 1|3] [--set key=value]... | down | clean");
                 System.exit("help".equals(command) ? 0 : 2);
             }
         }
     }
 
-    private static int brokers(final String[] args) {
-        for (int i = 1; i < args.length; i++) {
-            if ("--brokers".equals(args[i]) && i + 1 < args.length) {
-                final int brokers = Integer.parseInt(args[i + 1]);
-                if (brokers != 1 && brokers != 3) {
-                    throw new IllegalArgumentException("--brokers must be 1 or 3, was " + brokers);
+    /** The options of {@code up}. */
+    private record UpOptions(int brokers, ConfigOverrides overrides) {
+        static UpOptions parse(final String[] args) {
+            int brokers = 1;
+            ConfigOverrides overrides = ConfigOverrides.NONE;
+            for (int i = 1; i < args.length; i++) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + args[i]);
                 }
-                return brokers;
+                switch (args[i]) {
+                    case "--brokers" -> {
+                        brokers = Integer.parseInt(args[++i]);
+                        if (brokers != 1 && brokers != 3) {
+                            throw new IllegalArgumentException("--brokers must be 1 or 3, was " + brokers);
+                        }
+                    }
+                    case "--set" -> overrides = overrides.with(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option for up: " + args[i]);
+                }
             }
-            throw new IllegalArgumentException("unknown option for up: " + args[i]);
+            return new UpOptions(brokers, overrides);
         }
-        return 1;
     }
 
-    private static void up(final Path root, final Path pidFile, final int brokers) throws Exception {
+    private static void up(final Path root, final Path pidFile, final int brokers, final ConfigOverrides overrides)
+            throws Exception {
         final Optional<ProcessHandle> running = recorded(pidFile);
         if (running.isPresent()) {
             System.err.println("./dev up is already running (pid " + running.get().pid() + "); ./dev down stops it");
@@ -64,7 +79,7 @@ public final class DevMain {
         final Path dataDir = root.resolve(".data");
         final DevKeys keys = new DevKeys(dataDir);
         final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, keys.ingestKeysFile(),
-                keys.queryKeysFile()), System.out);
+                keys.queryKeysFile(), overrides), System.out);
         System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s)%n",
                 keys.ingestKey(), DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
         final CountDownLatch stopped = new CountDownLatch(1);

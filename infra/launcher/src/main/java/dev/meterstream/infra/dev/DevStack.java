@@ -85,7 +85,7 @@ public final class DevStack implements AutoCloseable {
             }
             services.add(startService(service, ports.get(i)));
         }
-        services.forEach(DevStack::awaitHealthy);
+        services.forEach(DevStack::awaitReady);
     }
 
     /** The started cluster, or null if starting it failed (the caller rethrows that failure). */
@@ -109,6 +109,7 @@ public final class DevStack implements AutoCloseable {
                         "-Dmeterstream.data-dir=" + dataDir,
                         "-Dprocessor.state-dir=" + dataDir.resolve("processor-state"))
                 .jvmArgs(keysFile(service))
+                .jvmArgs(layout.overrides().jvmArgs())
                 .mainClass(service.mainClass())
                 .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
                 .workingDirectory(root)
@@ -126,20 +127,34 @@ public final class DevStack implements AutoCloseable {
         };
     }
 
-    private static void awaitHealthy(final Running running) {
+    /**
+     * Waits until the service's readiness answers 200; if it does not in time, fails naming the service and what
+     * its readiness said last (each check's status and detail), so that no one is told "ready" when a part is not.
+     */
+    private static void awaitReady(final Running running) {
         final Service service = running.service();
         final JavaProcess process = running.process();
-        final String healthUrl = running.url() + Service.HEALTH_PATH;
+        final String readyUrl = running.url() + Service.READY_PATH;
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(healthUrl))
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(readyUrl))
                 .timeout(Duration.ofSeconds(5)).GET().build();
-        Await.until(service.module() + " to report healthy at " + healthUrl, SERVICE_READY_TIMEOUT, () -> {
-            if (!process.isAlive()) {
-                throw new Await.GaveUp(service.module() + " exited; see " + process.logFile());
-            }
-            final int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 200 || status == 204;
-        });
+        final String[] lastAnswer = {"no answer"};
+        try {
+            Await.until(service.module() + " to report ready at " + readyUrl, SERVICE_READY_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new Await.GaveUp(service.module() + " exited; see " + process.logFile());
+                }
+                final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                lastAnswer[0] = response.statusCode() + " " + response.body();
+                return response.statusCode() == 200 || response.statusCode() == 204;
+            });
+        } catch (final Await.GaveUp e) {
+            throw e;
+        } catch (final IllegalStateException e) {
+            throw new IllegalStateException(service.module() + " is not ready after "
+                    + SERVICE_READY_TIMEOUT.toSeconds() + " s: its readiness answered " + lastAnswer[0] + "; see "
+                    + process.logFile(), e);
+        }
     }
 
     /** The Kafka cluster (for fault stages: kill and restart a broker). */

@@ -14,7 +14,9 @@ import java.util.List;
  * @param port      HTTP port ./dev up gives it (a load run gives free ones)
  */
 record Service(String module, String mainClass, int port) {
-    static final String HEALTH_PATH = "/observe/health";
+    /** Readiness: 200 only when every readiness check of the service passes (Kafka Streams running, sink writing,
+     *  processor not near the raw retention, ...). */
+    static final String READY_PATH = "/observe/health/ready";
 
     /** In start order: the processor first, so that it is consuming before the edge accepts traffic. */
     static final List<Service> ALL = List.of(

@@ -12,10 +12,13 @@ import java.util.Objects;
  *                       ports, so a load run or a test never collides with a running ./dev up
  * @param ingestKeysFile API key digests ingest-api accepts ({@code <sha256> <tenant>} lines)
  * @param queryKeysFile  API key digests query-api accepts
+ * @param overrides      configuration keys every service gets for this run ({@code --set})
  */
-public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile) {
+public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
+                          ConfigOverrides overrides) {
     public StackLayout {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(ingestKeysFile, "ingestKeysFile");
         Objects.requireNonNull(queryKeysFile, "queryKeysFile");
         if (brokers != 1 && brokers != 3) {
