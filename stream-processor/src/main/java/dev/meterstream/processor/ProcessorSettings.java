@@ -17,7 +17,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param applicationId      Kafka Streams application id: consumer group, prefix of internal topics
  * @param bootstrapServers   Kafka brokers
  * @param stateDir           where RocksDB state lives
- * @param dedupeWindow       how long after a copy of an event (by record time) another copy is dropped
+ * @param dedupeHotWindow    how long ids stay in the hot dedupe tier (full keys, range reads); copies arriving later
+ *                           are still dropped through the lateness horizon by the cold tier
  * @param latenessHorizon    events this much older than the newest are still counted in their windows
  * @param futureTolerance    an event whose time lies further than this after the time it was received goes to the
  *                           dead-letter topic (the edge refuses such events; the brokers refuse records stamped
@@ -35,7 +36,7 @@ public record ProcessorSettings(
         String applicationId,
         String bootstrapServers,
         Path stateDir,
-        Duration dedupeWindow,
+        Duration dedupeHotWindow,
         Duration latenessHorizon,
         Duration futureTolerance,
         boolean exactlyOnce,
@@ -47,8 +48,10 @@ public record ProcessorSettings(
         double lagAlarmShare) {
 
     public ProcessorSettings {
-        if (dedupeWindow.isNegative() || dedupeWindow.isZero()) {
-            throw new IllegalArgumentException("processor.dedupe-window must be positive, was " + dedupeWindow);
+        if (dedupeHotWindow.isNegative() || dedupeHotWindow.isZero()
+                || dedupeHotWindow.compareTo(latenessHorizon) > 0) {
+            throw new IllegalArgumentException("processor.dedupe-hot-window must be positive and at most "
+                    + "events.lateness-horizon (" + latenessHorizon + "), was " + dedupeHotWindow);
         }
         if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
             throw new IllegalArgumentException("events.lateness-horizon must be positive, was " + latenessHorizon);
@@ -74,10 +77,10 @@ public record ProcessorSettings(
 
     /** Settings with the default raw retention and lag alarm (tests and benchmarks). */
     public ProcessorSettings(final String applicationId, final String bootstrapServers, final Path stateDir,
-                             final Duration dedupeWindow, final Duration latenessHorizon,
+                             final Duration dedupeHotWindow, final Duration latenessHorizon,
                              final Duration futureTolerance, final boolean exactlyOnce, final int streamThreads,
                              final Duration commitInterval, final long cacheMaxBytes, final int topicPartitions) {
-        this(applicationId, bootstrapServers, stateDir, dedupeWindow, latenessHorizon, futureTolerance, exactlyOnce,
+        this(applicationId, bootstrapServers, stateDir, dedupeHotWindow, latenessHorizon, futureTolerance, exactlyOnce,
                 streamThreads, commitInterval, cacheMaxBytes, topicPartitions, TopicSpec.DEFAULT_RAW_RETENTION,
                 DEFAULT_LAG_ALARM_SHARE);
     }
@@ -98,7 +101,7 @@ public record ProcessorSettings(
                 processor.get("application-id").asString().orElse("meterstream-processor"),
                 config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
                 Path.of(processor.get("state-dir").asString().orElse(".data/processor-state")),
-                processor.get("dedupe-window").as(Duration.class).orElse(Duration.ofHours(24)),
+                processor.get("dedupe-hot-window").as(Duration.class).orElse(Duration.ofHours(24)),
                 config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
                 config.get("events.future-tolerance").as(Duration.class).orElse(EventRules.DEFAULT_FUTURE_TOLERANCE),
                 processor.get("exactly-once").asBoolean().orElse(true),

@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * application use the same code:
  * <pre>
  * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
- *                      +-> dedupe [dedupe] -> sequence [partition-sequence] -+-> usage.events (same partition)
+ *                      +-> dedupe [dedupe, dedupe-cold] -> sequence [partition-sequence] -+-> usage.events
  *                                                                            +-> shard rollup [rollup, rollup-pending]
  *                                                                            |   -> usage.aggregates (subject *p)
  *                                                                            +-> event time -> by tenant/meter/subject
@@ -60,9 +60,11 @@ public final class UsageTopology {
 
     public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DedupeProcessor.STORE, settings.dedupeWindow(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupeProcessor.HOT_STORE,
+                settings.dedupeHotWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupeProcessor.COLD_STORE,
+                DedupeProcessor.coldRetention(settings.latenessHorizon()), Duration.ofMillis(1), false),
+                Serdes.Bytes(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long())
                 // Cached: the counter is written per event, but only its value at the commit needs to reach
@@ -86,8 +88,8 @@ public final class UsageTopology {
 
         final KStream<String, SequencedEvent> sequenced = decoded.get("decoded-ok")
                 .mapValues(Decoded::event, Named.as("event"))
-                .process(() -> new DedupeProcessor(settings.dedupeWindow(), metrics::duplicate), Named.as("dedupe"),
-                        DedupeProcessor.STORE)
+                .process(() -> new DedupeProcessor(settings.dedupeHotWindow(), settings.latenessHorizon(),
+                        metrics::duplicate), Named.as("dedupe"), DedupeProcessor.HOT_STORE, DedupeProcessor.COLD_STORE)
                 .process(SequenceProcessor::new, Named.as("sequence"), SequenceProcessor.STORE);
 
         sequenced.peek((key, value) -> metrics.eventOut(), Named.as("count-events"))

@@ -15,7 +15,6 @@ import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
-import dev.meterstream.infra.process.ModuleClasspath;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +60,6 @@ class ProcessorCrashIT {
     @Test
     void shouldProduceEveryDistinctEventOnceWithGapFreeIdsAndExactAggregatesAcrossAKill(
             final KafkaEndpoint kafka, @TempDir final Path stateDir) throws Exception {
-        final Path root = Path.of(System.getProperty("meterstream.home", "..")).toAbsolutePath();
         final Map<String, UsageEvent> distinct = new LinkedHashMap<>();
         final List<UsageEvent> sent = new ArrayList<>();
         final Instant base = Instant.now().minus(Duration.ofHours(3));
@@ -70,7 +68,7 @@ class ProcessorCrashIT {
             ProcessorServer.createTopics(settings(kafka, stateDir));
             send(producer, batch(8_000, base, distinct, sent));
 
-            JavaProcess processor = startProcessor(root, kafka, stateDir);
+            JavaProcess processor = startProcessor(kafka, stateDir);
             try {
                 // Killed once output is being written, whether or not it is committed yet: with a commit interval of
                 // seconds, the kill lands with processed, uncommitted work (and open transactions) in flight.
@@ -79,7 +77,7 @@ class ProcessorCrashIT {
                 processor.kill();
 
                 send(producer, batch(8_000, base.plus(Duration.ofHours(1)), distinct, sent));
-                processor = startProcessor(root, kafka, stateDir);
+                processor = startProcessor(kafka, stateDir);
                 final long total = sent.size();
                 Await.until("the processor to consume all " + total + " raw records and its repartition topic",
                         Duration.ofSeconds(180), () -> committedInputOffsets(kafka) == total && caughtUp(kafka));
@@ -195,19 +193,11 @@ class ProcessorCrashIT {
                 Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, PARTITIONS);
     }
 
-    private static JavaProcess startProcessor(final Path root, final KafkaEndpoint kafka, final Path stateDir) {
-        return JavaProcess.builder("stream-processor-it")
-                .classpath(ModuleClasspath.of(root, "stream-processor"))
-                .jvmArgs("-Xmx512m", "-Dserver.port=0", "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "-Dprocessor.application-id=" + APPLICATION_ID, "-Dprocessor.state-dir=" + stateDir,
-                        "-Dprocessor.topic-partitions=" + PARTITIONS, "-Dsink.enabled=false",
-                        // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
-                        "-Dprocessor.commit-interval=" + COMMIT_INTERVAL)
-                .mainClass(Main.class.getName())
-                // In the module's target/ (kept for a failure's post-mortem, gone with `mvn clean`), not beside the
-                // temporary state directory, where every run used to leave one behind.
-                .logFile(root.resolve("stream-processor/target/" + stateDir.getFileName() + "-processor.log"))
-                .start();
+    private static JavaProcess startProcessor(final KafkaEndpoint kafka, final Path stateDir) {
+        return ProcessorProcess.start("stream-processor-it", kafka, stateDir, "processor.application-id="
+                + APPLICATION_ID, "processor.topic-partitions=" + PARTITIONS, "sink.enabled=false",
+                // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
+                "processor.commit-interval=" + COMMIT_INTERVAL);
     }
 
     private static KafkaProducer<String, byte[]> producer(final KafkaEndpoint kafka) {

@@ -7,7 +7,6 @@ import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.JavaProcess;
-import dev.meterstream.infra.process.ModuleClasspath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,21 +24,14 @@ class SinkFailureExitIT {
     @Test
     void shouldExitNonZeroWhenTheSinkThreadDies(final KafkaEndpoint kafka, final CassandraEndpoint cassandra,
                                                 @TempDir final Path stateDir) throws Exception {
-        final Path root = Path.of(System.getProperty("meterstream.home", "..")).toAbsolutePath();
-        final Path log = root.resolve("stream-processor/target/" + stateDir.getFileName() + "-sink-exit.log");
-        try (JavaProcess processor = JavaProcess.builder("stream-processor-sink-exit-it")
-                .classpath(ModuleClasspath.of(root, "stream-processor"))
-                .jvmArgs("-Xmx256m", "-Dserver.port=0", "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                        "-Dprocessor.application-id=sink-exit-it", "-Dprocessor.state-dir=" + stateDir,
-                        "-Dprocessor.topic-partitions=4", "-Dsink.group-id=sink-exit-it",
-                        "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
-                                + cassandra.contactPoint().getPort(),
-                        "-Dcassandra.local-datacenter=" + cassandra.datacenter(),
-                        "-Dcassandra.keyspace=sink_exit_it",
-                        "-Dcassandra.replication={'class': 'NoSuchStrategy'}")
-                .mainClass(Main.class.getName())
-                .logFile(log)
-                .start()) {
+        final String name = "stream-processor-sink-exit-it";
+        final Path log = ProcessorProcess.log(stateDir, name);
+        try (JavaProcess processor = ProcessorProcess.start(name, kafka, stateDir,
+                "processor.application-id=sink-exit-it", "processor.topic-partitions=4", "sink.group-id=sink-exit-it",
+                "cassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
+                        + cassandra.contactPoint().getPort(),
+                "cassandra.local-datacenter=" + cassandra.datacenter(), "cassandra.keyspace=sink_exit_it",
+                "cassandra.replication={'class': 'NoSuchStrategy'}")) {
             assertEquals(Main.FAILED, processor.awaitExit(Duration.ofSeconds(120)), "see " + log);
         }
         assertTrue(Files.readString(log).contains("a part stopped for good"), "see " + log);

@@ -119,10 +119,26 @@ class UsageTopologyTest {
     }
 
     @Test
-    void shouldCountACopyAgainOnceTheDedupeWindowHasPassed() {
+    void shouldDropACopyReSentAfterTheHotWindowThroughTheWholeLatenessHorizon() {
+        final UsageEvent a = event("a", "s1", 1, T0);
+        final UsageEvent b = event("b", "s1", 1, T0);
+        send(a);
+        send(b);
+        // Past the hot window (24 h here): only the cold tier still knows a and b.
+        send(a, T0.plus(Duration.ofHours(24)).plusMillis(1));
+        send(a, T0.plus(Duration.ofDays(20)));
+        send(b, T0.plus(Duration.ofDays(35)));
+        // A copy with another payload is still a copy: the first one wins.
+        send(new UsageEvent("acme", "a", "s2", "api-calls", 9, T0, Map.of(), T0), T0.plus(Duration.ofDays(34)));
+        assertEquals(List.of("0-0 a", "0-1 b"), eventLog().stream().map(e -> e.id() + " " + e.event().id())
+                .toList());
+    }
+
+    @Test
+    void shouldCountACopyAgainOnlyOnceTheLatenessHorizonHasPassed() {
         final UsageEvent a = event("a", "s1", 1, T0);
         send(a);
-        send(a, T0.plus(Duration.ofHours(24)).plusMillis(1));
+        send(a, T0.plus(Duration.ofDays(35)).plusMillis(1));
         assertEquals(List.of("0-0", "0-1"), eventLog().stream().map(SequencedEvent::id).toList());
     }
 

@@ -17,6 +17,18 @@ public final class Await {
         }
     }
 
+    /** Polls {@code value} until it returns something other than null, and answers that; as {@link #until}. */
+    public static <T> T untilValue(final String what, final Duration timeout, final Callable<T> value) {
+        final Object[] found = new Object[1];
+        until(what, timeout, () -> {
+            found[0] = value.call();
+            return found[0] != null;
+        });
+        @SuppressWarnings("unchecked")
+        final T result = (T) found[0];
+        return result;
+    }
+
     /**
      * Polls {@code condition} until it returns true or {@code timeout} passes. A condition that throws counts
      * as not yet true (the last such failure is attached to the timeout exception), except {@link GaveUp}, which
