@@ -1,7 +1,12 @@
 package dev.meterstream.event;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +26,18 @@ import java.util.stream.Stream;
  * shape, or CloudEvents), and violations name fields the way the client wrote them.
  */
 public final class EventParser {
+    /**
+     * How the JSON of events must be read into trees for {@link #parse}: numbers exactly as written (Jackson reads
+     * decimals as doubles otherwise, losing digits before any rule could see them), a repeated member refused (which
+     * of two values would count?), and nothing after the value.
+     */
+    public static final JsonMapper READER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
+
     private final EventRules rules;
 
     public EventParser(final EventRules rules) {
@@ -116,7 +133,7 @@ public final class EventParser {
         if (meter != null) {
             check(name(fields.meter()), rules.meter(meter), violations);
         }
-        final double quantity = quantity(node, fields.quantity(), violations);
+        final BigDecimal quantity = quantity(node, fields.quantity(), violations);
         final Instant timestamp = timestamp(node, fields.timestamp(), receivedAt, violations);
         final Map<String, String> properties = properties(node, fields.properties(), violations);
         if (!violations.isEmpty()) {
@@ -160,16 +177,31 @@ public final class EventParser {
         return optionalText(node, pointer, violations);
     }
 
-    private double quantity(final JsonNode node, final String pointer, final List<Violation> violations) {
+    /**
+     * A JSON number (read exactly: see {@link #READER}) or a decimal string.
+     */
+    private BigDecimal quantity(final JsonNode node, final String pointer, final List<Violation> violations) {
         final JsonNode value = node.at(Fields.pointer(pointer));
         if (absent(value)) {
-            return 1.0;
+            return BigDecimal.ONE;
         }
-        if (!value.isNumber()) {
-            violations.add(new Violation(name(pointer), "must be a number"));
-            return 0;
+        final BigDecimal quantity;
+        if (value.isNumber()) {
+            if (value.isDouble() || value.isFloat()) {
+                throw new IllegalStateException("quantities must be read as exact decimals, not doubles: read the "
+                        + "JSON with EventParser.READER");
+            }
+            quantity = value.decimalValue();
+        } else if (value.isTextual()) {
+            quantity = Quantity.parse(value.textValue());
+            if (quantity == null) {
+                violations.add(new Violation(name(pointer), "must be a number or a decimal string like \"12.5\""));
+                return BigDecimal.ZERO;
+            }
+        } else {
+            violations.add(new Violation(name(pointer), "must be a number or a decimal string like \"12.5\""));
+            return BigDecimal.ZERO;
         }
-        final double quantity = value.doubleValue();
         check(name(pointer), rules.quantity(quantity), violations);
         return quantity;
     }

@@ -1,5 +1,6 @@
 package dev.meterstream.event;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,11 +119,8 @@ public record EventRules(
         return Text.wellFormed(value);
     }
 
-    public String quantity(final double quantity) {
-        if (!Double.isFinite(quantity)) {
-            return "must be a finite number";
-        }
-        return quantity < 0 ? "must be at least 0" : null;
+    public String quantity(final BigDecimal quantity) {
+        return Quantity.problem(quantity);
     }
 
     /** The event time against the time received: within the future tolerance ahead, the lateness horizon behind. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -51,7 +52,8 @@ public final class UsageEventJson {
             json.writeStringField("id", event.id());
             json.writeStringField("subject", event.subject());
             json.writeStringField("meter", event.meter());
-            json.writeNumberField("quantity", event.quantity());
+            json.writeFieldName("quantity");
+            json.writeNumber(Quantity.text(event.quantity()));
             json.writeStringField("timestamp", Timestamps.format(event.timestamp()));
             if (!event.properties().isEmpty()) {
                 json.writeObjectFieldStart("properties");
@@ -96,7 +98,7 @@ public final class UsageEventJson {
         String id = null;
         String subject = null;
         String meter = null;
-        Double quantity = null;
+        BigDecimal quantity = null;
         Instant timestamp = null;
         Instant receivedAt = null;
         Integer partition = null;
@@ -116,7 +118,8 @@ public final class UsageEventJson {
                         if (!token.isNumeric()) {
                             throw new MalformedEventException("quantity must be a number");
                         }
-                        quantity = json.getDoubleValue();
+                        // Exactly as written: the text of the number, never through a double.
+                        quantity = json.getDecimalValue();
                     }
                     case "timestamp" -> timestamp = instant(text(json, token, field), field);
                     case "receivedAt" -> receivedAt = instant(text(json, token, field), field);

@@ -5,8 +5,8 @@ import java.time.Instant;
 
 /**
  * The totals of one tenant/meter/subject in one event-time window, as absolute values (never increments), so that
- * writing the latest one for a key downstream is idempotent. The sum is exact (decimal), so it does not depend on
- * the order events were added in.
+ * writing the latest one for a key downstream is idempotent. Sum, min and max are exact decimals (see
+ * {@link Quantity}); the sum does not depend on the order events were added in.
  *
  * <p>A <em>shard rollup</em> is the same totals over all subjects of a tenant's meter whose events were read from
  * one raw partition (the shard); its subject is {@code *<shard>}, which no real subject can be (subjects may not
@@ -20,8 +20,8 @@ public record WindowAggregate(
         Instant windowStart,
         long count,
         BigDecimal sum,
-        double min,
-        double max) {
+        BigDecimal min,
+        BigDecimal max) {
 
     /** The subject of a shard rollup starts with this. */
     public static final String ROLLUP_PREFIX = "*";

@@ -3,16 +3,18 @@ package dev.meterstream.event;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 
-/** The wire format of a {@link WindowAggregate} on {@link Topics#AGGREGATES} (and in the processor's stores). */
+/**
+ * The wire format of a {@link WindowAggregate} on {@link Topics#AGGREGATES}: count, sum, min and max as JSON numbers
+ * in plain notation, read back exactly (through {@link EventParser#READER}, which keeps decimals as written).
+ */
 public final class WindowAggregateJson {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private WindowAggregateJson() {
     }
@@ -27,9 +29,9 @@ public final class WindowAggregateJson {
             json.writeStringField("window", aggregate.size().name());
             json.writeStringField("windowStart", Timestamps.format(aggregate.windowStart()));
             json.writeNumberField("count", aggregate.count());
-            json.writeNumberField("sum", aggregate.sum());
-            json.writeNumberField("min", aggregate.min());
-            json.writeNumberField("max", aggregate.max());
+            number(json, "sum", aggregate.sum());
+            number(json, "min", aggregate.min());
+            number(json, "max", aggregate.max());
             json.writeEndObject();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -37,15 +39,29 @@ public final class WindowAggregateJson {
         return out.toByteArray();
     }
 
+    private static void number(final JsonGenerator json, final String name, final BigDecimal value)
+            throws IOException {
+        json.writeFieldName(name);
+        json.writeNumber(Quantity.text(value));
+    }
+
     public static WindowAggregate read(final byte[] bytes) {
         try {
-            final JsonNode node = MAPPER.readTree(bytes);
+            final JsonNode node = EventParser.READER.readTree(bytes);
             return new WindowAggregate(node.get("tenant").asText(), node.get("meter").asText(),
                     node.get("subject").asText(), WindowSize.valueOf(node.get("window").asText()),
                     Instant.parse(node.get("windowStart").asText()), node.get("count").asLong(),
-                    node.get("sum").decimalValue(), node.get("min").asDouble(), node.get("max").asDouble());
+                    decimal(node, "sum"), decimal(node, "min"), decimal(node, "max"));
         } catch (final IOException | RuntimeException e) {
             throw new UsageEventJson.MalformedEventException("not a window aggregate: " + e.getMessage());
         }
+    }
+
+    private static BigDecimal decimal(final JsonNode node, final String field) {
+        final JsonNode value = node.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException(field + " must be a number");
+        }
+        return value.decimalValue();
     }
 }

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventParserTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventParser.READER;
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private final EventParser parser = new EventParser(EventRules.DEFAULTS);
 
@@ -42,7 +43,7 @@ class EventParserTest {
         final UsageEvent event = assertInstanceOf(EventParser.Accepted.class,
                 parse("{\"subject\":\"s\",\"meter\":\"m\"}")).event();
         assertEquals("generated-id", event.id());
-        assertEquals(1.0, event.quantity());
+        assertEquals(BigDecimal.ONE, event.quantity());
         assertEquals(NOW, event.timestamp());
     }
 
@@ -63,9 +64,9 @@ class EventParserTest {
         assertEquals(List.of(
                 new Violation("id", "must be a string"),
                 new Violation("subject", "must be a string"),
-                new Violation("quantity", "must be a number"),
+                new Violation("quantity", "must be a number or a decimal string like \"12.5\""),
                 new Violation("properties", "must be an object of string values")),
-                violations("{\"id\":7,\"subject\":{},\"meter\":\"m\",\"quantity\":\"3\",\"properties\":[1]}"));
+                violations("{\"id\":7,\"subject\":{},\"meter\":\"m\",\"quantity\":true,\"properties\":[1]}"));
     }
 
     @Test
@@ -76,8 +77,8 @@ class EventParserTest {
 
     @Test
     void shouldRejectQuantitiesThatOverflowToInfinity() throws Exception {
-        assertEquals(List.of(new Violation("quantity", "must be a finite number")),
-                violations("{\"subject\":\"s\",\"meter\":\"m\",\"quantity\":1e400}"));
+        assertEquals(List.of(new Violation("quantity", "must have at most 38 significant digits")),
+                violations("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":1e400}"));
     }
 
     @Test
@@ -118,9 +119,9 @@ class EventParserTest {
                 {"specversion":"1.0","id":"ce-1","source":"/billing","type":"storage.gb-hours","subject":"bucket-9",
                  "time":"2026-11-23T11:00:00Z","data":{"quantity":12}}""", EventParser.Fields.CLOUDEVENTS)).event();
         assertEquals("storage.gb-hours", event.meter());
-        assertEquals(12.0, event.quantity());
+        assertEquals(new BigDecimal("12"), event.quantity());
         assertEquals(Instant.parse("2026-11-23T11:00:00Z"), event.timestamp());
-        assertEquals(List.of(new Violation("data.quantity", "must be a number")),
+        assertEquals(List.of(new Violation("data.quantity", "must be a number or a decimal string like \"12.5\"")),
                 assertInstanceOf(EventParser.Rejected.class, parse("""
                         {"id":"ce-2","type":"m","subject":"s","data":{"quantity":"many"}}""",
                         EventParser.Fields.CLOUDEVENTS)).violations());
@@ -163,6 +164,34 @@ class EventParserTest {
                         JSON.createObjectNode().put(odd, odd)).toString())).event();
         assertEquals(odd, event.id());
         assertEquals(Map.of(odd, odd), event.properties());
+    }
+
+    @Test
+    void shouldReadQuantitiesAsExactDecimalsFromNumbersAndDecimalStrings() throws Exception {
+        for (final String[] kase : new String[][] {
+            {"9007199254740993", "9007199254740993"},
+            {"\"9007199254740993\"", "9007199254740993"},
+            {"0.1", "0.1"},
+            {"\"0.000000000000000001\"", "0.000000000000000001"},
+            {"1e-18", "0.000000000000000001"},
+            {"2.50", "2.5"},
+            {"1E+3", "1000"},
+            {"12345678901234567890123456789012345678", "12345678901234567890123456789012345678"}}) {
+            final UsageEvent event = assertInstanceOf(EventParser.Accepted.class,
+                    parse("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":" + kase[0] + "}"),
+                    kase[0]).event();
+            assertEquals(kase[1], event.quantity().toPlainString(), kase[0]);
+        }
+        assertEquals(List.of(new Violation("quantity", "must have at most 38 significant digits")),
+                violations("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":"
+                        + "123456789012345678901234567890123456789}"));
+        assertEquals(List.of(new Violation("quantity", "must have at most 18 digits after the decimal point")),
+                violations("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":1e-19}"));
+        for (final String text : new String[] {"\"0x10\"", "\"1,5\"", "\" 1\"", "\"NaN\"", "\"Infinity\"", "\"\""}) {
+            assertEquals(List.of(new Violation("quantity", "must be a number or a decimal string like \"12.5\"")),
+                    violations("{\"id\":\"e\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":" + text + "}"),
+                    text);
+        }
     }
 
     @Test

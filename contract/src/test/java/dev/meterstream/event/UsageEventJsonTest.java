@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +17,18 @@ class UsageEventJsonTest {
                 Instant.parse("2026-11-23T10:59:00.123456789Z"), Map.of("k", "v", "ü", "ß"),
                 Instant.parse("2026-11-23T11:00:00Z"));
         assertEquals(event, UsageEventJson.read(UsageEventJson.write(event)));
+    }
+
+    @Test
+    void shouldWriteQuantitiesInPlainNotationAndReadThemBackExactly() {
+        for (final String quantity : new String[] {"9007199254740993", "0.000000000000000001",
+            "123456789012345678901234567890", "1000"}) {
+            final UsageEvent event = new UsageEvent("acme", "e", "s", "m", new BigDecimal(quantity),
+                    Instant.parse("2026-11-23T12:00:00Z"), Map.of(), Instant.parse("2026-11-23T12:00:01Z"));
+            final String json = new String(UsageEventJson.write(event), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"quantity\":" + quantity + ","), json);
+            assertEquals(event, UsageEventJson.read(json.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     @Test

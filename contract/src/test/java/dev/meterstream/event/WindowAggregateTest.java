@@ -11,9 +11,10 @@ class WindowAggregateTest {
 
     @Test
     void shouldSplitTheSeriesKeyAtTheSlugsSoASubjectMayHoldSlashes() {
-        final WindowTotals totals = new WindowTotals(2, new BigDecimal("2.5"), 1, 1.5);
+        final WindowTotals totals = new WindowTotals(2, new BigDecimal("2.5"), BigDecimal.ONE,
+                new BigDecimal("1.5"));
         assertEquals(new WindowAggregate("acme", "gpu.seconds", "team/jöb/7", WindowSize.DAY, START, 2,
-                        new BigDecimal("2.5"), 1, 1.5),
+                        new BigDecimal("2.5"), BigDecimal.ONE, new BigDecimal("1.5")),
                 WindowAggregate.ofSeries("acme/gpu.seconds/team/jöb/7", WindowSize.DAY, START, totals));
     }
 }

@@ -1,9 +1,7 @@
 package dev.meterstream.ingest;
 
 import dev.meterstream.problem.ProblemException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.EventParser;
@@ -28,9 +26,7 @@ record UsageRequest(List<JsonNode> events, EventParser.Fields fields, boolean ba
     static final String CLOUDEVENT = "application/cloudevents+json";
     static final String CLOUDEVENTS_BATCH = "application/cloudevents-batch+json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER = EventParser.READER;
 
     static UsageRequest read(final String contentType, final Long contentLength, final InputStream body,
                              final IngestSettings settings) {

@@ -12,6 +12,7 @@ import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -150,14 +151,14 @@ class IngestIT {
                 want.timestamp(), want.properties(), stored.receivedAt()), stored);
         final UsageEvent storedCe = UsageEventJson.read(found.get(ce).getFirst().value());
         assertEquals("emails.sent", storedCe.meter());
-        assertEquals(12.0, storedCe.quantity());
+        assertEquals(new BigDecimal("12"), storedCe.quantity());
         assertEquals(Map.of("campaign", "launch"), storedCe.properties());
-        assertEquals(1.0, UsageEventJson.read(found.get(c2).getFirst().value()).quantity());
+        assertEquals(BigDecimal.ONE, UsageEventJson.read(found.get(c2).getFirst().value()).quantity());
     }
 
     @Test
     void healthShouldReportKafkaReadyAndMetricsShouldCountRequests() throws Exception {
-        assertEquals(202, post(server, "application/json", "{\"subject\":\"s\",\"meter\":\"m\"}").statusCode());
+        assertEquals(202, post(server, "application/json", "{\"id\":\"health-1\",\"subject\":\"s\",\"meter\":\"m\"}").statusCode());
         final HttpResponse<String> health = get(server, "/observe/health/ready");
         assertEquals(200, health.statusCode(), health.body());
         final JsonNode checks = JSON.readTree(health.body());

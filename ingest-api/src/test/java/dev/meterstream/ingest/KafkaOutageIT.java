@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaOutageIT {
     /** send-timeout (2 s) plus slack for a busy machine: the bound on any answer while Kafka is down. */
     private static final Duration MAX_ANSWER_WHILE_DOWN = Duration.ofSeconds(5);
-    private static final String EVENT = "{\"subject\":\"s\",\"meter\":\"outage\"}";
+    private static final String EVENT = "{\"id\":\"outage-1\",\"subject\":\"s\",\"meter\":\"outage\"}";
 
     @Test
     void shouldAnswer503WhileTheBrokerIsDownAndAcceptAgainAfterItReturns(@TempDir final Path dir) throws Exception {

@@ -150,11 +150,11 @@ class UsageServiceTest {
     @Test
     void shouldRefuseWrongTypesAndTimestampsPastTheHorizon() {
         final JsonNode problem = assertProblem(postJson("""
-                {"id":"e","subject":42,"meter":"m","quantity":"1","timestamp":"2026-01-01T00:00:00Z"}"""), 400,
+                {"id":"e","subject":42,"meter":"m","quantity":[1],"timestamp":"2026-01-01T00:00:00Z"}"""), 400,
                 "invalid-event");
         assertEquals(List.of(
                 "subject: must be a string",
-                "quantity: must be a number",
+                "quantity: must be a number or a decimal string like \"12.5\"",
                 "timestamp: must not be older than the lateness horizon of 35 days"), errors(problem));
     }
 

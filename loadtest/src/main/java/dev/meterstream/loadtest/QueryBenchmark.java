@@ -146,7 +146,7 @@ public final class QueryBenchmark {
     /** Hourly and daily aggregates, and daily rankings, for every subject; returns the rows written. */
     private static long load(final CqlSession session, final int subjects, final Instant from) {
         final PreparedStatement aggregate = session.prepare("INSERT INTO " + KEYSPACE + ".aggregates_by_subject "
-                + "(tenant, meter, subject, window_size, bucket, window_start, count, sum, min, max, top_sums) "
+                + "(tenant, meter, subject, window_size, bucket, window_start, count, sum, min_exact, max_exact, top_sums) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         final PreparedStatement top = session.prepare("INSERT INTO " + KEYSPACE + ".top_subjects "
                 + "(tenant, meter, window_size, window_start, sum, subject, count) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -184,15 +184,15 @@ public final class QueryBenchmark {
                     final double max = round(scale * (1.0 + random.nextDouble()));
                     final BigDecimal sum = BigDecimal.valueOf(count == 1 ? max : min + max + (count - 2) * round(
                             (min + max) / 2)).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
-                    partition.add(aggregate.bind(TENANT, METER, subject, "HOUR", hourBucket, start, count, sum, min,
-                            max, Set.of()));
+                    partition.add(aggregate.bind(TENANT, METER, subject, "HOUR", hourBucket, start, count, sum,
+                            BigDecimal.valueOf(min), BigDecimal.valueOf(max), Set.of()));
                     daySum = daySum.add(sum);
                     dayCount += count;
                     dayMin = Math.min(dayMin, min);
                     dayMax = Math.max(dayMax, max);
                 }
                 loader.single(aggregate.bind(TENANT, METER, subject, "DAY", SeriesBucket.of(WindowSize.DAY, dayStart),
-                        dayStart, dayCount, daySum, dayMin, dayMax, Set.of(daySum)));
+                        dayStart, dayCount, daySum, BigDecimal.valueOf(dayMin), BigDecimal.valueOf(dayMax), Set.of(daySum)));
                 daily.get(day).add(top.bind(TENANT, METER, "DAY", dayStart, daySum, subject, dayCount));
                 if (daily.get(day).size() == 100) {
                     loader.batched(daily.get(day));

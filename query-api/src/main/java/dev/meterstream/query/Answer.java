@@ -2,6 +2,7 @@ package dev.meterstream.query;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.meterstream.event.Quantity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +74,8 @@ record Answer(Map<String, Object> fields, String itemsName, List<String> columns
     private static void value(final JsonGenerator json, final Object value) throws IOException {
         switch (value) {
             case null -> json.writeNull();
-            case BigDecimal decimal -> json.writeNumber(decimal.stripTrailingZeros().toPlainString());
+            // Plain notation, exactly (Quantity): never 9.007199254740992E15.
+            case BigDecimal decimal -> json.writeNumber(Quantity.text(Quantity.canonical(decimal)));
             case Double number -> json.writeNumber(number);
             case Long number -> json.writeNumber(number);
             case Integer number -> json.writeNumber(number);
@@ -99,7 +101,7 @@ record Answer(Map<String, Object> fields, String itemsName, List<String> columns
     private static String csvValue(final Object value) {
         final String text = switch (value) {
             case null -> "";
-            case BigDecimal decimal -> decimal.stripTrailingZeros().toPlainString();
+            case BigDecimal decimal -> Quantity.text(Quantity.canonical(decimal));
             case Map<?, ?> map -> {
                 final StringBuilder pairs = new StringBuilder();
                 new java.util.TreeMap<>(map).forEach((k, v) -> pairs.append(pairs.isEmpty() ? "" : ";")

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.schema.SeriesBucket;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,7 +18,7 @@ import java.util.Optional;
 /** Reads events: one by its identity ({@code events_by_id}), or a subject's in time order, paged. */
 final class EventQueries {
     /** An event as the views hold it. */
-    record StoredEvent(String id, String subject, String meter, double quantity, Instant timestamp,
+    record StoredEvent(String id, String subject, String meter, BigDecimal quantity, Instant timestamp,
                        Map<String, String> properties, Instant receivedAt, int logPartition, long logSequence) {
         String logId() {
             return logPartition + "-" + logSequence;
@@ -28,7 +29,7 @@ final class EventQueries {
     record Page(List<StoredEvent> events, Optional<String> nextCursor) {
     }
 
-    private static final String EVENT_COLUMNS = "event_id, subject, meter, quantity, event_time, event_nanos, "
+    private static final String EVENT_COLUMNS = "event_id, subject, meter, quantity_exact, event_time, event_nanos, "
             + "properties, received_at, log_partition, log_sequence";
 
     private final CqlSession session;
@@ -90,7 +91,7 @@ final class EventQueries {
     private static StoredEvent event(final Row row) {
         final Instant millis = row.getInstant("event_time");
         return new StoredEvent(row.getString("event_id"), row.getString("subject"), row.getString("meter"),
-                row.getDouble("quantity"), millis.plusNanos(row.getInt("event_nanos")),
+                row.getBigDecimal("quantity_exact"), millis.plusNanos(row.getInt("event_nanos")),
                 row.getMap("properties", String.class, String.class), row.getInstant("received_at"),
                 row.getInt("log_partition"), row.getLong("log_sequence"));
     }

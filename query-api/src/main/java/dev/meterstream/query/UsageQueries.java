@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.event.WindowTotals;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,10 @@ import java.util.concurrent.CompletionStage;
 /** Reads aggregates: a subject's series, the top subjects of a range, a tenant's meters. */
 final class UsageQueries {
     /** One window of a series. */
-    record Point(Instant windowStart, long count, BigDecimal sum, double min, double max) {
+    record Point(Instant windowStart, long count, BigDecimal sum, BigDecimal min, BigDecimal max) {
+        WindowTotals totals() {
+            return new WindowTotals(count, sum, min, max);
+        }
     }
 
     /** A subject's total over a range. */
@@ -41,7 +45,7 @@ final class UsageQueries {
     UsageQueries(final CqlSession session, final String keyspace, final int topPageSize) {
         this.session = session;
         this.topPageSize = topPageSize;
-        series = session.prepare("SELECT window_start, count, sum, min, max FROM " + keyspace
+        series = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
                 + ".aggregates_by_subject WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
                 + "AND bucket = ? AND window_start >= ? AND window_start < ?");
         final String top = "SELECT sum, subject, count FROM " + keyspace + ".top_subjects WHERE tenant = ? AND meter = ? "
@@ -51,7 +55,7 @@ final class UsageQueries {
         // then the sums below s. (A tuple relation would compare values, not that order.)
         topSameSumAfter = session.prepare(top + " AND sum = ? AND subject > ? LIMIT ?");
         topBelow = session.prepare(top + " AND sum < ? LIMIT ?");
-        shards = session.prepare("SELECT window_start, count, sum, min, max FROM " + keyspace
+        shards = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
                 + ".aggregates_by_shard WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? "
                 + "AND window_start >= ? AND window_start < ?");
         meters = session.prepare("SELECT meter FROM " + keyspace + ".meters_by_tenant WHERE tenant = ?");
@@ -81,7 +85,7 @@ final class UsageQueries {
         for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
             buckets.add(all(session.executeAsync(series.bind(tenant, meter, subject, size.name(), bucket, from, to)))
                     .thenApply(rows -> rows.stream().map(row -> new Point(row.getInstant(0), row.getLong(1),
-                            row.getBigDecimal(2), row.getDouble(3), row.getDouble(4))).toList())
+                            row.getBigDecimal(2), row.getBigDecimal(3), row.getBigDecimal(4))).toList())
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(buckets.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
@@ -106,9 +110,11 @@ final class UsageQueries {
         for (final CompletableFuture<List<Row>> bucket : buckets) {
             for (final Row row : bucket.join()) {
                 final Point shard = new Point(row.getInstant(0), row.getLong(1), row.getBigDecimal(2),
-                        row.getDouble(3), row.getDouble(4));
-                merged.merge(shard.windowStart(), shard, (a, b) -> new Point(a.windowStart(), a.count() + b.count(),
-                        a.sum().add(b.sum()), Math.min(a.min(), b.min()), Math.max(a.max(), b.max())));
+                        row.getBigDecimal(3), row.getBigDecimal(4));
+                merged.merge(shard.windowStart(), shard, (a, b) -> {
+                    final WindowTotals both = a.totals().merge(b.totals());
+                    return new Point(a.windowStart(), both.count(), both.sum(), both.min(), both.max());
+                });
             }
         }
         return List.copyOf(merged.values());

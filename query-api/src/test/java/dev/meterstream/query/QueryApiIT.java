@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.event.EventParser;
+import dev.meterstream.event.Quantity;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(InfraExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventParser.READER;
     private final HttpClient http = HttpClient.newHttpClient();
     private ViewsFixture views;
 
@@ -63,7 +65,9 @@ class QueryApiIT {
         final JsonNode found = body.get("events").get(0);
         assertEquals(event.subject(), found.get("subject").asText());
         assertEquals(event.meter(), found.get("meter").asText());
-        assertEquals(event.quantity(), found.get("quantity").asDouble());
+        assertEquals(event.quantity(), found.get("quantity").decimalValue());
+        assertTrue(found.get("quantity").isBigDecimal() || found.get("quantity").isIntegralNumber(),
+                "quantities are plain JSON numbers: " + found);
         assertEquals(event.timestamp(), Instant.parse(found.get("timestamp").asText()), "exact to the nanosecond");
         assertEquals(event.properties(), JSON.convertValue(found.get("properties"), Map.class));
         assertEquals(event.receivedAt().truncatedTo(ChronoUnit.MILLIS), Instant.parse(found.get("receivedAt").asText()));
@@ -114,13 +118,13 @@ class QueryApiIT {
             final Map<String, String> got = new TreeMap<>();
             body.get("points").forEach(p -> got.put(p.get("subject").asText() + " " + p.get("windowStart").asText(),
                     p.get("count").asLong() + " " + new BigDecimal(p.get("sum").asText()).stripTrailingZeros()
-                            .toPlainString() + " " + p.get("min").asDouble() + " " + p.get("max").asDouble()));
+                            .toPlainString() + " " + plain(p.get("min")) + " " + plain(p.get("max"))));
             final Map<String, String> expected = new TreeMap<>();
             expectedAggregates("acme", size).values().stream()
                     .filter(a -> a.meter().equals("meter-1") && List.of("subject-1", "subject-5").contains(a.subject())
                             && !a.windowStart().isBefore(from) && a.windowStart().isBefore(to))
                     .forEach(a -> expected.put(a.subject() + " " + a.windowStart(), a.count() + " "
-                            + a.sum().stripTrailingZeros().toPlainString() + " " + a.min() + " " + a.max()));
+                            + a.sum().stripTrailingZeros().toPlainString() + " " + plain(a.min()) + " " + plain(a.max())));
             assertEquals(expected, got, size.name());
         }
     }
@@ -145,7 +149,7 @@ class QueryApiIT {
             final Map<String, String> got = new TreeMap<>();
             body.get("points").forEach(p -> got.put(p.get("subject").asText() + " " + p.get("windowStart").asText(),
                     p.get("count").asLong() + " " + new BigDecimal(p.get("sum").asText()).stripTrailingZeros()
-                            .toPlainString() + " " + p.get("min").asDouble() + " " + p.get("max").asDouble()));
+                            .toPlainString() + " " + plain(p.get("min")) + " " + plain(p.get("max"))));
             final Map<Instant, WindowAggregate> totals = new TreeMap<>();
             for (final UsageEvent event : views.events("acme")) {
                 if (event.meter().equals("meter-0")) {
@@ -155,7 +159,7 @@ class QueryApiIT {
             }
             final Map<String, String> expected = new TreeMap<>();
             totals.forEach((start, a) -> expected.put("* " + start, a.count() + " "
-                    + a.sum().stripTrailingZeros().toPlainString() + " " + a.min() + " " + a.max()));
+                    + a.sum().stripTrailingZeros().toPlainString() + " " + plain(a.min()) + " " + plain(a.max())));
             assertEquals(expected, got, size.name());
         }
     }
@@ -321,5 +325,13 @@ class QueryApiIT {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(type, JSON.readTree(response.body()).get("type").asText());
+    }
+
+    private static String plain(final BigDecimal value) {
+        return Quantity.text(Quantity.canonical(value));
+    }
+
+    private static String plain(final JsonNode number) {
+        return plain(number.decimalValue());
     }
 }

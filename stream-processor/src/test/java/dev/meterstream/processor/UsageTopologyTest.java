@@ -69,6 +69,11 @@ class UsageTopologyTest {
         return new UsageEvent("acme", id, subject, "api-calls", quantity, time, Map.of(), time);
     }
 
+    private static UsageEvent event(final String id, final String subject, final BigDecimal quantity,
+                                    final Instant time) {
+        return new UsageEvent("acme", id, subject, "api-calls", quantity, time, Map.of(), time);
+    }
+
     /** Sends an event as the edge would: keyed tenant/id, with the time it was received as record time. */
     private void send(final UsageEvent event, final Instant receivedAt) {
         raw.pipeInput(event.key(), UsageEventJson.write(event), receivedAt);
@@ -115,7 +120,7 @@ class UsageTopologyTest {
         assertEquals(a, log.getFirst().event());
         final WindowAggregate day = aggregate(latestAggregates(), "s1", WindowSize.DAY, "2026-11-23T00:00:00Z");
         assertEquals(2, day.count());
-        assertEquals(new BigDecimal("3.0"), day.sum());
+        assertEquals(new BigDecimal("3"), day.sum());
     }
 
     @Test
@@ -156,7 +161,7 @@ class UsageTopologyTest {
         assertEquals(1, aggregate(all, "s", WindowSize.DAY, "2026-11-23T00:00:00Z").count());
         final WindowAggregate minute = aggregate(all, "s", WindowSize.MINUTE, "2026-11-24T00:00:00Z");
         assertEquals(2, minute.count());
-        assertEquals(new BigDecimal("6.0"), minute.sum());
+        assertEquals(new BigDecimal("6"), minute.sum());
         assertEquals(2, aggregate(all, "s", WindowSize.DAY, "2026-11-24T00:00:00Z").count());
         assertEquals(6, all.size(), "one window of each size on each side of midnight: " + all.keySet());
     }
@@ -171,8 +176,34 @@ class UsageTopologyTest {
         assertEquals(4, hour.count());
         assertEquals(0, new BigDecimal("1.0").compareTo(hour.sum()), "0.1 + 0.2 + 0.7 + 0 = 1.0 exactly, was "
                 + hour.sum());
-        assertEquals(0.0, hour.min());
-        assertEquals(0.7, hour.max());
+        assertEquals("0", hour.min().toPlainString());
+        assertEquals("0.7", hour.max().toPlainString());
+    }
+
+    @Test
+    void shouldKeepQuantitiesExactBeyondWhatADoubleHolds() {
+        // 2^53 + 1: a double holds it as 2^53.
+        send(event("big-1", "big", new BigDecimal("9007199254740993"), T0));
+        send(event("big-2", "big", new BigDecimal("9007199254740993"), T0.plusSeconds(1)));
+        // 30 significant digits, and steps of 1e-18.
+        send(event("long", "long", new BigDecimal("123456789012.345678901234567890"), T0));
+        send(event("tiny-1", "tiny", new BigDecimal("0.000000000000000001"), T0));
+        send(event("tiny-2", "tiny", new BigDecimal("0.000000000000000002"), T0.plusSeconds(1)));
+        send(event("point-1", "point", new BigDecimal("0.1"), T0));
+        send(event("point-2", "point", new BigDecimal("0.2"), T0.plusSeconds(1)));
+        final Map<String, WindowAggregate> all = latestAggregates();
+        final WindowAggregate big = aggregate(all, "big", WindowSize.HOUR, "2026-11-23T12:00:00Z");
+        assertEquals("18014398509481986", big.sum().toPlainString());
+        assertEquals("9007199254740993", big.min().toPlainString());
+        assertEquals("9007199254740993", big.max().toPlainString());
+        assertEquals("123456789012.34567890123456789",
+                aggregate(all, "long", WindowSize.DAY, "2026-11-23T00:00:00Z").sum().toPlainString());
+        final WindowAggregate tiny = aggregate(all, "tiny", WindowSize.MINUTE, "2026-11-23T12:00:00Z");
+        assertEquals("0.000000000000000003", tiny.sum().toPlainString());
+        assertEquals("0.000000000000000001", tiny.min().toPlainString());
+        assertEquals("0.3", aggregate(all, "point", WindowSize.HOUR, "2026-11-23T12:00:00Z").sum().toPlainString());
+        assertEquals("9007199254740993", eventLog().stream().filter(e -> e.event().id().equals("big-1"))
+                .findFirst().orElseThrow().event().quantity().toPlainString());
     }
 
     @Test
@@ -205,8 +236,8 @@ class UsageTopologyTest {
         final WindowAggregate hour = first.get("acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z");
         assertEquals(2, hour.count(), "the copy is not counted");
         assertEquals(0, new BigDecimal("3.25").compareTo(hour.sum()));
-        assertEquals(1.25, hour.min());
-        assertEquals(2.0, hour.max());
+        assertEquals("1.25", hour.min().toPlainString());
+        assertEquals("2", hour.max().toPlainString());
         assertEquals(1, first.get("acme/api-calls/*0/MINUTE/2026-11-23T12:01:00Z").count());
         assertEquals(1, first.get("acme/other-meter/*0/DAY/2026-11-23T00:00:00Z").count());
 

@@ -126,7 +126,7 @@ final class ExactnessCheck {
             days.add(day);
         }
         final Events events = new Events(acknowledged.nextSequence());
-        final PreparedStatement eventRows = session.prepare("SELECT event_id, quantity, log_partition, log_sequence "
+        final PreparedStatement eventRows = session.prepare("SELECT event_id, quantity_exact, log_partition, log_sequence "
                 + "FROM " + keyspace + ".events_by_subject_day WHERE tenant = ? AND subject = ? AND day = ?");
         final List<Runnable> reads = new ArrayList<>();
         for (final String tenant : tenants) {
@@ -241,9 +241,10 @@ final class ExactnessCheck {
                 return;
             }
             stored.set((int) sequence);
-            final double quantity = row.getDouble("quantity");
-            wrongQuantity += quantity == quantityOf(sequence) ? 0 : 1;
-            sum += (long) quantity;
+            final BigDecimal quantity = row.getBigDecimal("quantity_exact");
+            wrongQuantity += quantity != null && quantity.compareTo(BigDecimal.valueOf(quantityOf(sequence))) == 0
+                    ? 0 : 1;
+            sum += quantity == null ? 0 : quantity.longValue();
             logIds.computeIfAbsent(row.getInt("log_partition"), p -> new BitSet())
                     .set(Math.toIntExact(row.getLong("log_sequence")));
         }

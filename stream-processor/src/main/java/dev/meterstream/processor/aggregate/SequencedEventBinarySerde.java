@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,12 +22,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * A compact binary form of {@link SequencedEvent} for the repartition topic that groups events by series. Every
  * distinct event is written there and read back, so the JSON form of the log (an ISO-8601 render and parse of two
  * instants, a generator and a tree per record) cost a tenth of the processor's time. The form is lossless, so the
- * aggregation sees exactly the event the log holds. Layout (version 1): version byte, tenant, id, subject, meter
- * (each string as length and UTF-8), quantity, timestamp and received-at (epoch second, nanos), property count and
- * pairs, partition, sequence.
+ * aggregation sees exactly the event the log holds. Layout (version 2): version byte, tenant, id, subject, meter
+ * (each string as length and UTF-8), quantity (an exact decimal, {@link DecimalCodec}), timestamp and received-at
+ * (epoch second, nanos), property count and pairs, partition, sequence. Version 1 held the quantity as a double; it
+ * is still read.
  */
 public final class SequencedEventBinarySerde implements Serde<SequencedEvent> {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_DOUBLE_QUANTITY = 1;
 
     @Override
     public Serializer<SequencedEvent> serializer() {
@@ -47,7 +50,7 @@ public final class SequencedEventBinarySerde implements Serde<SequencedEvent> {
             writeString(out, event.id());
             writeString(out, event.subject());
             writeString(out, event.meter());
-            out.writeDouble(event.quantity());
+            DecimalCodec.write(out, event.quantity());
             writeInstant(out, event.timestamp());
             writeInstant(out, event.receivedAt());
             out.writeInt(event.properties().size());
@@ -70,14 +73,15 @@ public final class SequencedEventBinarySerde implements Serde<SequencedEvent> {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_DOUBLE_QUANTITY) {
                 throw new IllegalStateException("unknown repartition record format version " + version);
             }
             final String tenant = readString(in);
             final String id = readString(in);
             final String subject = readString(in);
             final String meter = readString(in);
-            final double quantity = in.readDouble();
+            final BigDecimal quantity = version == VERSION ? DecimalCodec.read(in)
+                    : BigDecimal.valueOf(in.readDouble());
             final Instant timestamp = readInstant(in);
             final Instant receivedAt = readInstant(in);
             final int propertyCount = in.readInt();

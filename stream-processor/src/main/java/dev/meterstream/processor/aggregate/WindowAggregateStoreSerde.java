@@ -19,11 +19,17 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A compact binary form of {@link WindowAggregate} for the aggregate stores and their changelogs. Every event reads
  * and writes one aggregate per window size, so this sits on the hottest path of the processor: the JSON form used on
- * {@code usage.aggregates} cost a tree parse each time. Layout (version 1): version byte, tenant, meter, subject
- * (UTF), size ordinal, window start millis, count, sum as scale + unscaled bytes, min, max.
+ * {@code usage.aggregates} cost a tree parse each time. Layout (version 4): version byte, tenant, meter, subject
+ * (UTF), size ordinal, window start millis, count, sum, min and max as exact decimals ({@link DecimalCodec}).
+ * Version 1 (sum as scale and unscaled bytes, min and max as doubles) and the JSON form before it are still read.
  */
 public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
-    private static final byte VERSION = 1;
+    /**
+     * Not 2 or 3: {@link WindowTotalsStoreSerde} tells its own versions (2, 3) from whole aggregates by this byte,
+     * so the two serdes never share a version number.
+     */
+    private static final byte VERSION = 4;
+    private static final byte VERSION_DOUBLE_MIN_MAX = 1;
 
     @Override
     public Serializer<WindowAggregate> serializer() {
@@ -45,12 +51,9 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
             out.writeByte(aggregate.size().ordinal());
             out.writeLong(aggregate.windowStart().toEpochMilli());
             out.writeLong(aggregate.count());
-            out.writeInt(aggregate.sum().scale());
-            final byte[] unscaled = aggregate.sum().unscaledValue().toByteArray();
-            out.writeShort(unscaled.length);
-            out.write(unscaled);
-            out.writeDouble(aggregate.min());
-            out.writeDouble(aggregate.max());
+            DecimalCodec.write(out, aggregate.sum());
+            DecimalCodec.write(out, aggregate.min());
+            DecimalCodec.write(out, aggregate.max());
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,7 +67,7 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_DOUBLE_MIN_MAX) {
                 throw new IllegalStateException("unknown aggregate store format version " + version);
             }
             final String tenant = in.readUTF();
@@ -73,11 +76,16 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
             final WindowSize size = WindowSize.values()[in.readByte()];
             final Instant start = Instant.ofEpochMilli(in.readLong());
             final long count = in.readLong();
+            if (version == VERSION) {
+                return new WindowAggregate(tenant, meter, subject, size, start, count, DecimalCodec.read(in),
+                        DecimalCodec.read(in), DecimalCodec.read(in));
+            }
             final int scale = in.readInt();
             final byte[] unscaled = new byte[in.readShort()];
             in.readFully(unscaled);
             return new WindowAggregate(tenant, meter, subject, size, start, count,
-                    new BigDecimal(new BigInteger(unscaled), scale), in.readDouble(), in.readDouble());
+                    new BigDecimal(new BigInteger(unscaled), scale), BigDecimal.valueOf(in.readDouble()),
+                    BigDecimal.valueOf(in.readDouble()));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

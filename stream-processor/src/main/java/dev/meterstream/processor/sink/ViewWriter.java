@@ -62,7 +62,7 @@ final class ViewWriter {
                final int batchRows) {
         this.requests = requests;
         this.batchRows = batchRows;
-        final String eventColumns = "event_time, event_nanos, meter, quantity, properties, received_at, "
+        final String eventColumns = "event_time, event_nanos, meter, quantity_exact, properties, received_at, "
                 + "log_partition, log_sequence";
         insertEventBySubject = session.prepare("INSERT INTO " + keyspace + "." + EVENTS_BY_SUBJECT
                 + " (tenant, subject, day, event_id, " + eventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -70,11 +70,11 @@ final class ViewWriter {
                 + " (tenant, event_id, subject, " + eventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insertMeter = session.prepare("INSERT INTO " + keyspace + "." + METERS + " (tenant, meter) VALUES (?, ?)");
         upsertAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
-                + " SET count = ?, sum = ?, min = ?, max = ?" + SERIES_KEY);
-        upsertShard = session.prepare("UPDATE " + keyspace + "." + SHARDS + " SET count = ?, sum = ?, min = ?, max = ?"
+                + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?" + SERIES_KEY);
+        upsertShard = session.prepare("UPDATE " + keyspace + "." + SHARDS + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?"
                 + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? AND window_start = ? AND shard = ?");
         upsertRankedAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
-                + " SET count = ?, sum = ?, min = ?, max = ?, top_sums = ?" + SERIES_KEY);
+                + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?, top_sums = ?" + SERIES_KEY);
         readTopSums = session.prepare("SELECT top_sums FROM " + keyspace + "." + AGGREGATES + SERIES_KEY);
         setTopSums = session.prepare("UPDATE " + keyspace + "." + AGGREGATES + " SET top_sums = ?" + SERIES_KEY);
         insertTop = session.prepare("INSERT INTO " + keyspace + "." + TOP

@@ -25,4 +25,34 @@ class SequencedEventBinarySerdeTest {
                 Instant.parse("2026-11-23T12:00:00Z"), Map.of(), Instant.parse("2026-11-23T12:00:01Z")), 3, 42);
         assertEquals(sequenced, SequencedEventBinarySerde.read(UsageEventJson.write(sequenced)));
     }
+
+    @Test
+    void shouldKeepQuantitiesExactAndStillReadTheFormWithADoubleQuantity() throws Exception {
+        final Instant at = Instant.parse("2026-11-23T12:00:00Z");
+        for (final String quantity : new String[] {"9007199254740993", "0.000000000000000001",
+            "12345678901234567890123456789012345678"}) {
+            final SequencedEvent event = new SequencedEvent(new UsageEvent("acme", "e", "s", "m",
+                    new java.math.BigDecimal(quantity), at, Map.of(), at), 3, 9);
+            assertEquals(event, SequencedEventBinarySerde.read(SequencedEventBinarySerde.write(event)));
+        }
+        // Version 1 held the quantity as a double.
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            for (final String text : new String[] {"acme", "e", "s", "m"}) {
+                out.writeInt(text.length());
+                out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.writeDouble(2.5);
+            out.writeLong(at.getEpochSecond());
+            out.writeInt(0);
+            out.writeLong(at.getEpochSecond());
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeShort(3);
+            out.writeLong(9);
+        }
+        assertEquals(new SequencedEvent(new UsageEvent("acme", "e", "s", "m", 2.5, at, Map.of(), at), 3, 9),
+                SequencedEventBinarySerde.read(bytes.toByteArray()));
+    }
 }

@@ -28,17 +28,17 @@ final class ViewTables {
     private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
 
     static {
-        COLUMNS.put(ViewWriter.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity",
+        COLUMNS.put(ViewWriter.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity_exact",
                 "event_time", "event_nanos", "properties", "received_at", "log_partition", "log_sequence"));
         COLUMNS.put(ViewWriter.EVENTS_BY_SUBJECT, List.of("tenant", "subject", "day", "event_time", "event_id",
-                "event_nanos", "meter", "quantity", "properties", "received_at", "log_partition", "log_sequence"));
+                "event_nanos", "meter", "quantity_exact", "properties", "received_at", "log_partition", "log_sequence"));
         COLUMNS.put(ViewWriter.AGGREGATES, List.of("tenant", "meter", "subject", "window_size", "bucket",
-                "window_start", "count", "sum", "min", "max", "top_sums"));
+                "window_start", "count", "sum", "min_exact", "max_exact", "top_sums"));
         COLUMNS.put(ViewWriter.TOP, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
                 "count"));
         COLUMNS.put(ViewWriter.METERS, List.of("tenant", "meter"));
         COLUMNS.put(ViewWriter.SHARDS, List.of("tenant", "meter", "window_size", "bucket", "window_start", "shard",
-                "count", "sum", "min", "max"));
+                "count", "sum", "min_exact", "max_exact"));
     }
 
     private ViewTables() {
