@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The rules an event must keep, and their only home: the edge applies them to what a client sent (naming the
@@ -40,7 +39,6 @@ public record EventRules(
     public static final EventRules DEFAULTS = new EventRules(DEFAULT_LATENESS_HORIZON, DEFAULT_FUTURE_TOLERANCE,
             128, 256, 64, 32, 64, 256);
 
-    private static final Pattern METER = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     public EventRules {
         if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
@@ -94,11 +92,30 @@ public record EventRules(
         if (meter.length() > maxMeterLength) {
             return "must be at most " + maxMeterLength + " characters";
         }
-        if (!METER.matcher(meter).matches()) {
+        if (!isSlug(meter)) {
             return "must be a slug: lower-case letters and digits, separated by single '.', '-' or '_' (e.g. "
                     + "api-calls)";
         }
         return null;
+    }
+
+    /**
+     * {@code [a-z0-9]+([._-][a-z0-9]+)*}, checked by hand: the processor checks every event, and the regular
+     * expression was 2% of its time.
+     */
+    static boolean isSlug(final String text) {
+        boolean afterSeparator = true;
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                afterSeparator = false;
+            } else if ((c == '.' || c == '-' || c == '_') && !afterSeparator) {
+                afterSeparator = true;
+            } else {
+                return false;
+            }
+        }
+        return !afterSeparator;
     }
 
     public String propertyCount(final int count) {

@@ -92,6 +92,28 @@ public record WindowAggregate(
 
     /** The Kafka key of this aggregate on {@link Topics#AGGREGATES}: series, window size and start. */
     public String key() {
+        return key(tenant, meter, subject, size, windowStart);
+    }
+
+    /** The key of the shard rollup one event of raw partition {@code shard} counts in, without making it. */
+    public static String rollupKey(final UsageEvent event, final WindowSize size, final int shard) {
+        return key(event.tenant(), event.meter(), ROLLUP_PREFIX + shard, size, size.start(event.timestamp()));
+    }
+
+    private static String key(final String tenant, final String meter, final String subject, final WindowSize size,
+                              final Instant windowStart) {
         return tenant + '/' + meter + '/' + subject + '/' + size + '/' + Timestamps.format(windowStart);
+    }
+
+    /**
+     * The aggregate with this {@link #key} and these totals. Tenants and meters are slugs and a rollup's subject
+     * ({@code *<shard>}) holds no '/', so only a rollup key splits unambiguously; a subject's may hold '/'.
+     */
+    public static WindowAggregate ofRollupKey(final String key, final WindowTotals totals) {
+        final String[] parts = key.split("/", -1);
+        if (parts.length != 5 || !parts[2].startsWith(ROLLUP_PREFIX)) {
+            throw new IllegalArgumentException("not a shard rollup key (tenant/meter/*shard/SIZE/start): " + key);
+        }
+        return of(parts[0], parts[1], parts[2], WindowSize.valueOf(parts[3]), Timestamps.parse(parts[4]), totals);
     }
 }

@@ -195,6 +195,20 @@ class EventParserTest {
     }
 
     @Test
+    void shouldCheckMeterSlugsExactlyAsTheirPatternSays() {
+        final java.util.regex.Pattern slug = java.util.regex.Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+        final java.util.Random random = new java.util.Random(5);
+        final String alphabet = "ab09._-A /";
+        for (int i = 0; i < 100_000; i++) {
+            final StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertEquals(slug.matcher(text).matches(), EventRules.isSlug(text.toString()), text.toString());
+        }
+    }
+
+    @Test
     void shouldRejectANonObject() throws Exception {
         assertEquals(List.of(new Violation("", "an event must be a JSON object")), violations("[1]"));
     }

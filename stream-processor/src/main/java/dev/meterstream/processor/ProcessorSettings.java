@@ -17,8 +17,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param applicationId      Kafka Streams application id: consumer group, prefix of internal topics
  * @param bootstrapServers   Kafka brokers
  * @param stateDir           where RocksDB state lives
- * @param dedupeHotWindow    how long ids stay in the hot dedupe tier (full keys, range reads); copies arriving later
- *                           are still dropped through the lateness horizon by the cold tier
+ * @param dedupeHotWindow    how long ids stay in the hot dedupe tier (in memory); copies arriving later are still
+ *                           dropped through the lateness horizon by the cold tier
+ * @param dedupeHotMaxIds    most ids in the hot tier per task (bounds its memory: about 150 bytes each)
  * @param latenessHorizon    events this much older than the newest are still counted in their windows
  * @param futureTolerance    an event whose time lies further than this after the time it was received goes to the
  *                           dead-letter topic (the edge refuses such events; the brokers refuse records stamped
@@ -37,6 +38,7 @@ public record ProcessorSettings(
         String bootstrapServers,
         Path stateDir,
         Duration dedupeHotWindow,
+        int dedupeHotMaxIds,
         Duration latenessHorizon,
         Duration futureTolerance,
         boolean exactlyOnce,
@@ -52,6 +54,10 @@ public record ProcessorSettings(
                 || dedupeHotWindow.compareTo(latenessHorizon) > 0) {
             throw new IllegalArgumentException("processor.dedupe-hot-window must be positive and at most "
                     + "events.lateness-horizon (" + latenessHorizon + "), was " + dedupeHotWindow);
+        }
+        if (dedupeHotMaxIds < 1) {
+            throw new IllegalArgumentException("processor.dedupe-hot-max-ids must be at least 1, was "
+                    + dedupeHotMaxIds);
         }
         if (latenessHorizon.isNegative() || latenessHorizon.isZero()) {
             throw new IllegalArgumentException("events.lateness-horizon must be positive, was " + latenessHorizon);
@@ -80,12 +86,13 @@ public record ProcessorSettings(
                              final Duration dedupeHotWindow, final Duration latenessHorizon,
                              final Duration futureTolerance, final boolean exactlyOnce, final int streamThreads,
                              final Duration commitInterval, final long cacheMaxBytes, final int topicPartitions) {
-        this(applicationId, bootstrapServers, stateDir, dedupeHotWindow, latenessHorizon, futureTolerance, exactlyOnce,
+        this(applicationId, bootstrapServers, stateDir, dedupeHotWindow, DEFAULT_HOT_MAX_IDS, latenessHorizon, futureTolerance, exactlyOnce,
                 streamThreads, commitInterval, cacheMaxBytes, topicPartitions, TopicSpec.DEFAULT_RAW_RETENTION,
                 DEFAULT_LAG_ALARM_SHARE);
     }
 
     public static final double DEFAULT_LAG_ALARM_SHARE = 0.5;
+    public static final int DEFAULT_HOT_MAX_IDS = 20_000;
 
     /** How far behind (by record age) the processor may fall before its readiness turns red. */
     public Duration lagAlarm() {
@@ -101,7 +108,8 @@ public record ProcessorSettings(
                 processor.get("application-id").asString().orElse("meterstream-processor"),
                 config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
                 Path.of(processor.get("state-dir").asString().orElse(".data/processor-state")),
-                processor.get("dedupe-hot-window").as(Duration.class).orElse(Duration.ofHours(24)),
+                processor.get("dedupe-hot-window").as(Duration.class).orElse(Duration.ofMinutes(1)),
+                processor.get("dedupe-hot-max-ids").asInt().orElse(DEFAULT_HOT_MAX_IDS),
                 config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
                 config.get("events.future-tolerance").as(Duration.class).orElse(EventRules.DEFAULT_FUTURE_TOLERANCE),
                 processor.get("exactly-once").asBoolean().orElse(true),

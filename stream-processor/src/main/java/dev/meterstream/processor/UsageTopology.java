@@ -7,7 +7,6 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
-import dev.meterstream.processor.aggregate.WindowAggregateStoreSerde;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.dedupe.DedupeProcessor;
@@ -38,7 +37,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * application use the same code:
  * <pre>
  * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
- *                      +-> dedupe [dedupe, dedupe-cold] -> sequence [partition-sequence] -+-> usage.events
+ *                      +-> dedupe [dedupe-cold] -> sequence [partition-sequence] -+-> usage.events (same partition)
  *                                                                            +-> shard rollup [rollup, rollup-pending]
  *                                                                            |   -> usage.aggregates (subject *p)
  *                                                                            +-> event time -> by tenant/meter/subject
@@ -60,8 +59,6 @@ public final class UsageTopology {
 
     public static Topology build(final ProcessorSettings settings, final ProcessorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupeProcessor.HOT_STORE,
-                settings.dedupeHotWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupeProcessor.COLD_STORE,
                 DedupeProcessor.coldRetention(settings.latenessHorizon()), Duration.ofMillis(1), false),
                 Serdes.Bytes(), Serdes.Long()));
@@ -71,7 +68,7 @@ public final class UsageTopology {
                 // RocksDB and the changelog (the same transaction as the events it numbered).
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
-                Serdes.String(), new WindowAggregateStoreSerde()).withCachingEnabled());
+                Serdes.String(), new WindowTotalsStoreSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.PENDING),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
 
@@ -88,8 +85,8 @@ public final class UsageTopology {
 
         final KStream<String, SequencedEvent> sequenced = decoded.get("decoded-ok")
                 .mapValues(Decoded::event, Named.as("event"))
-                .process(() -> new DedupeProcessor(settings.dedupeHotWindow(), settings.latenessHorizon(),
-                        metrics::duplicate), Named.as("dedupe"), DedupeProcessor.HOT_STORE, DedupeProcessor.COLD_STORE)
+                .process(() -> new DedupeProcessor(settings.dedupeHotWindow(), settings.dedupeHotMaxIds(),
+                        settings.latenessHorizon(), metrics::duplicate), Named.as("dedupe"), DedupeProcessor.COLD_STORE)
                 .process(SequenceProcessor::new, Named.as("sequence"), SequenceProcessor.STORE);
 
         sequenced.peek((key, value) -> metrics.eventOut(), Named.as("count-events"))

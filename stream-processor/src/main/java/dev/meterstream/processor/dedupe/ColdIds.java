@@ -56,8 +56,11 @@ final class ColdIds {
         return bucket(Math.max(0, time - horizonMillis));
     }
 
-    /** Whether a copy received at {@code time} is within the horizon of the first copy's receipt. */
+    /**
+     * Whether a copy received at {@code time} is within the horizon of the first copy's receipt (or, with clocks a
+     * little apart, before it).
+     */
     boolean withinHorizon(final long firstReceived, final long time) {
-        return time - firstReceived <= horizonMillis;
+        return Math.abs(time - firstReceived) <= horizonMillis;
     }
 }

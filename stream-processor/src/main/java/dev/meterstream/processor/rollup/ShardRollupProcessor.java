@@ -4,6 +4,7 @@ import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.event.WindowTotals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,10 +42,11 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
     private final Duration emitInterval;
     private final Duration horizon;
     private ProcessorContext<String, WindowAggregate> context;
-    private KeyValueStore<String, WindowAggregate> totals;
+    /** Rollup key to totals: the key says whose totals and which window, so the value holds only the totals. */
+    private KeyValueStore<String, WindowTotals> totals;
     private KeyValueStore<String, byte[]> pending;
     /** The totals written since the last emit, as written to {@link #totals}. */
-    private final Map<String, WindowAggregate> touched = new HashMap<>();
+    private final Map<String, WindowTotals> touched = new HashMap<>();
 
     /**
      * @param emitInterval how often changed totals are sent (the commit interval suits)
@@ -69,14 +71,13 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
     public void process(final Record<String, SequencedEvent> record) {
         final UsageEvent event = record.value().event();
         for (final WindowSize size : WindowSize.values()) {
-            final WindowAggregate one = WindowAggregate.rollupOf(event, size, record.value().partition());
-            final String key = one.key();
-            WindowAggregate total = touched.get(key);
+            final String key = WindowAggregate.rollupKey(event, size, record.value().partition());
+            WindowTotals total = touched.get(key);
             if (total == null) {
                 total = totals.get(key);
                 pending.put(key, MARK);
             }
-            final WindowAggregate updated = total == null ? one : total.add(event);
+            final WindowTotals updated = total == null ? WindowTotals.of(event) : total.add(event);
             totals.put(key, updated);
             touched.put(key, updated);
         }
@@ -87,10 +88,10 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         try (KeyValueIterator<String, byte[]> changed = pending.all()) {
             while (changed.hasNext()) {
                 final String key = changed.next().key;
-                final WindowAggregate known = touched.get(key);
-                final WindowAggregate total = known != null ? known : totals.get(key);
+                final WindowTotals known = touched.get(key);
+                final WindowTotals total = known != null ? known : totals.get(key);
                 if (total != null) {
-                    context.forward(new Record<>(key, total, now));
+                    context.forward(new Record<>(key, WindowAggregate.ofRollupKey(key, total), now));
                 }
                 sent.add(key);
             }
@@ -101,10 +102,10 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
 
     private void expire(final long streamTime) {
         final List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, WindowAggregate> all = totals.all()) {
+        try (KeyValueIterator<String, WindowTotals> all = totals.all()) {
             while (all.hasNext()) {
-                final KeyValue<String, WindowAggregate> entry = all.next();
-                final WindowAggregate total = entry.value;
+                final KeyValue<String, WindowTotals> entry = all.next();
+                final WindowAggregate total = WindowAggregate.ofRollupKey(entry.key, entry.value);
                 if (total.windowStart().plus(total.size().duration()).plus(horizon).toEpochMilli() < streamTime) {
                     expired.add(entry.key);
                 }
