@@ -1,7 +1,6 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.SequencedEvent;
-import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateJson;
@@ -10,9 +9,6 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** Serdes over the contract's wire formats, for topics, repartitioning and stores. */
 final class EventSerdes {
-    static final Serde<UsageEvent> USAGE_EVENT = Serdes.serdeFrom(
-            (topic, event) -> event == null ? null : UsageEventJson.write(event),
-            (topic, bytes) -> bytes == null ? null : UsageEventJson.read(bytes));
     static final Serde<SequencedEvent> SEQUENCED_EVENT = Serdes.serdeFrom(
             (topic, event) -> event == null ? null : UsageEventJson.write(event),
             (topic, bytes) -> bytes == null ? null : UsageEventJson.readSequenced(bytes));
