@@ -16,6 +16,7 @@ import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.schema.CqlSchema;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -145,14 +146,17 @@ public final class QueryBenchmark {
 
     /** Hourly and daily aggregates, and daily rankings, for every subject; returns the rows written. */
     private static long load(final CqlSession session, final int subjects, final Instant from) {
-        final PreparedStatement aggregate = session.prepare("INSERT INTO " + KEYSPACE + ".aggregates_by_subject "
+        final PreparedStatement aggregate = session.prepare("INSERT INTO " + KEYSPACE + "."
+                + Views.AGGREGATES_BY_SUBJECT + " "
                 + "(tenant, meter, subject, window_size, bucket, window_start, count, sum, min_exact, max_exact, top_sums) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        final PreparedStatement top = session.prepare("INSERT INTO " + KEYSPACE + ".top_subjects "
+        final PreparedStatement top = session.prepare("INSERT INTO " + KEYSPACE + "." + Views.TOP_SUBJECTS + " "
                 + "(tenant, meter, window_size, window_start, sum, subject, count) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        session.execute("INSERT INTO " + KEYSPACE + ".meters_by_tenant (tenant, meter) VALUES ('" + TENANT + "', '"
+        session.execute("INSERT INTO " + KEYSPACE + "." + Views.METERS_BY_TENANT + " (tenant, meter) VALUES ('"
+                + TENANT + "', '"
                 + METER + "')");
-        session.execute("INSERT INTO " + KEYSPACE + ".view_progress (view_name, complete_through, updated_at) "
+        session.execute("INSERT INTO " + KEYSPACE + "." + Views.VIEW_PROGRESS
+                + " (view_name, complete_through, updated_at) "
                 + "VALUES ('usage', toTimestamp(now()), toTimestamp(now()))");
         final Loader loader = new Loader(session);
         final Random random = new Random(3);

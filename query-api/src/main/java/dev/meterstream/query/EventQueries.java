@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
 import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -40,9 +41,9 @@ final class EventQueries {
     EventQueries(final CqlSession session, final String keyspace) {
         this.session = session;
         byId = session.prepare("SELECT " + EVENT_COLUMNS + " FROM " + keyspace
-                + ".events_by_id WHERE tenant = ? AND event_id = ?");
+                + "." + Views.EVENTS_BY_ID + " WHERE tenant = ? AND event_id = ?");
         final String bySubject = "SELECT " + EVENT_COLUMNS + " FROM " + keyspace
-                + ".events_by_subject_day WHERE tenant = ? AND subject = ? AND day = ? AND ";
+                + "." + Views.EVENTS_BY_SUBJECT_DAY + " WHERE tenant = ? AND subject = ? AND day = ? AND ";
         bySubjectFrom = session.prepare(bySubject + "event_time >= ? AND event_time < ? LIMIT ?");
         bySubjectAfter = session.prepare(bySubject + "(event_time, event_id) > (?, ?) AND event_time < ? LIMIT ?");
     }

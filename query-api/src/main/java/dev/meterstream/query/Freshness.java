@@ -3,6 +3,7 @@ package dev.meterstream.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.schema.Views;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class Freshness {
     Freshness(final CqlSession session, final String keyspace, final Duration cacheFor) {
         this.session = session;
         this.read = session.prepare("SELECT complete_through FROM " + keyspace
-                + ".view_progress WHERE view_name = 'usage'");
+                + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'");
         this.cacheNanos = cacheFor.toNanos();
     }
 

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.event.WindowTotals;
+import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,9 +47,11 @@ final class UsageQueries {
         this.session = session;
         this.topPageSize = topPageSize;
         series = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
-                + ".aggregates_by_subject WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
+                + "." + Views.AGGREGATES_BY_SUBJECT
+                + " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
                 + "AND bucket = ? AND window_start >= ? AND window_start < ?");
-        final String top = "SELECT sum, subject, count FROM " + keyspace + ".top_subjects WHERE tenant = ? AND meter = ? "
+        final String top = "SELECT sum, subject, count FROM " + keyspace + "." + Views.TOP_SUBJECTS
+                + " WHERE tenant = ? AND meter = ? "
                 + "AND window_size = ? AND window_start = ?";
         topPage = session.prepare(top + " LIMIT ?");
         // The list is ordered by sum descending, then subject: what follows (s, x) is the rest of sum s after x,
@@ -56,9 +59,10 @@ final class UsageQueries {
         topSameSumAfter = session.prepare(top + " AND sum = ? AND subject > ? LIMIT ?");
         topBelow = session.prepare(top + " AND sum < ? LIMIT ?");
         shards = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
-                + ".aggregates_by_shard WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? "
+                + "." + Views.AGGREGATES_BY_SHARD
+                + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? "
                 + "AND window_start >= ? AND window_start < ?");
-        meters = session.prepare("SELECT meter FROM " + keyspace + ".meters_by_tenant WHERE tenant = ?");
+        meters = session.prepare("SELECT meter FROM " + keyspace + "." + Views.METERS_BY_TENANT + " WHERE tenant = ?");
     }
 
     /** A subject's windows starting in [from, to), in order; windows without usage are absent. */

@@ -15,6 +15,7 @@ import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.processor.sink.SinkSettings;
 import dev.meterstream.schema.CqlConnection;
 import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.schema.Views;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Path;
@@ -61,9 +62,9 @@ final class ViewsFixture implements AutoCloseable {
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {
             Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {
-                final Row row = session.getMetadata().getKeyspace(KEYSPACE).flatMap(k -> k.getTable("view_progress"))
+                final Row row = session.getMetadata().getKeyspace(KEYSPACE).flatMap(k -> k.getTable(Views.VIEW_PROGRESS))
                         .isEmpty() ? null : session.execute("SELECT complete_through FROM " + KEYSPACE
-                        + ".view_progress WHERE view_name = 'usage'").one();
+                        + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'").one();
                 return row != null && row.getInstant(0).isAfter(lastSend);
             });
         }

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -127,7 +128,8 @@ final class ExactnessCheck {
         }
         final Events events = new Events(acknowledged.nextSequence());
         final PreparedStatement eventRows = session.prepare("SELECT event_id, quantity_exact, log_partition, log_sequence "
-                + "FROM " + keyspace + ".events_by_subject_day WHERE tenant = ? AND subject = ? AND day = ?");
+                + "FROM " + keyspace + "." + Views.EVENTS_BY_SUBJECT_DAY
+                + " WHERE tenant = ? AND subject = ? AND day = ?");
         final List<Runnable> reads = new ArrayList<>();
         for (final String tenant : tenants) {
             for (int s = 0; s < subjects; s++) {
@@ -142,10 +144,12 @@ final class ExactnessCheck {
         final Map<String, Long> counts = new TreeMap<>();
         final Map<String, BigDecimal> sums = new TreeMap<>();
         final PreparedStatement bySubject = session.prepare("SELECT count, sum FROM " + keyspace
-                + ".aggregates_by_subject WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
+                + "." + Views.AGGREGATES_BY_SUBJECT
+                + " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
                 + "AND bucket = ?");
         final PreparedStatement byShard = session.prepare("SELECT count, sum FROM " + keyspace
-                + ".aggregates_by_shard WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ?");
+                + "." + Views.AGGREGATES_BY_SHARD
+                + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ?");
         final List<Runnable> aggregateReads = new ArrayList<>();
         final Totals subjectDays = new Totals();
         final Map<WindowSize, Totals> shards = new TreeMap<>();

@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import dev.meterstream.schema.Views;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ final class ViewProgress {
         this.metrics = metrics;
         this.session = session;
         this.record = session.prepare("INSERT INTO " + keyspace
-                + ".view_progress (view_name, complete_through, updated_at) VALUES (?, ?, ?)");
+                + "." + Views.VIEW_PROGRESS + " (view_name, complete_through, updated_at) VALUES (?, ?, ?)");
     }
 
     /** One observation; failures (a broker or Cassandra away) are logged and the next one tries again. */

@@ -12,6 +12,7 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,13 +36,6 @@ import java.util.concurrent.CompletableFuture;
  * and the replay deletes them.
  */
 final class ViewWriter {
-    static final String EVENTS_BY_SUBJECT = "events_by_subject_day";
-    static final String EVENTS_BY_ID = "events_by_id";
-    static final String AGGREGATES = "aggregates_by_subject";
-    static final String TOP = "top_subjects";
-    static final String METERS = "meters_by_tenant";
-    static final String SHARDS = "aggregates_by_shard";
-
     private static final String SERIES_KEY =
             " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? AND bucket = ? AND window_start = ?";
 
@@ -64,22 +58,27 @@ final class ViewWriter {
         this.batchRows = batchRows;
         final String eventColumns = "event_time, event_nanos, meter, quantity_exact, properties, received_at, "
                 + "log_partition, log_sequence";
-        insertEventBySubject = session.prepare("INSERT INTO " + keyspace + "." + EVENTS_BY_SUBJECT
-                + " (tenant, subject, day, event_id, " + eventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insertEventById = session.prepare("INSERT INTO " + keyspace + "." + EVENTS_BY_ID
+        insertEventBySubject = session.prepare("INSERT INTO " + keyspace + "." + Views.EVENTS_BY_SUBJECT_DAY
+                + " (tenant, subject, day, event_id, " + eventColumns
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertEventById = session.prepare("INSERT INTO " + keyspace + "." + Views.EVENTS_BY_ID
                 + " (tenant, event_id, subject, " + eventColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        insertMeter = session.prepare("INSERT INTO " + keyspace + "." + METERS + " (tenant, meter) VALUES (?, ?)");
-        upsertAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
+        insertMeter = session.prepare("INSERT INTO " + keyspace + "." + Views.METERS_BY_TENANT
+                + " (tenant, meter) VALUES (?, ?)");
+        upsertAggregate = session.prepare("UPDATE " + keyspace + "." + Views.AGGREGATES_BY_SUBJECT
                 + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?" + SERIES_KEY);
-        upsertShard = session.prepare("UPDATE " + keyspace + "." + SHARDS + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?"
+        upsertShard = session.prepare("UPDATE " + keyspace + "." + Views.AGGREGATES_BY_SHARD
+                + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?"
                 + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? AND window_start = ? AND shard = ?");
-        upsertRankedAggregate = session.prepare("UPDATE " + keyspace + "." + AGGREGATES
+        upsertRankedAggregate = session.prepare("UPDATE " + keyspace + "." + Views.AGGREGATES_BY_SUBJECT
                 + " SET count = ?, sum = ?, min_exact = ?, max_exact = ?, top_sums = ?" + SERIES_KEY);
-        readTopSums = session.prepare("SELECT top_sums FROM " + keyspace + "." + AGGREGATES + SERIES_KEY);
-        setTopSums = session.prepare("UPDATE " + keyspace + "." + AGGREGATES + " SET top_sums = ?" + SERIES_KEY);
-        insertTop = session.prepare("INSERT INTO " + keyspace + "." + TOP
+        readTopSums = session.prepare("SELECT top_sums FROM " + keyspace + "." + Views.AGGREGATES_BY_SUBJECT
+                + SERIES_KEY);
+        setTopSums = session.prepare("UPDATE " + keyspace + "." + Views.AGGREGATES_BY_SUBJECT + " SET top_sums = ?"
+                + SERIES_KEY);
+        insertTop = session.prepare("INSERT INTO " + keyspace + "." + Views.TOP_SUBJECTS
                 + " (tenant, meter, window_size, window_start, sum, subject, count) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        deleteTop = session.prepare("DELETE FROM " + keyspace + "." + TOP
+        deleteTop = session.prepare("DELETE FROM " + keyspace + "." + Views.TOP_SUBJECTS
                 + " WHERE tenant = ? AND meter = ? AND window_size = ? AND window_start = ? AND sum = ? AND subject = ?");
     }
 
@@ -117,10 +116,10 @@ final class ViewWriter {
                         bucket, aggregate.windowStart()));
             }
         }
-        sendBatched(byPartition, AGGREGATES, writes);
-        sendBatched(shardsByPartition, SHARDS, writes);
+        sendBatched(byPartition, Views.AGGREGATES_BY_SUBJECT, writes);
+        sendBatched(shardsByPartition, Views.AGGREGATES_BY_SHARD, writes);
         for (final List<String> meter : meters) {
-            writes.add(requests.send(insertMeter.bind(meter.get(0), meter.get(1)), METERS, 1));
+            writes.add(requests.send(insertMeter.bind(meter.get(0), meter.get(1)), Views.METERS_BY_TENANT, 1));
         }
         writeRanked(ranked, writes);
         CassandraRequests.awaitAll(writes);
@@ -139,9 +138,9 @@ final class ViewWriter {
                             sequenced.partition(), sequenced.sequence()));
             writes.add(requests.send(insertEventById.bind(event.tenant(), event.id(), event.subject(), millis, nanos,
                     event.meter(), event.quantity(), event.properties(), event.receivedAt(), sequenced.partition(),
-                    sequenced.sequence()), EVENTS_BY_ID, 1));
+                    sequenced.sequence()), Views.EVENTS_BY_ID, 1));
         }
-        sendBatched(bySubjectDay, EVENTS_BY_SUBJECT, writes);
+        sendBatched(bySubjectDay, Views.EVENTS_BY_SUBJECT_DAY, writes);
     }
 
     /**
@@ -155,7 +154,7 @@ final class ViewWriter {
         }
         final List<CompletableFuture<AsyncResultSet>> reads = new ArrayList<>(ranked.size());
         for (final WindowAggregate aggregate : ranked) {
-            reads.add(requests.send(readTopSums.bind(seriesKey(aggregate)), AGGREGATES + "(read)", 1));
+            reads.add(requests.send(readTopSums.bind(seriesKey(aggregate)), Views.AGGREGATES_BY_SUBJECT + "(read)", 1));
         }
         final List<AsyncResultSet> found = CassandraRequests.awaitAll(reads);
 
@@ -181,7 +180,7 @@ final class ViewWriter {
             values[3] = aggregate.max();
             values[4] = record;
             System.arraycopy(key, 0, values, 5, key.length);
-            recorded.add(requests.send(upsertRankedAggregate.bind(values), AGGREGATES, 1));
+            recorded.add(requests.send(upsertRankedAggregate.bind(values), Views.AGGREGATES_BY_SUBJECT, 1));
         }
         CassandraRequests.awaitAll(recorded);
 
@@ -198,7 +197,7 @@ final class ViewWriter {
                     aggregate.windowStart(), sum(aggregate), aggregate.subject(), aggregate.count()));
         }
         final List<CompletableFuture<AsyncResultSet>> ranks = new ArrayList<>();
-        sendBatched(byWindow, TOP, ranks);
+        sendBatched(byWindow, Views.TOP_SUBJECTS, ranks);
         CassandraRequests.awaitAll(ranks);
 
         for (int i = 0; i < ranked.size(); i++) {
@@ -208,7 +207,7 @@ final class ViewWriter {
                 final Object[] values = new Object[1 + key.length];
                 values[0] = Set.of(sum(aggregate));
                 System.arraycopy(key, 0, values, 1, key.length);
-                writes.add(requests.send(setTopSums.bind(values), AGGREGATES, 1));
+                writes.add(requests.send(setTopSums.bind(values), Views.AGGREGATES_BY_SUBJECT, 1));
             }
         }
     }

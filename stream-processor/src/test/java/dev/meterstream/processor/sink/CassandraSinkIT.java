@@ -9,6 +9,7 @@ import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
+import dev.meterstream.schema.Views;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +91,7 @@ class CassandraSinkIT {
 
     static Instant completeThrough(final CqlSession session, final String keyspace) {
         final Row row = session.execute("SELECT complete_through FROM " + keyspace
-                + ".view_progress WHERE view_name = 'usage'").one();
+                + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'").one();
         return row == null ? Instant.EPOCH : row.getInstant(0);
     }
 

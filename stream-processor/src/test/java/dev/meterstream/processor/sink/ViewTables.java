@@ -7,6 +7,7 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,16 +29,16 @@ final class ViewTables {
     private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
 
     static {
-        COLUMNS.put(ViewWriter.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity_exact",
+        COLUMNS.put(Views.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity_exact",
                 "event_time", "event_nanos", "properties", "received_at", "log_partition", "log_sequence"));
-        COLUMNS.put(ViewWriter.EVENTS_BY_SUBJECT, List.of("tenant", "subject", "day", "event_time", "event_id",
+        COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY, List.of("tenant", "subject", "day", "event_time", "event_id",
                 "event_nanos", "meter", "quantity_exact", "properties", "received_at", "log_partition", "log_sequence"));
-        COLUMNS.put(ViewWriter.AGGREGATES, List.of("tenant", "meter", "subject", "window_size", "bucket",
+        COLUMNS.put(Views.AGGREGATES_BY_SUBJECT, List.of("tenant", "meter", "subject", "window_size", "bucket",
                 "window_start", "count", "sum", "min_exact", "max_exact", "top_sums"));
-        COLUMNS.put(ViewWriter.TOP, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
+        COLUMNS.put(Views.TOP_SUBJECTS, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
                 "count"));
-        COLUMNS.put(ViewWriter.METERS, List.of("tenant", "meter"));
-        COLUMNS.put(ViewWriter.SHARDS, List.of("tenant", "meter", "window_size", "bucket", "window_start", "shard",
+        COLUMNS.put(Views.METERS_BY_TENANT, List.of("tenant", "meter"));
+        COLUMNS.put(Views.AGGREGATES_BY_SHARD, List.of("tenant", "meter", "window_size", "bucket", "window_start", "shard",
                 "count", "sum", "min_exact", "max_exact"));
     }
 
@@ -75,13 +76,13 @@ final class ViewTables {
             final int nanos = event.timestamp().getNano() % 1_000_000;
             // Cassandra timestamps are milliseconds; the exact event time is kept with event_nanos.
             final Instant received = event.receivedAt().truncatedTo(ChronoUnit.MILLIS);
-            tables.get(ViewWriter.EVENTS_BY_ID).add(render(List.of(event.tenant(), event.id(), event.subject(),
+            tables.get(Views.EVENTS_BY_ID).add(render(List.of(event.tenant(), event.id(), event.subject(),
                     event.meter(), event.quantity(), millis, nanos, event.properties(), received,
                     (int) id[0], id[1])));
-            tables.get(ViewWriter.EVENTS_BY_SUBJECT).add(render(List.of(event.tenant(), event.subject(),
+            tables.get(Views.EVENTS_BY_SUBJECT_DAY).add(render(List.of(event.tenant(), event.subject(),
                     SeriesBucket.day(event.timestamp()), millis, event.id(), nanos, event.meter(), event.quantity(),
                     event.properties(), received, (int) id[0], id[1])));
-            tables.get(ViewWriter.METERS).add(render(List.of(event.tenant(), event.meter())));
+            tables.get(Views.METERS_BY_TENANT).add(render(List.of(event.tenant(), event.meter())));
             for (final WindowSize size : WindowSize.values()) {
                 final WindowAggregate one = WindowAggregate.of(event, size);
                 aggregates.merge(one.key(), one, (total, ignored) -> total.add(event));
@@ -90,7 +91,7 @@ final class ViewTables {
             }
         }
         for (final WindowAggregate rollup : rollups.values()) {
-            tables.get(ViewWriter.SHARDS).add(render(List.of(rollup.tenant(), rollup.meter(), rollup.size().name(),
+            tables.get(Views.AGGREGATES_BY_SHARD).add(render(List.of(rollup.tenant(), rollup.meter(), rollup.size().name(),
                     SeriesBucket.of(rollup.size(), rollup.windowStart()), rollup.windowStart(), rollup.rollupShard(),
                     rollup.count(), rollup.sum(), rollup.min(), rollup.max())));
         }
@@ -101,9 +102,9 @@ final class ViewTables {
                     SeriesBucket.of(aggregate.size(), aggregate.windowStart()), aggregate.windowStart(),
                     aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
             row.add(ranked ? Set.of(aggregate.sum()) : Set.of());
-            tables.get(ViewWriter.AGGREGATES).add(render(row));
+            tables.get(Views.AGGREGATES_BY_SUBJECT).add(render(row));
             if (ranked) {
-                tables.get(ViewWriter.TOP).add(render(List.of(aggregate.tenant(), aggregate.meter(),
+                tables.get(Views.TOP_SUBJECTS).add(render(List.of(aggregate.tenant(), aggregate.meter(),
                         aggregate.size().name(), aggregate.windowStart(), aggregate.sum(), aggregate.subject(),
                         aggregate.count())));
             }
