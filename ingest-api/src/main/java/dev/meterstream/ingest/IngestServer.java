@@ -5,6 +5,7 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -53,7 +54,7 @@ public final class IngestServer implements AutoCloseable {
                                             .build(), HealthCheckType.READINESS, "kafka")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(routing -> Main.routing(routing, usages))
+                    .routing(rules -> routing(rules, usages))
                     .build()
                     .start();
             return new IngestServer(server, publisher);
@@ -71,5 +72,10 @@ public final class IngestServer implements AutoCloseable {
     public void close() {
         server.stop();
         publisher.close();
+    }
+
+    /** Every route of ingest-api; tests mount the same ones. Health and metrics come from the observe feature. */
+    static void routing(final HttpRouting.Builder routing, final UsageService usages) {
+        routing.register(usages);
     }
 }

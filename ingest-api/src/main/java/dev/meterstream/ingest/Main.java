@@ -2,7 +2,6 @@ package dev.meterstream.ingest;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.http.HttpRouting;
 
 /** Starts ingest-api: loads configuration, starts the server, stops it cleanly on SIGTERM. Wiring only. */
 public final class Main {
@@ -14,10 +13,5 @@ public final class Main {
         final IngestServer server = IngestServer.start(Config.create());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingest-shutdown"));
         System.out.println("ingest-api listening on http://127.0.0.1:" + server.port());
-    }
-
-    /** Every route of ingest-api; tests mount the same ones. Health and metrics come from the observe feature. */
-    static void routing(final HttpRouting.Builder routing, final UsageService usages) {
-        routing.register(usages);
     }
 }

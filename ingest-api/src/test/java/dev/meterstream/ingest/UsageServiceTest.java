@@ -43,7 +43,7 @@ class UsageServiceTest {
     @SetUpRoute
     static void routing(final HttpRouting.Builder builder) {
         final IngestSettings settings = TestSettings.create("unused:9092");
-        Main.routing(builder, new UsageService(settings, PUBLISHER, new Semaphore(settings.maxInFlightEvents()),
+        IngestServer.routing(builder, new UsageService(settings, PUBLISHER, new Semaphore(settings.maxInFlightEvents()),
                 new IngestMetrics(() -> 0.0, () -> 0), Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 

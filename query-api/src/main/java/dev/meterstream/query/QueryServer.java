@@ -6,6 +6,7 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -44,7 +45,7 @@ public final class QueryServer implements AutoCloseable {
                                             .build(), HealthCheckType.READINESS, "cassandra")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(routing -> Main.routing(routing, queries))
+                    .routing(rules -> routing(rules, queries))
                     .build()
                     .start();
             return new QueryServer(server, session);
@@ -62,5 +63,10 @@ public final class QueryServer implements AutoCloseable {
     public void close() {
         server.stop();
         session.close();
+    }
+
+    /** Every route of query-api; tests mount the same ones. Health and metrics come from the observe feature. */
+    static void routing(final HttpRouting.Builder routing, final QueryService queries) {
+        routing.register(queries).get("/", new AnalystPage());
     }
 }
