@@ -31,12 +31,19 @@ public record QuerySettings(
         int topCacheSize) {
 
     public QuerySettings {
-        if (maxPoints < 1 || maxEventsPage < 1 || topPageSize < 1 || topCacheSize < 1) {
-            throw new IllegalArgumentException("query.max-points, max-events-page, top-page-size and top-cache-size "
-                    + "must be at least 1");
-        }
+        atLeastOne("query.max-points", maxPoints);
+        atLeastOne("query.max-events-page", maxEventsPage);
+        atLeastOne("query.top-page-size", topPageSize);
+        atLeastOne("query.top-cache-size", topCacheSize);
         if (topCache.isNegative()) {
-            throw new IllegalArgumentException("query.top-cache must not be negative");
+            throw new IllegalArgumentException("query.top-cache must not be negative, was " + topCache);
+        }
+    }
+
+    /** An error that names the key and the bad value, so the operator knows what to change. */
+    private static void atLeastOne(final String key, final int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, was " + value);
         }
     }
 

@@ -35,9 +35,16 @@ public record SinkSettings(
         Duration progressInterval) {
 
     public SinkSettings {
-        if (maxBufferedRecords < 1 || maxInFlight < 1 || batchRows < 1 || attempts < 1) {
-            throw new IllegalArgumentException("sink.max-buffered-records, max-in-flight, batch-rows and attempts "
-                    + "must be at least 1");
+        atLeastOne("sink.max-buffered-records", maxBufferedRecords);
+        atLeastOne("sink.max-in-flight", maxInFlight);
+        atLeastOne("sink.batch-rows", batchRows);
+        atLeastOne("sink.attempts", attempts);
+    }
+
+    /** An error that names the key and the bad value, so the operator knows what to change. */
+    private static void atLeastOne(final String key, final int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, was " + value);
         }
     }
 
