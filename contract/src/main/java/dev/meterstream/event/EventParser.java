@@ -115,23 +115,23 @@ public final class EventParser {
                     && !fields.isEventField(name)) {
                 // A CloudEvents attribute this service does not use (source, specversion, an extension): kept to
                 // the same text rules, so no request can carry text that a later reader of the log cannot encode.
-                check(name, Text.wellFormed(member.getValue().textValue()), violations);
+                Violation.addIfBroken(violations, name, Text.wellFormed(member.getValue().textValue()));
             }
         }
         final String id = optionalText(node, fields.id(), violations);
         if (id != null) {
-            check(name(fields.id()), rules.id(id), violations);
+            Violation.addIfBroken(violations, name(fields.id()), rules.id(id));
         } else if (idGenerator == null && absent(node.at(Fields.pointer(fields.id())))) {
             violations.add(new Violation(name(fields.id()), "is required (a client-made id makes retries safe: "
                     + "copies of an id are counted once)"));
         }
         final String subject = requiredText(node, fields.subject(), violations);
         if (subject != null) {
-            check(name(fields.subject()), rules.subject(subject), violations);
+            Violation.addIfBroken(violations, name(fields.subject()), rules.subject(subject));
         }
         final String meter = requiredText(node, fields.meter(), violations);
         if (meter != null) {
-            check(name(fields.meter()), rules.meter(meter), violations);
+            Violation.addIfBroken(violations, name(fields.meter()), rules.meter(meter));
         }
         final BigDecimal quantity = quantity(node, fields.quantity(), violations);
         final Instant timestamp = timestamp(node, fields.timestamp(), receivedAt, violations);
@@ -141,12 +141,6 @@ public final class EventParser {
         }
         return new Accepted(new UsageEvent(tenant, id == null ? idGenerator.get() : id, subject, meter, quantity,
                 timestamp, properties, receivedAt));
-    }
-
-    private static void check(final String field, final String problem, final List<Violation> violations) {
-        if (problem != null) {
-            violations.add(new Violation(field, problem));
-        }
     }
 
     private static String name(final String pointer) {
@@ -202,7 +196,7 @@ public final class EventParser {
             violations.add(new Violation(name(pointer), "must be a number or a decimal string like \"12.5\""));
             return BigDecimal.ZERO;
         }
-        check(name(pointer), rules.quantity(quantity), violations);
+        Violation.addIfBroken(violations, name(pointer), rules.quantity(quantity));
         return quantity;
     }
 
@@ -224,7 +218,7 @@ public final class EventParser {
                     + "2026-11-23T14:05:00Z"));
             return receivedAt;
         }
-        check(name(pointer), rules.time(timestamp, receivedAt), violations);
+        Violation.addIfBroken(violations, name(pointer), rules.time(timestamp, receivedAt));
         return timestamp;
     }
 

@@ -126,7 +126,7 @@ public record EventRules(
         if (key.isEmpty() || key.length() > maxPropertyKeyLength) {
             return "property names must be 1 to " + maxPropertyKeyLength + " characters";
         }
-        return Text.problem(key, maxPropertyKeyLength);
+        return Text.wellFormed(key);
     }
 
     public String propertyValue(final String value) {
@@ -166,26 +166,21 @@ public record EventRules(
      */
     public List<Violation> check(final UsageEvent event) {
         final List<Violation> violations = new ArrayList<>();
-        add(violations, "tenant", Text.problem(event.tenant(), Integer.MAX_VALUE));
-        add(violations, "id", id(event.id()));
-        add(violations, "subject", subject(event.subject()));
-        add(violations, "meter", meter(event.meter()));
-        add(violations, "quantity", quantity(event.quantity()));
-        add(violations, "timestamp", time(event.timestamp(), event.receivedAt()));
-        add(violations, "receivedAt", receivedAt(event.receivedAt()));
-        add(violations, "properties", propertyCount(event.properties().size()));
+        Violation.addIfBroken(violations, "tenant", Text.problem(event.tenant(), Integer.MAX_VALUE));
+        Violation.addIfBroken(violations, "id", id(event.id()));
+        Violation.addIfBroken(violations, "subject", subject(event.subject()));
+        Violation.addIfBroken(violations, "meter", meter(event.meter()));
+        Violation.addIfBroken(violations, "quantity", quantity(event.quantity()));
+        Violation.addIfBroken(violations, "timestamp", time(event.timestamp(), event.receivedAt()));
+        Violation.addIfBroken(violations, "receivedAt", receivedAt(event.receivedAt()));
+        Violation.addIfBroken(violations, "properties", propertyCount(event.properties().size()));
         for (final Map.Entry<String, String> property : event.properties().entrySet()) {
             final String field = "properties." + Text.printable(property.getKey());
             final String keyProblem = propertyKey(property.getKey());
-            add(violations, field, keyProblem != null ? keyProblem : propertyValue(property.getValue()));
+            Violation.addIfBroken(violations, field,
+                    keyProblem != null ? keyProblem : propertyValue(property.getValue()));
         }
         return violations;
-    }
-
-    private static void add(final List<Violation> violations, final String field, final String problem) {
-        if (problem != null) {
-            violations.add(new Violation(field, problem));
-        }
     }
 
     private static String describe(final Duration duration) {

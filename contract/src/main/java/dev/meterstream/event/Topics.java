@@ -17,6 +17,11 @@ public final class Topics {
     public static final String DEAD_LETTER_REASON = "dead-letter.reason";
     /** Header of a dead letter: where it was read, as {@code topic/partition/offset}. */
     public static final String DEAD_LETTER_SOURCE = "dead-letter.source";
+
+    /** The value of {@link #DEAD_LETTER_SOURCE} for a record read at this position. */
+    public static String deadLetterSource(final String topic, final int partition, final long offset) {
+        return topic + "/" + partition + "/" + offset;
+    }
     /** The name stream-processor gives the grouping that repartitions events by series. */
     public static final String BY_SERIES = "aggregate-by-series";
 

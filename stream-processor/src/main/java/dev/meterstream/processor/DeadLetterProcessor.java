@@ -1,5 +1,6 @@
 package dev.meterstream.processor;
 
+import dev.meterstream.event.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -11,9 +12,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * ({@code dead-letter.reason}, {@code dead-letter.source} as {@code topic/partition/offset}).
  */
 final class DeadLetterProcessor implements FixedKeyProcessor<String, Decoded, byte[]> {
-    static final String REASON_HEADER = DeadLetters.REASON_HEADER;
-    static final String SOURCE_HEADER = DeadLetters.SOURCE_HEADER;
-
     private final ProcessorMetrics metrics;
     private FixedKeyProcessorContext<String, byte[]> context;
 
@@ -30,9 +28,10 @@ final class DeadLetterProcessor implements FixedKeyProcessor<String, Decoded, by
     public void process(final FixedKeyRecord<String, Decoded> record) {
         metrics.deadLetter();
         final String source = context.recordMetadata()
-                .map((RecordMetadata m) -> DeadLetters.source(m.topic(), m.partition(), m.offset())).orElse("unknown");
-        record.headers().add(REASON_HEADER, record.value().error().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+                .map((RecordMetadata m) -> Topics.deadLetterSource(m.topic(), m.partition(), m.offset()))
+                .orElse("unknown");
+        record.headers().add(Topics.DEAD_LETTER_REASON, record.value().error().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Topics.DEAD_LETTER_SOURCE, source.getBytes(StandardCharsets.UTF_8));
         context.forward(record.withValue(record.value().raw()));
     }
 }

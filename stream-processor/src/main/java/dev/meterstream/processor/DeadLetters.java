@@ -22,9 +22,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * same transaction as everything else the task produced, so it is there exactly when the input counts as read.
  */
 public final class DeadLetters {
-    static final String REASON_HEADER = Topics.DEAD_LETTER_REASON;
-    static final String SOURCE_HEADER = Topics.DEAD_LETTER_SOURCE;
-
     private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
 
     private DeadLetters() {
@@ -34,15 +31,15 @@ public final class DeadLetters {
     static ProducerRecord<byte[], byte[]> of(final ErrorHandlerContext context, final String stage,
                                              final Exception error) {
         final RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON_HEADER, (stage + " failed: " + error).getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_HEADER, source(context.topic(), context.partition(), context.offset())
+        headers.add(Topics.DEAD_LETTER_REASON, (stage + " failed: " + error).getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DEAD_LETTER_SOURCE, source(context)
                 .getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(Topics.DEAD_LETTERS, null, null, context.sourceRawKey(),
                 context.sourceRawValue(), headers);
     }
 
-    static String source(final String topic, final int partition, final long offset) {
-        return topic + "/" + partition + "/" + offset;
+    private static String source(final ErrorHandlerContext context) {
+        return Topics.deadLetterSource(context.topic(), context.partition(), context.offset());
     }
 
     /** A processor threw: dead-letter the input record, count it, go on with the next. */
@@ -51,7 +48,7 @@ public final class DeadLetters {
         public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record,
                                     final Exception error) {
             LOG.log(Level.SEVERE, "processor " + context.processorNodeId() + " failed on "
-                    + source(context.topic(), context.partition(), context.offset()) + "; dead-lettered", error);
+                    + source(context) + "; dead-lettered", error);
             ProcessorMetrics.global().deadLetter();
             return Response.resume(List.of(of(context, "processor " + context.processorNodeId(), error)));
         }
@@ -86,8 +83,7 @@ public final class DeadLetters {
 
         private static Response deadLetter(final ErrorHandlerContext context, final String stage,
                                            final Exception error) {
-            LOG.log(Level.SEVERE, stage + " failed for " + source(context.topic(), context.partition(),
-                    context.offset()) + "; dead-lettered", error);
+            LOG.log(Level.SEVERE, stage + " failed for " + source(context) + "; dead-lettered", error);
             ProcessorMetrics.global().deadLetter();
             return Response.resume(List.of(of(context, stage, error)));
         }

@@ -264,16 +264,16 @@ class UsageTopologyTest {
         final List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertEquals(4, dead.size());
         assertEquals("{not json", new String(dead.getFirst().value(), StandardCharsets.UTF_8));
-        final String reason = new String(dead.getFirst().headers().lastHeader(DeadLetterProcessor.REASON_HEADER)
+        final String reason = new String(dead.getFirst().headers().lastHeader(Topics.DEAD_LETTER_REASON)
                 .value(), StandardCharsets.UTF_8);
         assertTrue(reason.startsWith("not valid JSON"), reason);
         assertEquals(Topics.RAW + "/0/0", new String(dead.getFirst().headers()
-                .lastHeader(DeadLetterProcessor.SOURCE_HEADER).value(), StandardCharsets.UTF_8));
-        assertTrue(new String(dead.get(1).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+                .lastHeader(Topics.DEAD_LETTER_SOURCE).value(), StandardCharsets.UTF_8));
+        assertTrue(new String(dead.get(1).headers().lastHeader(Topics.DEAD_LETTER_REASON).value(),
                 StandardCharsets.UTF_8).startsWith("missing field(s)"));
-        assertTrue(new String(dead.get(2).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+        assertTrue(new String(dead.get(2).headers().lastHeader(Topics.DEAD_LETTER_REASON).value(),
                 StandardCharsets.UTF_8).startsWith("record key 'acme/not-z' is not the event's key"));
-        final String ahead = new String(dead.get(3).headers().lastHeader(DeadLetterProcessor.REASON_HEADER).value(),
+        final String ahead = new String(dead.get(3).headers().lastHeader(Topics.DEAD_LETTER_REASON).value(),
                 StandardCharsets.UTF_8);
         assertTrue(ahead.contains("timestamp must not be more than 5 minutes in the future"), ahead);
         assertEquals(List.of("0-0 ok"), eventLog().stream().map(e -> e.id() + " " + e.event().id()).toList());

@@ -39,8 +39,8 @@ final class SinkDeadLetters implements AutoCloseable {
     void send(final ConsumerRecord<String, byte[]> record, final String reason) {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DEAD_LETTER_REASON, ("Cassandra sink: " + reason).getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DEAD_LETTER_SOURCE, (record.topic() + "/" + record.partition() + "/" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
+        final String source = Topics.deadLetterSource(record.topic(), record.partition(), record.offset());
+        headers.add(Topics.DEAD_LETTER_SOURCE, source.getBytes(StandardCharsets.UTF_8));
         unacknowledged.add(producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, null, record.key(),
                 record.value(), headers)));
         metrics.deadLetter();
