@@ -33,11 +33,13 @@ public record EventRules(
         int maxPropertyKeyLength,
         int maxPropertyValueLength) {
 
-    public static final Duration DEFAULT_LATENESS_HORIZON = Duration.ofDays(35);
-    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(5);
-
-    public static final EventRules DEFAULTS = new EventRules(DEFAULT_LATENESS_HORIZON, DEFAULT_FUTURE_TOLERANCE,
-            128, 256, 64, 32, 64, 256);
+    /**
+     * The rules with the contract's limits on sizes, and the two that are configured ({@code events.} keys, read in
+     * one place by support's {@code ServiceConfig.eventRules} for the edge and the processor alike).
+     */
+    public static EventRules of(final Duration latenessHorizon, final Duration futureTolerance) {
+        return new EventRules(latenessHorizon, futureTolerance, 128, 256, 64, 32, 64, 256);
+    }
 
 
     public EventRules {

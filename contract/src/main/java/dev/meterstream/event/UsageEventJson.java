@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -45,8 +44,7 @@ public final class UsageEventJson {
     }
 
     private static byte[] write(final UsageEvent event, final int partition, final long sequence) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return JsonBytes.write(256, json -> {
             json.writeStartObject();
             json.writeStringField("tenant", event.tenant());
             json.writeStringField("id", event.id());
@@ -68,10 +66,7 @@ public final class UsageEventJson {
                 json.writeNumberField("sequence", sequence);
             }
             json.writeEndObject();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     public static UsageEvent read(final byte[] bytes) {

@@ -1,11 +1,8 @@
 package dev.meterstream.event;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -14,14 +11,12 @@ import java.time.Instant;
  * in plain notation, read back exactly (through {@link EventParser#READER}, which keeps decimals as written).
  */
 public final class WindowAggregateJson {
-    private static final JsonFactory JSON = new JsonFactory();
 
     private WindowAggregateJson() {
     }
 
     public static byte[] write(final WindowAggregate aggregate) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(200);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return JsonBytes.write(200, json -> {
             json.writeStartObject();
             json.writeStringField("tenant", aggregate.tenant());
             json.writeStringField("meter", aggregate.meter());
@@ -33,10 +28,7 @@ public final class WindowAggregateJson {
             number(json, "min", aggregate.min());
             number(json, "max", aggregate.max());
             json.writeEndObject();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     private static void number(final JsonGenerator json, final String name, final BigDecimal value)

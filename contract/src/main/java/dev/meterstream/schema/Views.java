@@ -1,25 +1,175 @@
 package dev.meterstream.schema;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
- * The names of the view tables in Cassandra, in one place beside the versioned CQL that creates them
+ * The view tables in Cassandra, their columns and keys, in one place beside the versioned CQL that creates them
  * ({@code dev/meterstream/schema/V*.cql}): the sink writes them, query-api and the load runs' exactness check read
- * them. A table renamed in a migration is renamed here, and every writer and reader follows.
+ * them, and every statement is built from the names here. A column renamed in a migration is renamed here, and
+ * every writer and reader follows; a test compares these tables with what the migrations create.
  */
 public final class Views {
+    /** Column names, one spelling each; a name means the same thing in every table that has it. */
+    public static final class Column {
+        public static final String TENANT = "tenant";
+        public static final String SUBJECT = "subject";
+        public static final String METER = "meter";
+        public static final String EVENT_ID = "event_id";
+        /** The UTC day of the event time (a date). */
+        public static final String DAY = "day";
+        /** Event time to the millisecond (Cassandra's timestamp); the rest is in {@link #EVENT_NANOS}. */
+        public static final String EVENT_TIME = "event_time";
+        /** Nanoseconds of the event time below the millisecond. */
+        public static final String EVENT_NANOS = "event_nanos";
+        /** The exact decimal quantity (V004; the double {@code quantity} before it is gone). */
+        public static final String QUANTITY = "quantity_exact";
+        public static final String PROPERTIES = "properties";
+        public static final String RECEIVED_AT = "received_at";
+        /** Where the event is in the canonical log: partition and sequence. */
+        public static final String LOG_PARTITION = "log_partition";
+        public static final String LOG_SEQUENCE = "log_sequence";
+        /** {@code MINUTE}, {@code HOUR} or {@code DAY}. */
+        public static final String WINDOW_SIZE = "window_size";
+        /** The partition bucket of a series ({@link SeriesBucket}). */
+        public static final String BUCKET = "bucket";
+        public static final String WINDOW_START = "window_start";
+        /** The raw partition a shard rollup covers. */
+        public static final String SHARD = "shard";
+        public static final String COUNT = "count";
+        public static final String SUM = "sum";
+        /** Exact decimal minimum and maximum (V004). */
+        public static final String MIN = "min_exact";
+        public static final String MAX = "max_exact";
+        /** The sums a series row has had in {@code top_subjects}, until their rows there are deleted. */
+        public static final String TOP_SUMS = "top_sums";
+        public static final String VIEW_NAME = "view_name";
+        public static final String COMPLETE_THROUGH = "complete_through";
+        public static final String UPDATED_AT = "updated_at";
+
+        private Column() {
+        }
+    }
+
+    /** An event's columns besides its keys, as both event tables hold them. */
+    public static final List<String> EVENT_VALUES = List.of(Column.EVENT_NANOS, Column.METER, Column.QUANTITY,
+            Column.PROPERTIES, Column.RECEIVED_AT, Column.LOG_PARTITION, Column.LOG_SEQUENCE);
+    /** A window's totals, as the aggregate tables hold them. */
+    public static final List<String> TOTALS = List.of(Column.COUNT, Column.SUM, Column.MIN, Column.MAX);
+
+    /**
+     * A view table.
+     *
+     * @param name         the table's name
+     * @param partitionKey the partition key's columns
+     * @param clustering   the clustering columns, in order
+     * @param values       every other column
+     */
+    public record Table(String name, List<String> partitionKey, List<String> clustering, List<String> values) {
+        public Table {
+            partitionKey = List.copyOf(partitionKey);
+            clustering = List.copyOf(clustering);
+            values = List.copyOf(values);
+        }
+
+        /** The primary key: partition key, then clustering columns. */
+        public List<String> primaryKey() {
+            final List<String> key = new ArrayList<>(partitionKey);
+            key.addAll(clustering);
+            return key;
+        }
+
+        /** Every column, primary key first. */
+        public List<String> columns() {
+            final List<String> all = primaryKey();
+            all.addAll(values);
+            return all;
+        }
+
+        /** {@code keyspace.name}. */
+        public String in(final String keyspace) {
+            return keyspace + "." + name;
+        }
+
+        /** {@code INSERT INTO keyspace.name (a, b) VALUES (?, ?)}. */
+        public String insert(final String keyspace, final List<String> columns) {
+            return "INSERT INTO " + in(keyspace) + " (" + String.join(", ", columns) + ") VALUES ("
+                    + columns.stream().map(column -> "?").collect(Collectors.joining(", ")) + ")";
+        }
+
+        /** {@code UPDATE keyspace.name SET a = ?, b = ? WHERE <the primary key>}. */
+        public String update(final String keyspace, final List<String> set) {
+            return "UPDATE " + in(keyspace) + " SET " + set.stream().map(column -> column + " = ?")
+                    .collect(Collectors.joining(", ")) + " WHERE " + equal(primaryKey());
+        }
+
+        /** {@code DELETE FROM keyspace.name WHERE <the primary key>}: one row. */
+        public String delete(final String keyspace) {
+            return "DELETE FROM " + in(keyspace) + " WHERE " + equal(primaryKey());
+        }
+
+        /** {@code SELECT a, b FROM keyspace.name} (the caller adds its WHERE). */
+        public String select(final String keyspace, final List<String> columns) {
+            return "SELECT " + String.join(", ", columns) + " FROM " + in(keyspace);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** {@code a = ? AND b = ?}. */
+    public static String equal(final List<String> columns) {
+        return columns.stream().map(column -> column + " = ?").collect(Collectors.joining(" AND "));
+    }
+
     /** A subject's events of one UTC day, in event-time order. */
-    public static final String EVENTS_BY_SUBJECT_DAY = "events_by_subject_day";
+    public static final Table EVENTS_BY_SUBJECT_DAY = new Table("events_by_subject_day",
+            List.of(Column.TENANT, Column.SUBJECT, Column.DAY), List.of(Column.EVENT_TIME, Column.EVENT_ID),
+            EVENT_VALUES);
     /** One event by (tenant, client id). */
-    public static final String EVENTS_BY_ID = "events_by_id";
+    public static final Table EVENTS_BY_ID = new Table("events_by_id",
+            List.of(Column.TENANT, Column.EVENT_ID), List.of(),
+            concat(List.of(Column.SUBJECT, Column.EVENT_TIME), EVENT_VALUES));
     /** One subject's series of one window size, in buckets of windows. */
-    public static final String AGGREGATES_BY_SUBJECT = "aggregates_by_subject";
+    public static final Table AGGREGATES_BY_SUBJECT = new Table("aggregates_by_subject",
+            List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.WINDOW_SIZE, Column.BUCKET),
+            List.of(Column.WINDOW_START), concat(TOTALS, List.of(Column.TOP_SUMS)));
     /** The shard rollups: all subjects of a meter, per raw partition. */
-    public static final String AGGREGATES_BY_SHARD = "aggregates_by_shard";
-    /** The subjects of one hour or day window, ordered by sum. */
-    public static final String TOP_SUBJECTS = "top_subjects";
+    public static final Table AGGREGATES_BY_SHARD = new Table("aggregates_by_shard",
+            List.of(Column.TENANT, Column.METER, Column.WINDOW_SIZE, Column.BUCKET),
+            List.of(Column.WINDOW_START, Column.SHARD), TOTALS);
+    /** The subjects of one hour or day window, ordered by sum (highest first). */
+    public static final Table TOP_SUBJECTS = new Table("top_subjects",
+            List.of(Column.TENANT, Column.METER, Column.WINDOW_SIZE, Column.WINDOW_START),
+            List.of(Column.SUM, Column.SUBJECT), List.of(Column.COUNT));
     /** The meters a tenant has data for. */
-    public static final String METERS_BY_TENANT = "meters_by_tenant";
+    public static final Table METERS_BY_TENANT = new Table("meters_by_tenant",
+            List.of(Column.TENANT), List.of(Column.METER), List.of());
     /** How fresh the views are (one row per view). */
-    public static final String VIEW_PROGRESS = "view_progress";
+    public static final Table VIEW_PROGRESS = new Table("view_progress",
+            List.of(Column.VIEW_NAME), List.of(), List.of(Column.COMPLETE_THROUGH, Column.UPDATED_AT));
+
+    /** The row of {@link #VIEW_PROGRESS} that says how complete the usage views are. */
+    public static final String USAGE_PROGRESS = "usage";
+
+    /** Reads the instant the usage views are complete through (one row, one column; none before the first). */
+    public static String completeThroughQuery(final String keyspace) {
+        return VIEW_PROGRESS.select(keyspace, List.of(Column.COMPLETE_THROUGH)) + " WHERE " + Column.VIEW_NAME
+                + " = '" + USAGE_PROGRESS + "'";
+    }
+
+    /** Every view table. */
+    public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT,
+            AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS);
+
+    private static List<String> concat(final List<String> first, final List<String> second) {
+        final List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
 
     private Views() {
     }

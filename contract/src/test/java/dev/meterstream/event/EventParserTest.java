@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EventParserTest {
     private static final ObjectMapper JSON = EventParser.READER;
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-    private final EventParser parser = new EventParser(EventRules.DEFAULTS);
+    private final EventParser parser = new EventParser(EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)));
 
     private EventParser.Result parse(final String json) throws Exception {
         return parse(json, EventParser.Fields.NATIVE);

@@ -1,5 +1,6 @@
 package dev.meterstream.ingest;
 
+import dev.meterstream.support.auth.ApiKeyFilter;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -54,7 +55,7 @@ public final class IngestServer implements AutoCloseable {
                                             .build(), HealthCheckType.READINESS, "kafka")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(rules -> routing(rules, usages))
+                    .routing(rules -> routing(rules, settings, metrics, usages))
                     .build()
                     .start();
             return new IngestServer(server, publisher);
@@ -74,8 +75,12 @@ public final class IngestServer implements AutoCloseable {
         publisher.close();
     }
 
-    /** Every route of ingest-api; tests mount the same ones. Health and metrics come from the observe feature. */
-    static void routing(final HttpRouting.Builder routing, final UsageService usages) {
-        routing.register(usages);
+    /**
+     * Every route of ingest-api, behind the API-key filter; tests mount the same ones. Health and metrics come from
+     * the observe feature.
+     */
+    static void routing(final HttpRouting.Builder routing, final IngestSettings settings, final IngestMetrics metrics,
+                        final UsageService usages) {
+        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), "API key", metrics::request)).register(usages);
     }
 }

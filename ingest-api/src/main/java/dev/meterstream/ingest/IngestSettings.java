@@ -1,17 +1,19 @@
 package dev.meterstream.ingest;
 
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
-import dev.meterstream.event.TopicSpec;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything ingest-api reads from configuration, typed and checked in one place. Keys are under {@code ingest.}
- * (plus {@code kafka.bootstrap-servers} and {@code auth.}); defaults are in application.yaml and here.
+ * (plus {@code auth.} and the shared {@code kafka.}, {@code topics.} and {@code events.}); the defaults are in
+ * {@code ingest-api.yaml} and the shared {@code meterstream.yaml}, nowhere else.
  *
  * @param bootstrapServers    Kafka brokers
  * @param rawPartitions       partitions of the raw topic when this service creates it
@@ -55,7 +57,7 @@ public record IngestSettings(
         Set<String> serverIdTenants) {
 
     public IngestSettings {
-        atLeast("ingest.raw-topic-partitions", rawPartitions, 1);
+        atLeast(ServiceConfig.RAW_PARTITIONS, rawPartitions, 1);
         if (rawRetention.isNegative() || rawRetention.isZero()) {
             throw new IllegalArgumentException("topics.raw-retention must be positive, was " + rawRetention);
         }
@@ -84,36 +86,35 @@ public record IngestSettings(
         }
     }
 
+    /** The file of ingest-api's own defaults (see {@link ServiceConfig}). */
+    public static final String DEFAULTS = "ingest-api.yaml";
+
+    /** ingest-api's settings from its configuration ({@link ServiceConfig}); every key is required. */
     public static IngestSettings from(final Config config) {
         final Config ingest = config.get("ingest");
         final Config producer = ingest.get("producer");
-        final EventRules rules = EventRules.DEFAULTS
-                .withLatenessHorizon(config.get("events.lateness-horizon").as(Duration.class)
-                        .orElse(EventRules.DEFAULT_LATENESS_HORIZON))
-                .withFutureTolerance(config.get("events.future-tolerance").as(Duration.class)
-                        .orElse(EventRules.DEFAULT_FUTURE_TOLERANCE));
         final Map<String, Double> byTenant = new HashMap<>();
-        ingest.get("rate-limits.tenants").asNodeList().orElse(java.util.List.of())
+        ingest.get("rate-limits.tenants").asNodeList().orElse(List.of())
                 .forEach(node -> byTenant.put(node.name(), node.asDouble().get()));
         return new IngestSettings(
-                config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
-                ingest.get("raw-topic-partitions").asInt().orElse(12),
-                config.get("topics.raw-retention").as(Duration.class).orElse(TopicSpec.DEFAULT_RAW_RETENTION),
-                ingest.get("send-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                producer.get("max-block").as(Duration.class).orElse(Duration.ofMillis(50)),
-                producer.get("buffer-memory-bytes").asLong().orElse(32L * 1024 * 1024),
-                producer.get("linger-ms").asInt().orElse(5),
-                producer.get("batch-size-bytes").asInt().orElse(64 * 1024),
-                producer.get("compression").asString().orElse("lz4"),
-                ingest.get("max-batch-events").asInt().orElse(1000),
-                ingest.get("max-body-bytes").asInt().orElse(1024 * 1024),
-                ingest.get("max-in-flight-events").asInt().orElse(50_000),
-                ingest.get("retry-after").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                rules,
+                config.get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get(),
+                config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
+                ServiceConfig.rawRetention(config),
+                ingest.get("send-timeout").as(Duration.class).get(),
+                producer.get("max-block").as(Duration.class).get(),
+                producer.get("buffer-memory-bytes").asLong().get(),
+                producer.get("linger-ms").asInt().get(),
+                producer.get("batch-size-bytes").asInt().get(),
+                producer.get("compression").asString().get(),
+                ingest.get("max-batch-events").asInt().get(),
+                ingest.get("max-body-bytes").asInt().get(),
+                ingest.get("max-in-flight-events").asInt().get(),
+                ingest.get("retry-after").as(Duration.class).get(),
+                ServiceConfig.eventRules(config),
                 ApiKeys.from(config.get("auth")),
-                ingest.get("rate-limits.default").asDouble().orElse(0.0),
+                ingest.get("rate-limits.default").asDouble().get(),
                 byTenant,
-                Set.copyOf(ingest.get("server-generated-ids").asList(String.class).orElse(java.util.List.of())));
+                Set.copyOf(ingest.get("server-generated-ids").asList(String.class).get()));
     }
 
     /** Whether the edge makes an id for this tenant's events that come without one (not safe to retry). */

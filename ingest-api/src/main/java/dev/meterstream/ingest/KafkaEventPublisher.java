@@ -1,8 +1,8 @@
 package dev.meterstream.ingest;
 
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.TopicSetup;
-import dev.meterstream.event.TopicSpec;
+import dev.meterstream.support.kafka.TopicSetup;
+import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import java.time.Duration;

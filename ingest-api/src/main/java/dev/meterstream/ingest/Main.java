@@ -1,6 +1,6 @@
 package dev.meterstream.ingest;
 
-import io.helidon.config.Config;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.logging.common.LogConfig;
 
 /** Starts ingest-api: loads configuration, starts the server, stops it cleanly on SIGTERM. Wiring only. */
@@ -10,7 +10,7 @@ public final class Main {
 
     public static void main(final String[] args) {
         LogConfig.configureRuntime();
-        final IngestServer server = IngestServer.start(Config.create());
+        final IngestServer server = IngestServer.start(ServiceConfig.load(IngestSettings.DEFAULTS));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ingest-shutdown"));
         System.out.println("ingest-api listening on http://127.0.0.1:" + server.port());
     }

@@ -1,11 +1,11 @@
 package dev.meterstream.ingest;
 
-import dev.meterstream.problem.ProblemException;
+import dev.meterstream.support.http.ProblemException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.EventParser;
-import dev.meterstream.problem.Problem;
+import dev.meterstream.support.http.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

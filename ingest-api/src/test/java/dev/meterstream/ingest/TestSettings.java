@@ -1,8 +1,7 @@
 package dev.meterstream.ingest;
 
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
-import dev.meterstream.event.TopicSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +18,8 @@ final class TestSettings {
     }
 
     static IngestSettings create(final String bootstrapServers) {
-        return new IngestSettings(bootstrapServers, 3, TopicSpec.DEFAULT_RAW_RETENTION, Duration.ofSeconds(2), Duration.ofMillis(50),
-                8L * 1024 * 1024, 1, 16 * 1024, "lz4", 5, 4096, 1000, Duration.ofSeconds(1), EventRules.DEFAULTS,
+        return new IngestSettings(bootstrapServers, 3, Duration.ofDays(7), Duration.ofSeconds(2), Duration.ofMillis(50),
+                8L * 1024 * 1024, 1, 16 * 1024, "lz4", 5, 4096, 1000, Duration.ofSeconds(1), EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)),
                 ApiKeys.of(Map.of(ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(LIMITED_KEY), "limited",
                         ApiKeys.sha256(LEGACY_KEY), SERVER_IDS_TENANT)),
                 0, Map.of("limited", 2.0), Set.of(SERVER_IDS_TENANT));

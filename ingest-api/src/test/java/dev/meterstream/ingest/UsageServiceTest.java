@@ -43,8 +43,9 @@ class UsageServiceTest {
     @SetUpRoute
     static void routing(final HttpRouting.Builder builder) {
         final IngestSettings settings = TestSettings.create("unused:9092");
-        IngestServer.routing(builder, new UsageService(settings, PUBLISHER, new Semaphore(settings.maxInFlightEvents()),
-                new IngestMetrics(() -> 0.0, () -> 0), Clock.fixed(NOW, ZoneOffset.UTC)));
+        final IngestMetrics metrics = new IngestMetrics(() -> 0.0, () -> 0);
+        IngestServer.routing(builder, settings, metrics, new UsageService(settings, PUBLISHER,
+                new Semaphore(settings.maxInFlightEvents()), metrics, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     @BeforeEach

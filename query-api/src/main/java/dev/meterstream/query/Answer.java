@@ -1,70 +1,86 @@
 package dev.meterstream.query;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.meterstream.event.JsonBytes;
 import dev.meterstream.event.Quantity;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What an endpoint answers: some fields about the answer (freshness, the range, a cursor) and a list of items, all
  * with the same columns. Rendered as JSON ({@code {fields..., "<items>": [{column: value}, ...]}}) or, when the
  * client asks for {@code text/csv}, as CSV of the items (one header line, then one line per item).
+ *
+ * <p>Each column names itself and reads its value from a typed item, so a column and its value cannot drift apart.
+ *
+ * @param <T> what one item is
  */
-record Answer(Map<String, Object> fields, String itemsName, List<String> columns, List<List<Object>> items) {
-    private static final JsonFactory JSON = new JsonFactory();
-
-    static Answer of(final String itemsName, final List<String> columns) {
-        return new Answer(new LinkedHashMap<>(), itemsName, columns, new java.util.ArrayList<>());
+final class Answer<T> {
+    /** One column of the items: its name in JSON and CSV, and how it is read from an item. */
+    record Column<T>(String name, Function<T, Object> value) {
     }
 
-    Answer field(final String name, final Object value) {
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private final String itemsName;
+    private final List<Column<T>> columns;
+    private final List<T> items = new ArrayList<>();
+
+    private Answer(final String itemsName, final List<Column<T>> columns) {
+        this.itemsName = itemsName;
+        this.columns = List.copyOf(columns);
+    }
+
+    static <T> Answer<T> of(final String itemsName, final List<Column<T>> columns) {
+        return new Answer<>(itemsName, columns);
+    }
+
+    Answer<T> field(final String name, final Object value) {
         fields.put(name, value);
         return this;
     }
 
-    Answer item(final Object... values) {
-        items.add(java.util.Arrays.asList(values));
+    boolean hasField(final String name) {
+        return fields.containsKey(name);
+    }
+
+    Answer<T> item(final T item) {
+        items.add(item);
         return this;
     }
 
     byte[] json() {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return JsonBytes.write(1024, json -> {
             json.writeStartObject();
             for (final Map.Entry<String, Object> field : fields.entrySet()) {
                 json.writeFieldName(field.getKey());
                 value(json, field.getValue());
             }
             json.writeArrayFieldStart(itemsName);
-            for (final List<Object> item : items) {
+            for (final T item : items) {
                 json.writeStartObject();
-                for (int i = 0; i < columns.size(); i++) {
-                    json.writeFieldName(columns.get(i));
-                    value(json, item.get(i));
+                for (final Column<T> column : columns) {
+                    json.writeFieldName(column.name());
+                    value(json, column.value().apply(item));
                 }
                 json.writeEndObject();
             }
             json.writeEndArray();
             json.writeEndObject();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     byte[] csv() {
         final StringBuilder text = new StringBuilder();
-        text.append(String.join(",", columns)).append("\r\n");
-        for (final List<Object> item : items) {
-            for (int i = 0; i < item.size(); i++) {
-                text.append(i == 0 ? "" : ",").append(csvValue(item.get(i)));
+        text.append(String.join(",", columns.stream().map(Column::name).toList())).append("\r\n");
+        for (final T item : items) {
+            for (int i = 0; i < columns.size(); i++) {
+                text.append(i == 0 ? "" : ",").append(csvValue(columns.get(i).value().apply(item)));
             }
             text.append("\r\n");
         }

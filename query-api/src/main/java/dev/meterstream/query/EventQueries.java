@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
+import dev.meterstream.schema.Views.Column;
 import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,12 +27,25 @@ final class EventQueries {
         }
     }
 
+    /** How an event is answered, in JSON and CSV. */
+    static final List<Answer.Column<StoredEvent>> COLUMNS = List.of(
+            new Answer.Column<>("id", StoredEvent::id),
+            new Answer.Column<>("subject", StoredEvent::subject),
+            new Answer.Column<>("meter", StoredEvent::meter),
+            new Answer.Column<>("quantity", StoredEvent::quantity),
+            new Answer.Column<>("timestamp", StoredEvent::timestamp),
+            new Answer.Column<>("properties", StoredEvent::properties),
+            new Answer.Column<>("receivedAt", StoredEvent::receivedAt),
+            new Answer.Column<>("logId", StoredEvent::logId));
+
     /** One page of a subject's events and the cursor of the next page (empty on the last). */
     record Page(List<StoredEvent> events, Optional<String> nextCursor) {
     }
 
-    private static final String EVENT_COLUMNS = "event_id, subject, meter, quantity_exact, event_time, event_nanos, "
-            + "properties, received_at, log_partition, log_sequence";
+    /** What is read of an event; both event tables have these columns. */
+    private static final List<String> READ = List.of(Column.EVENT_ID, Column.SUBJECT, Column.METER, Column.QUANTITY,
+            Column.EVENT_TIME, Column.EVENT_NANOS, Column.PROPERTIES, Column.RECEIVED_AT, Column.LOG_PARTITION,
+            Column.LOG_SEQUENCE);
 
     private final CqlSession session;
     private final PreparedStatement byId;
@@ -40,12 +54,14 @@ final class EventQueries {
 
     EventQueries(final CqlSession session, final String keyspace) {
         this.session = session;
-        byId = session.prepare("SELECT " + EVENT_COLUMNS + " FROM " + keyspace
-                + "." + Views.EVENTS_BY_ID + " WHERE tenant = ? AND event_id = ?");
-        final String bySubject = "SELECT " + EVENT_COLUMNS + " FROM " + keyspace
-                + "." + Views.EVENTS_BY_SUBJECT_DAY + " WHERE tenant = ? AND subject = ? AND day = ? AND ";
-        bySubjectFrom = session.prepare(bySubject + "event_time >= ? AND event_time < ? LIMIT ?");
-        bySubjectAfter = session.prepare(bySubject + "(event_time, event_id) > (?, ?) AND event_time < ? LIMIT ?");
+        byId = session.prepare(Views.EVENTS_BY_ID.select(keyspace, READ) + " WHERE "
+                + Views.equal(Views.EVENTS_BY_ID.primaryKey()));
+        final String bySubject = Views.EVENTS_BY_SUBJECT_DAY.select(keyspace, READ) + " WHERE "
+                + Views.equal(Views.EVENTS_BY_SUBJECT_DAY.partitionKey()) + " AND ";
+        bySubjectFrom = session.prepare(bySubject + Column.EVENT_TIME + " >= ? AND " + Column.EVENT_TIME
+                + " < ? LIMIT ?");
+        bySubjectAfter = session.prepare(bySubject + "(" + Column.EVENT_TIME + ", " + Column.EVENT_ID
+                + ") > (?, ?) AND " + Column.EVENT_TIME + " < ? LIMIT ?");
     }
 
     Optional<StoredEvent> byId(final String tenant, final String id) {
@@ -90,11 +106,12 @@ final class EventQueries {
     }
 
     private static StoredEvent event(final Row row) {
-        final Instant millis = row.getInstant("event_time");
-        return new StoredEvent(row.getString("event_id"), row.getString("subject"), row.getString("meter"),
-                row.getBigDecimal("quantity_exact"), millis.plusNanos(row.getInt("event_nanos")),
-                row.getMap("properties", String.class, String.class), row.getInstant("received_at"),
-                row.getInt("log_partition"), row.getLong("log_sequence"));
+        final Instant millis = row.getInstant(Column.EVENT_TIME);
+        return new StoredEvent(row.getString(Column.EVENT_ID), row.getString(Column.SUBJECT),
+                row.getString(Column.METER), row.getBigDecimal(Column.QUANTITY),
+                millis.plusNanos(row.getInt(Column.EVENT_NANOS)),
+                row.getMap(Column.PROPERTIES, String.class, String.class), row.getInstant(Column.RECEIVED_AT),
+                row.getInt(Column.LOG_PARTITION), row.getLong(Column.LOG_SEQUENCE));
     }
 
     /** Where a page ended: the last event's day, millisecond and id. Opaque to clients (base64url). */

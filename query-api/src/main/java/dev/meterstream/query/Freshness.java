@@ -22,8 +22,7 @@ final class Freshness {
 
     Freshness(final CqlSession session, final String keyspace, final Duration cacheFor) {
         this.session = session;
-        this.read = session.prepare("SELECT complete_through FROM " + keyspace
-                + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'");
+        this.read = session.prepare(Views.completeThroughQuery(keyspace));
         this.cacheNanos = cacheFor.toNanos();
     }
 

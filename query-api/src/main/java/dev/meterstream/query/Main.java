@@ -1,6 +1,6 @@
 package dev.meterstream.query;
 
-import io.helidon.config.Config;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.logging.common.LogConfig;
 
 /** Starts query-api: loads configuration, starts the server, stops it cleanly on SIGTERM. Wiring only. */
@@ -10,7 +10,7 @@ public final class Main {
 
     public static void main(final String[] args) {
         LogConfig.configureRuntime();
-        final QueryServer server = QueryServer.start(Config.create());
+        final QueryServer server = QueryServer.start(ServiceConfig.load(QuerySettings.DEFAULTS));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "query-shutdown"));
         System.out.println("query-api listening on http://127.0.0.1:" + server.port());
     }

@@ -1,6 +1,6 @@
 package dev.meterstream.query;
 
-import dev.meterstream.observe.LatencyBuckets;
+import dev.meterstream.support.observe.LatencyBuckets;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
@@ -16,6 +16,8 @@ final class QueryMetrics {
     static final String REQUESTS = "query.requests";
     static final String REQUEST_DURATION = "query.request.duration";
     static final String CASSANDRA_ERRORS = "query.cassandra.errors";
+    /** The endpoint label of requests refused before routing, for want of a known key. */
+    static final String UNAUTHENTICATED = "unauthenticated";
 
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();

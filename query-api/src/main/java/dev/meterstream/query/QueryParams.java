@@ -2,8 +2,8 @@ package dev.meterstream.query;
 
 import dev.meterstream.event.Violation;
 import dev.meterstream.event.WindowSize;
-import dev.meterstream.problem.Problem;
-import dev.meterstream.problem.ProblemException;
+import dev.meterstream.support.http.Problem;
+import dev.meterstream.support.http.ProblemException;
 import io.helidon.common.parameters.Parameters;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.meterstream.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
+import dev.meterstream.support.auth.ApiKeyFilter;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -29,9 +30,10 @@ public final class QueryServer implements AutoCloseable {
         final CqlSession session = settings.cassandra().open();
         try {
             final String keyspace = settings.cassandra().keyspace().name();
-            final QueryService queries = new QueryService(settings, new EventQueries(session, keyspace),
-                    new UsageQueries(session, keyspace, settings.topPageSize()), new Freshness(session, keyspace, settings.freshnessCache()),
-                    new QueryMetrics());
+            final QueryMetrics metrics = new QueryMetrics();
+            final Freshness freshness = new Freshness(session, keyspace, settings.freshnessCache());
+            final EventQueries events = new EventQueries(session, keyspace);
+            final UsageQueries usage = new UsageQueries(session, keyspace, settings.topPageSize());
             final WebServer server = WebServer.builder()
                     .config(serverConfig)
                     .shutdownHook(false)
@@ -45,7 +47,10 @@ public final class QueryServer implements AutoCloseable {
                                             .build(), HealthCheckType.READINESS, "cassandra")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(rules -> routing(rules, queries))
+                    .routing(rules -> routing(rules, settings, metrics,
+                            new UsageEventService(events, freshness, metrics),
+                            new SubjectService(settings, events, freshness, metrics),
+                            new MeterService(settings, usage, freshness, metrics)))
                     .build()
                     .start();
             return new QueryServer(server, session);
@@ -65,8 +70,17 @@ public final class QueryServer implements AutoCloseable {
         session.close();
     }
 
-    /** Every route of query-api; tests mount the same ones. Health and metrics come from the observe feature. */
-    static void routing(final HttpRouting.Builder routing, final QueryService queries) {
-        routing.register(queries).get("/", new AnalystPage());
+    /**
+     * Every route of query-api: one service per resource behind the API-key filter, and the analysts' page (open:
+     * it holds no data, and asks for the key). Health and metrics come from the observe feature.
+     */
+    static void routing(final HttpRouting.Builder routing, final QuerySettings settings, final QueryMetrics metrics,
+                        final UsageEventService usages, final SubjectService subjects, final MeterService meters) {
+        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), "analyst key",
+                        (status, started) -> metrics.request(QueryMetrics.UNAUTHENTICATED, status, started)))
+                .register(UsageEventService.PATH, usages)
+                .register(SubjectService.PATH, subjects)
+                .register(MeterService.PATH, meters)
+                .get("/", new AnalystPage());
     }
 }

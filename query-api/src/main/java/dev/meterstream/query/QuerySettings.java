@@ -1,7 +1,7 @@
 package dev.meterstream.query;
 
-import dev.meterstream.auth.ApiKeys;
-import dev.meterstream.schema.CqlConnection;
+import dev.meterstream.support.auth.ApiKeys;
+import dev.meterstream.support.cassandra.CqlConnection;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -47,17 +47,21 @@ public record QuerySettings(
         }
     }
 
+    /** The file of query-api's own defaults (see {@link dev.meterstream.support.config.ServiceConfig}). */
+    public static final String DEFAULTS = "query-api.yaml";
+
+    /** query-api's settings from its configuration; every key is required. */
     public static QuerySettings from(final Config config) {
         final Config query = config.get("query");
         return new QuerySettings(
                 CqlConnection.from(config.get("cassandra")),
                 ApiKeys.from(config.get("auth")),
-                query.get("max-points").asInt().orElse(1_000),
-                query.get("max-events-page").asInt().orElse(1_000),
-                query.get("max-events-range").as(Duration.class).orElse(Duration.ofDays(36)),
-                query.get("freshness-cache").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                query.get("top-page-size").asInt().orElse(20),
-                query.get("top-cache").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                query.get("top-cache-size").asInt().orElse(10_000));
+                query.get("max-points").asInt().get(),
+                query.get("max-events-page").asInt().get(),
+                query.get("max-events-range").as(Duration.class).get(),
+                query.get("freshness-cache").as(Duration.class).get(),
+                query.get("top-page-size").asInt().get(),
+                query.get("top-cache").as(Duration.class).get(),
+                query.get("top-cache-size").asInt().get());
     }
 }

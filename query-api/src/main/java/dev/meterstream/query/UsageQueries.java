@@ -8,6 +8,7 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.event.WindowTotals;
 import dev.meterstream.schema.Views;
+import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,23 +47,24 @@ final class UsageQueries {
     UsageQueries(final CqlSession session, final String keyspace, final int topPageSize) {
         this.session = session;
         this.topPageSize = topPageSize;
-        series = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
-                + "." + Views.AGGREGATES_BY_SUBJECT
-                + " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
-                + "AND bucket = ? AND window_start >= ? AND window_start < ?");
-        final String top = "SELECT sum, subject, count FROM " + keyspace + "." + Views.TOP_SUBJECTS
-                + " WHERE tenant = ? AND meter = ? "
-                + "AND window_size = ? AND window_start = ?";
+        // Columns read by position below: the window's start, then the totals in Views' order.
+        final List<String> windowTotals = new ArrayList<>(List.of(Column.WINDOW_START));
+        windowTotals.addAll(Views.TOTALS);
+        final String windowsFromTo = " AND " + Column.WINDOW_START + " >= ? AND " + Column.WINDOW_START + " < ?";
+        series = session.prepare(Views.AGGREGATES_BY_SUBJECT.select(keyspace, windowTotals) + " WHERE "
+                + Views.equal(Views.AGGREGATES_BY_SUBJECT.partitionKey()) + windowsFromTo);
+        final String top = Views.TOP_SUBJECTS.select(keyspace, List.of(Column.SUM, Column.SUBJECT, Column.COUNT))
+                + " WHERE " + Views.equal(Views.TOP_SUBJECTS.partitionKey());
         topPage = session.prepare(top + " LIMIT ?");
         // The list is ordered by sum descending, then subject: what follows (s, x) is the rest of sum s after x,
         // then the sums below s. (A tuple relation would compare values, not that order.)
-        topSameSumAfter = session.prepare(top + " AND sum = ? AND subject > ? LIMIT ?");
-        topBelow = session.prepare(top + " AND sum < ? LIMIT ?");
-        shards = session.prepare("SELECT window_start, count, sum, min_exact, max_exact FROM " + keyspace
-                + "." + Views.AGGREGATES_BY_SHARD
-                + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ? "
-                + "AND window_start >= ? AND window_start < ?");
-        meters = session.prepare("SELECT meter FROM " + keyspace + "." + Views.METERS_BY_TENANT + " WHERE tenant = ?");
+        topSameSumAfter = session.prepare(top + " AND " + Column.SUM + " = ? AND " + Column.SUBJECT
+                + " > ? LIMIT ?");
+        topBelow = session.prepare(top + " AND " + Column.SUM + " < ? LIMIT ?");
+        shards = session.prepare(Views.AGGREGATES_BY_SHARD.select(keyspace, windowTotals) + " WHERE "
+                + Views.equal(Views.AGGREGATES_BY_SHARD.partitionKey()) + windowsFromTo);
+        meters = session.prepare(Views.METERS_BY_TENANT.select(keyspace, List.of(Column.METER)) + " WHERE "
+                + Views.equal(Views.METERS_BY_TENANT.partitionKey()));
     }
 
     /** A subject's windows starting in [from, to), in order; windows without usage are absent. */

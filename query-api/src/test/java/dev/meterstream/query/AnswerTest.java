@@ -10,10 +10,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AnswerTest {
-    private final Answer answer = Answer.of("events", List.of("id", "sum", "properties", "at"))
+    private record Item(String id, BigDecimal sum, Map<String, String> properties, Instant at) {
+    }
+
+    private final Answer<Item> answer = Answer.of("events", List.of(
+                    new Answer.Column<Item>("id", Item::id), new Answer.Column<Item>("sum", Item::sum),
+                    new Answer.Column<Item>("properties", Item::properties), new Answer.Column<Item>("at", Item::at)))
             .field("completeThrough", Instant.parse("2026-11-23T10:00:00Z"))
-            .item("a,\"b\"", new BigDecimal("1.500"), Map.of("z", "1", "a", "2"), Instant.parse("2026-11-23T09:00:00Z"))
-            .item("c", null, Map.of(), null);
+            .item(new Item("a,\"b\"", new BigDecimal("1.500"), Map.of("z", "1", "a", "2"),
+                    Instant.parse("2026-11-23T09:00:00Z")))
+            .item(new Item("c", null, Map.of(), null));
 
     @Test
     void shouldWriteJsonWithFieldsThenItemsAndExactDecimals() {

@@ -3,7 +3,7 @@ package dev.meterstream.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
@@ -13,8 +13,8 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.processor.ProcessorServer;
 import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.processor.sink.SinkSettings;
-import dev.meterstream.schema.CqlConnection;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.support.cassandra.CqlConnection;
+import dev.meterstream.support.cassandra.CqlSchema;
 import dev.meterstream.schema.Views;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -55,16 +55,16 @@ final class ViewsFixture implements AutoCloseable {
         final CqlConnection connection = new CqlConnection(List.of(cassandra.contactPoint()), cassandra.datacenter(),
                 CqlSchema.Keyspace.local(KEYSPACE), DefaultConsistencyLevel.ONE, Duration.ofSeconds(10));
         final Config server = Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0")));
-        processor = ProcessorServer.start(server, new ProcessorSettings("query-it", kafka.bootstrapServers(), stateDir,
-                Duration.ofHours(24), Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(200),
-                10 * 1024 * 1024, 4), new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200),
-                50_000, 64, 50, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)), () -> { });
+        processor = ProcessorServer.start(server, ProcessorSettings.defaults("query-it", kafka.bootstrapServers(), stateDir)
+                .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(4),
+                new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200), 50_000, 64, 50, 3,
+                        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)), () -> { });
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {
             Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {
-                final Row row = session.getMetadata().getKeyspace(KEYSPACE).flatMap(k -> k.getTable(Views.VIEW_PROGRESS))
-                        .isEmpty() ? null : session.execute("SELECT complete_through FROM " + KEYSPACE
-                        + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'").one();
+                final Row row = session.getMetadata().getKeyspace(KEYSPACE).flatMap(k -> k.getTable(Views.VIEW_PROGRESS.name()))
+                        .isEmpty() ? null : session.execute(Views.completeThroughQuery(KEYSPACE)).one();
                 return row != null && row.getInstant(0).isAfter(lastSend);
             });
         }

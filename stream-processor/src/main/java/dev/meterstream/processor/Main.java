@@ -1,6 +1,6 @@
 package dev.meterstream.processor;
 
-import io.helidon.config.Config;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.logging.common.LogConfig;
 
 /** Starts stream-processor: loads configuration, starts the topology and its HTTP server. Wiring only. */
@@ -13,7 +13,7 @@ public final class Main {
 
     public static void main(final String[] args) {
         LogConfig.configureRuntime();
-        final ProcessorServer server = ProcessorServer.start(Config.create(),
+        final ProcessorServer server = ProcessorServer.start(ServiceConfig.load(ProcessorSettings.DEFAULTS),
                 // Its own thread: System.exit runs the shutdown hook, which waits for the thread that failed.
                 () -> Thread.ofPlatform().name("processor-exit").start(() -> {
                     System.err.println("stream-processor: a part stopped for good; exiting with status " + FAILED);

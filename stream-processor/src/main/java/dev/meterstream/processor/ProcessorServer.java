@@ -1,11 +1,13 @@
 package dev.meterstream.processor;
 
-import dev.meterstream.event.TopicSetup;
-import dev.meterstream.event.TopicSpec;
+import dev.meterstream.support.kafka.TopicSetup;
+import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.processor.sink.CassandraSink;
 import dev.meterstream.processor.sink.SinkMetrics;
 import dev.meterstream.processor.sink.SinkSettings;
+import dev.meterstream.processor.topology.ProcessorMetrics;
+import dev.meterstream.processor.topology.UsageTopology;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -60,14 +62,14 @@ public final class ProcessorServer implements AutoCloseable {
                                         final SinkSettings sinkSettings, final Runnable onFailure) {
         final TopicSetup.Replication replication = createTopics(settings);
         final Runnable failOnce = once(onFailure);
-        final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings, ProcessorMetrics.global()),
+        final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings.topology(), ProcessorMetrics.global()),
                 settings.streamsConfig(replication));
         streams.setUncaughtExceptionHandler(new ThreadFailures(failOnce));
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();
         final CassandraSink sink = sinkSettings.enabled()
                 ? CassandraSink.start(sinkSettings, settings.bootstrapServers(), settings.applicationId(),
-                        UsageTopology.repartitionTopic(settings), new SinkMetrics(Metrics.globalRegistry()),
+                        Topics.bySeriesRepartition(settings.applicationId()), new SinkMetrics(Metrics.globalRegistry()),
                         CassandraSink.BeforeCommit.NOTHING, failOnce)
                 : null;
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

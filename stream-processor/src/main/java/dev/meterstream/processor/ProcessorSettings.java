@@ -1,18 +1,22 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.event.EventRules;
-import dev.meterstream.event.TopicSetup;
-import dev.meterstream.event.TopicSpec;
+import dev.meterstream.processor.topology.DeadLetters;
+import dev.meterstream.processor.topology.TopologySettings;
+import dev.meterstream.support.kafka.TopicSetup;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything stream-processor reads from configuration, typed and checked in one place (keys under
- * {@code processor.}, plus {@code kafka.bootstrap-servers} and {@code events.lateness-horizon}).
+ * {@code processor.}, plus the shared {@code kafka.}, {@code topics.} and {@code events.}); the defaults are in
+ * {@code stream-processor.yaml} and the shared {@code meterstream.yaml}, nowhere else.
  *
  * @param applicationId      Kafka Streams application id: consumer group, prefix of internal topics
  * @param bootstrapServers   Kafka brokers
@@ -28,7 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads      stream threads in this instance
  * @param commitInterval     how often a transaction commits (and aggregates are emitted)
  * @param cacheMaxBytes      record cache that folds repeated aggregate updates between commits
- * @param topicPartitions    partitions of the topics this service creates if missing (raw topic included)
+ * @param topicPartitions    partitions of the raw topic if this service creates it ({@code topics.raw-partitions},
+ *                           shared with the edge); the log and aggregates get as many as the raw topic has
  * @param rawRetention       how long the raw topic keeps events ({@code topics.raw-retention}, shared with the edge)
  * @param lagAlarmShare      readiness turns red once the oldest raw record not yet processed is this share of
  *                           {@code rawRetention} old: past the retention, acknowledged events would be lost
@@ -70,7 +75,8 @@ public record ProcessorSettings(
             throw new IllegalArgumentException("processor.stream-threads must be at least 1, was " + streamThreads);
         }
         if (topicPartitions < 1) {
-            throw new IllegalArgumentException("processor.topic-partitions must be at least 1, was " + topicPartitions);
+            throw new IllegalArgumentException(ServiceConfig.RAW_PARTITIONS + " must be at least 1, was "
+                    + topicPartitions);
         }
         if (rawRetention.isNegative() || rawRetention.isZero()) {
             throw new IllegalArgumentException("topics.raw-retention must be positive, was " + rawRetention);
@@ -81,18 +87,8 @@ public record ProcessorSettings(
         }
     }
 
-    /** Settings with the default raw retention and lag alarm (tests and benchmarks). */
-    public ProcessorSettings(final String applicationId, final String bootstrapServers, final Path stateDir,
-                             final Duration dedupeHotWindow, final Duration latenessHorizon,
-                             final Duration futureTolerance, final boolean exactlyOnce, final int streamThreads,
-                             final Duration commitInterval, final long cacheMaxBytes, final int topicPartitions) {
-        this(applicationId, bootstrapServers, stateDir, dedupeHotWindow, DEFAULT_HOT_MAX_IDS, latenessHorizon, futureTolerance, exactlyOnce,
-                streamThreads, commitInterval, cacheMaxBytes, topicPartitions, TopicSpec.DEFAULT_RAW_RETENTION,
-                DEFAULT_LAG_ALARM_SHARE);
-    }
-
-    public static final double DEFAULT_LAG_ALARM_SHARE = 0.5;
-    public static final int DEFAULT_HOT_MAX_IDS = 20_000;
+    /** The file of stream-processor's own defaults (see {@link ServiceConfig}). */
+    public static final String DEFAULTS = "stream-processor.yaml";
 
     /** How far behind (by record age) the processor may fall before its readiness turns red. */
     public Duration lagAlarm() {
@@ -102,28 +98,83 @@ public record ProcessorSettings(
     /** Below the brokers' default message.timestamp.after.max.ms (1 hour). */
     public static final Duration MAX_FUTURE_TOLERANCE = Duration.ofMinutes(55);
 
+    /** stream-processor's settings from its configuration ({@link ServiceConfig}); every key is required. */
     public static ProcessorSettings from(final Config config) {
         final Config processor = config.get("processor");
+        final EventRules rules = ServiceConfig.eventRules(config);
         return new ProcessorSettings(
-                processor.get("application-id").asString().orElse("meterstream-processor"),
-                config.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
-                Path.of(processor.get("state-dir").asString().orElse(".data/processor-state")),
-                processor.get("dedupe-hot-window").as(Duration.class).orElse(Duration.ofMinutes(1)),
-                processor.get("dedupe-hot-max-ids").asInt().orElse(DEFAULT_HOT_MAX_IDS),
-                config.get("events.lateness-horizon").as(Duration.class).orElse(EventRules.DEFAULT_LATENESS_HORIZON),
-                config.get("events.future-tolerance").as(Duration.class).orElse(EventRules.DEFAULT_FUTURE_TOLERANCE),
-                processor.get("exactly-once").asBoolean().orElse(true),
-                processor.get("stream-threads").asInt().orElse(2),
-                processor.get("commit-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                processor.get("cache-max-bytes").asLong().orElse(64L * 1024 * 1024),
-                processor.get("topic-partitions").asInt().orElse(12),
-                config.get("topics.raw-retention").as(Duration.class).orElse(TopicSpec.DEFAULT_RAW_RETENTION),
-                processor.get("lag-alarm-share").asDouble().orElse(DEFAULT_LAG_ALARM_SHARE));
+                processor.get("application-id").asString().get(),
+                config.get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get(),
+                Path.of(processor.get("state-dir").asString().get()),
+                processor.get("dedupe-hot-window").as(Duration.class).get(),
+                processor.get("dedupe-hot-max-ids").asInt().get(),
+                rules.latenessHorizon(),
+                rules.futureTolerance(),
+                processor.get("exactly-once").asBoolean().get(),
+                processor.get("stream-threads").asInt().get(),
+                processor.get("commit-interval").as(Duration.class).get(),
+                processor.get("cache-max-bytes").asLong().get(),
+                config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
+                ServiceConfig.rawRetention(config),
+                processor.get("lag-alarm-share").asDouble().get());
+    }
+
+    /**
+     * The defaults with an instance's own identity (tests and benchmarks), to be changed with the {@code with}
+     * methods: no default is written here.
+     */
+    public static ProcessorSettings defaults(final String applicationId, final String bootstrapServers,
+                                             final Path stateDir) {
+        return from(ServiceConfig.defaults(DEFAULTS, Map.of(
+                "processor.application-id", applicationId,
+                ServiceConfig.BOOTSTRAP_SERVERS, bootstrapServers,
+                "processor.state-dir", stateDir.toString())));
+    }
+
+    public ProcessorSettings withDedupeHotWindow(final Duration value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, value, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
+                topicPartitions, rawRetention, lagAlarmShare);
+    }
+
+    public ProcessorSettings withExactlyOnce(final boolean value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
+                topicPartitions, rawRetention, lagAlarmShare);
+    }
+
+    public ProcessorSettings withStreamThreads(final int value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
+                topicPartitions, rawRetention, lagAlarmShare);
+    }
+
+    public ProcessorSettings withCommitInterval(final Duration value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
+                topicPartitions, rawRetention, lagAlarmShare);
+    }
+
+    public ProcessorSettings withCacheMaxBytes(final long value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
+                topicPartitions, rawRetention, lagAlarmShare);
+    }
+
+    public ProcessorSettings withRawPartitions(final int value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
+                value, rawRetention, lagAlarmShare);
+    }
+
+    /** What the topology is built from. */
+    public TopologySettings topology() {
+        return new TopologySettings(rules(), dedupeHotWindow, dedupeHotMaxIds, commitInterval);
     }
 
     /** The event rules, with the same horizon and tolerance as the edge's (both read {@code events.}). */
     public EventRules rules() {
-        return EventRules.DEFAULTS.withLatenessHorizon(latenessHorizon).withFutureTolerance(futureTolerance);
+        return EventRules.of(latenessHorizon, futureTolerance);
     }
 
     /** The Kafka Streams configuration these settings make, for a single broker (tests, benchmarks). */

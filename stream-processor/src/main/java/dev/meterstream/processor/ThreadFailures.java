@@ -10,7 +10,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 /**
  * What happens when a stream thread dies. It is replaced: its tasks' uncommitted work was aborted and the new
  * thread resumes from the last commit, so nothing is lost or counted twice. A record that fails in processing is
- * dead-lettered before it gets here ({@link DeadLetters}), so what remains is the unforeseen; if threads keep
+ * dead-lettered before it gets here ({@link dev.meterstream.processor.topology.DeadLetters}), so what remains is the unforeseen; if threads keep
  * dying ({@value #MAX_FAILURES} times within {@link #WINDOW}), replacing them is a loop, not a recovery: the
  * instance shuts down and the process is told to end, so its supervisor restarts it and an operator sees it.
  */

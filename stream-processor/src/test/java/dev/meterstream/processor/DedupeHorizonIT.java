@@ -52,8 +52,9 @@ class DedupeHorizonIT {
         final Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        ProcessorServer.createTopics(new ProcessorSettings("dedupe-it", kafka.bootstrapServers(), stateDir, HOT_WINDOW,
-                Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(200), 1 << 20, 2));
+        ProcessorServer.createTopics(ProcessorSettings.defaults("dedupe-it", kafka.bootstrapServers(), stateDir)
+                .withDedupeHotWindow(HOT_WINDOW).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(1 << 20).withRawPartitions(2));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer());
              Log log = new Log(kafka)) {
@@ -87,7 +88,7 @@ class DedupeHorizonIT {
 
     private static JavaProcess start(final KafkaEndpoint kafka, final Path stateDir) {
         return ProcessorProcess.start("dedupe-horizon-it", kafka, stateDir, "processor.application-id=dedupe-it",
-                "processor.topic-partitions=2", "sink.enabled=false",
+                "topics.raw-partitions=2", "sink.enabled=false",
                 "processor.dedupe-hot-window=" + HOT_WINDOW, "processor.commit-interval=PT0.2S");
     }
 

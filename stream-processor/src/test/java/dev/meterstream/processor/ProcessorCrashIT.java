@@ -189,13 +189,14 @@ class ProcessorCrashIT {
     }
 
     private static ProcessorSettings settings(final KafkaEndpoint kafka, final Path stateDir) {
-        return new ProcessorSettings(APPLICATION_ID, kafka.bootstrapServers(), stateDir, Duration.ofHours(24),
-                Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(100), 10 * 1024 * 1024, PARTITIONS);
+        return ProcessorSettings.defaults(APPLICATION_ID, kafka.bootstrapServers(), stateDir)
+                .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(PARTITIONS);
     }
 
     private static JavaProcess startProcessor(final KafkaEndpoint kafka, final Path stateDir) {
         return ProcessorProcess.start("stream-processor-it", kafka, stateDir, "processor.application-id="
-                + APPLICATION_ID, "processor.topic-partitions=" + PARTITIONS, "sink.enabled=false",
+                + APPLICATION_ID, "topics.raw-partitions=" + PARTITIONS, "sink.enabled=false",
                 // A long commit interval leaves seconds of processed, uncommitted work for the kill to hit.
                 "processor.commit-interval=" + COMMIT_INTERVAL);
     }

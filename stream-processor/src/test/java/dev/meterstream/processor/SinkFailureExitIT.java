@@ -27,7 +27,7 @@ class SinkFailureExitIT {
         final String name = "stream-processor-sink-exit-it";
         final Path log = ProcessorProcess.log(stateDir, name);
         try (JavaProcess processor = ProcessorProcess.start(name, kafka, stateDir,
-                "processor.application-id=sink-exit-it", "processor.topic-partitions=4", "sink.group-id=sink-exit-it",
+                "processor.application-id=sink-exit-it", "topics.raw-partitions=4", "sink.group-id=sink-exit-it",
                 "cassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                         + cassandra.contactPoint().getPort(),
                 "cassandra.local-datacenter=" + cassandra.datacenter(), "cassandra.keyspace=sink_exit_it",

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meterstream.event.TopicSetup;
-import dev.meterstream.event.TopicSpec;
+import dev.meterstream.support.kafka.TopicSetup;
+import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
@@ -50,7 +50,7 @@ class TopicsIT {
         ProcessorServer.createTopics(settings);
         try (Admin admin = admin(kafka)) {
             final Config raw = config(admin, Topics.RAW);
-            assertEquals(Long.toString(TopicSpec.DEFAULT_RAW_RETENTION.toMillis()),
+            assertEquals(Long.toString(settings.rawRetention().toMillis()),
                     raw.get(TopicConfig.RETENTION_MS_CONFIG).value());
             final Config events = config(admin, Topics.EVENTS);
             assertEquals("-1", events.get(TopicConfig.RETENTION_MS_CONFIG).value());
@@ -130,8 +130,9 @@ class TopicsIT {
     }
 
     private static ProcessorSettings settings(final KafkaEndpoint kafka, final Path stateDir) {
-        return new ProcessorSettings("topics-it", kafka.bootstrapServers(), stateDir, Duration.ofHours(24),
-                Duration.ofDays(35), Duration.ofMinutes(5), true, 1, Duration.ofMillis(200), 1024 * 1024, 4);
+        return ProcessorSettings.defaults("topics-it", kafka.bootstrapServers(), stateDir)
+                .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(1024 * 1024).withRawPartitions(4);
     }
 
     private static Admin admin(final KafkaEndpoint kafka) {

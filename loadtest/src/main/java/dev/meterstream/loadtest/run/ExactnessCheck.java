@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
+import dev.meterstream.schema.Views.Column;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -127,9 +128,9 @@ final class ExactnessCheck {
             days.add(day);
         }
         final Events events = new Events(acknowledged.nextSequence());
-        final PreparedStatement eventRows = session.prepare("SELECT event_id, quantity_exact, log_partition, log_sequence "
-                + "FROM " + keyspace + "." + Views.EVENTS_BY_SUBJECT_DAY
-                + " WHERE tenant = ? AND subject = ? AND day = ?");
+        final PreparedStatement eventRows = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.select(keyspace,
+                List.of(Column.EVENT_ID, Column.QUANTITY, Column.LOG_PARTITION, Column.LOG_SEQUENCE)) + " WHERE "
+                + Views.equal(Views.EVENTS_BY_SUBJECT_DAY.partitionKey()));
         final List<Runnable> reads = new ArrayList<>();
         for (final String tenant : tenants) {
             for (int s = 0; s < subjects; s++) {
@@ -143,13 +144,10 @@ final class ExactnessCheck {
 
         final Map<String, Long> counts = new TreeMap<>();
         final Map<String, BigDecimal> sums = new TreeMap<>();
-        final PreparedStatement bySubject = session.prepare("SELECT count, sum FROM " + keyspace
-                + "." + Views.AGGREGATES_BY_SUBJECT
-                + " WHERE tenant = ? AND meter = ? AND subject = ? AND window_size = ? "
-                + "AND bucket = ?");
-        final PreparedStatement byShard = session.prepare("SELECT count, sum FROM " + keyspace
-                + "." + Views.AGGREGATES_BY_SHARD
-                + " WHERE tenant = ? AND meter = ? AND window_size = ? AND bucket = ?");
+        final PreparedStatement bySubject = session.prepare(Views.AGGREGATES_BY_SUBJECT.select(keyspace,
+                List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SUBJECT.partitionKey()));
+        final PreparedStatement byShard = session.prepare(Views.AGGREGATES_BY_SHARD.select(keyspace,
+                List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SHARD.partitionKey()));
         final List<Runnable> aggregateReads = new ArrayList<>();
         final Totals subjectDays = new Totals();
         final Map<WindowSize, Totals> shards = new TreeMap<>();
@@ -245,12 +243,12 @@ final class ExactnessCheck {
                 return;
             }
             stored.set((int) sequence);
-            final BigDecimal quantity = row.getBigDecimal("quantity_exact");
+            final BigDecimal quantity = row.getBigDecimal(Column.QUANTITY);
             wrongQuantity += quantity != null && quantity.compareTo(BigDecimal.valueOf(quantityOf(sequence))) == 0
                     ? 0 : 1;
             sum += quantity == null ? 0 : quantity.longValue();
-            logIds.computeIfAbsent(row.getInt("log_partition"), p -> new BitSet())
-                    .set(Math.toIntExact(row.getLong("log_sequence")));
+            logIds.computeIfAbsent(row.getInt(Column.LOG_PARTITION), p -> new BitSet())
+                    .set(Math.toIntExact(row.getLong(Column.LOG_SEQUENCE)));
         }
 
         private static long parse(final String digits) {

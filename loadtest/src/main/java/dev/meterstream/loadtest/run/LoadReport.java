@@ -1,6 +1,6 @@
 package dev.meterstream.loadtest.run;
 
-import dev.meterstream.loadtest.CpuSampler;
+import dev.meterstream.loadtest.measure.CpuSampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
 package dev.meterstream.loadtest.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.infra.dev.DevStack;
 import dev.meterstream.infra.dev.StackLayout;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.DataDirectories;
 import dev.meterstream.infra.process.JavaProcess;
-import dev.meterstream.loadtest.CpuSampler;
-import dev.meterstream.loadtest.GatlingProcess;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.loadtest.measure.CpuSampler;
+import dev.meterstream.loadtest.measure.GatlingProcess;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;

@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.kafka.ConsumerGroups;
-import dev.meterstream.loadtest.CpuSampler;
+import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.schema.Views;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,8 +129,7 @@ final class PipelineSampler implements AutoCloseable {
 
     /** The views' completeness watermark now, or null if there is none yet. */
     Instant completeThrough() {
-        final Row row = session.execute("SELECT complete_through FROM " + keyspace
-                + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'").one();
+        final Row row = session.execute(Views.completeThroughQuery(keyspace)).one();
         return row == null ? null : row.getInstant("complete_through");
     }
 

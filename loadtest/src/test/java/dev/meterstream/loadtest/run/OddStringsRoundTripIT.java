@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.infra.dev.ConfigOverrides;
 import dev.meterstream.infra.dev.DevStack;
 import dev.meterstream.infra.dev.StackLayout;

@@ -2,7 +2,6 @@ package dev.meterstream.processor.aggregate;
 
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -24,12 +23,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * instants, a generator and a tree per record) cost a tenth of the processor's time. The form is lossless, so the
  * aggregation sees exactly the event the log holds. Layout (version 2): version byte, tenant, id, subject, meter
  * (each string as length and UTF-8), quantity (an exact decimal, {@link DecimalCodec}), timestamp and received-at
- * (epoch second, nanos), property count and pairs, partition, sequence. Version 1 held the quantity as a double; it
- * is still read.
+ * (epoch second, nanos), property count and pairs, partition, sequence. Only this version is read: an older
+ * record is {@link StateFormatException}.
  */
 public final class SequencedEventBinarySerde implements Serde<SequencedEvent> {
     private static final byte VERSION = 2;
-    private static final byte VERSION_DOUBLE_QUANTITY = 1;
 
     @Override
     public Serializer<SequencedEvent> serializer() {
@@ -67,21 +65,16 @@ public final class SequencedEventBinarySerde implements Serde<SequencedEvent> {
     }
 
     static SequencedEvent read(final byte[] bytes) {
-        if (bytes.length > 0 && bytes[0] == '{') {
-            // Records written to the repartition topic before this form (by an earlier version) are JSON.
-            return UsageEventJson.readSequenced(bytes);
-        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte version = in.readByte();
-            if (version != VERSION && version != VERSION_DOUBLE_QUANTITY) {
-                throw new IllegalStateException("unknown repartition record format version " + version);
+            if (version != VERSION) {
+                throw new StateFormatException("a repartition record", version, VERSION);
             }
             final String tenant = readString(in);
             final String id = readString(in);
             final String subject = readString(in);
             final String meter = readString(in);
-            final BigDecimal quantity = version == VERSION ? DecimalCodec.read(in)
-                    : BigDecimal.valueOf(in.readDouble());
+            final BigDecimal quantity = DecimalCodec.read(in);
             final Instant timestamp = readInstant(in);
             final Instant receivedAt = readInstant(in);
             final int propertyCount = in.readInt();

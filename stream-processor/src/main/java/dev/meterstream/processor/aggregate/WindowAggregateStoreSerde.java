@@ -1,7 +1,6 @@
 package dev.meterstream.processor.aggregate;
 
 import dev.meterstream.event.WindowAggregate;
-import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,15 +19,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * and writes one aggregate per window size, so this sits on the hottest path of the processor: the JSON form used on
  * {@code usage.aggregates} cost a tree parse each time. Layout (version 4): version byte, tenant, meter, subject
  * (UTF), size ordinal, window start millis, count, sum, min and max as exact decimals ({@link DecimalCodec}).
- * Version 1 (sum as scale and unscaled bytes, min and max as doubles) and the JSON form before it are still read.
+ * Only this version is read: anything else is {@link StateFormatException}.
  */
 public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
-    /**
-     * Not 2 or 3: {@link WindowTotalsStoreSerde} tells its own versions (2, 3) from whole aggregates by this byte,
-     * so the two serdes never share a version number.
-     */
+    /** Distinct from {@link WindowTotalsStoreSerde}'s, so that a store read with the wrong serde fails loudly. */
     private static final byte VERSION = 4;
-    private static final byte VERSION_DOUBLE_MIN_MAX = 1;
 
     @Override
     public Serializer<WindowAggregate> serializer() {
@@ -61,14 +55,10 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
     }
 
     static WindowAggregate read(final byte[] bytes) {
-        if (bytes.length > 0 && bytes[0] == '{') {
-            // Stores and changelogs written before this format held the JSON form; read them as they are.
-            return WindowAggregateJson.read(bytes);
-        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte version = in.readByte();
-            if (version != VERSION && version != VERSION_DOUBLE_MIN_MAX) {
-                throw new IllegalStateException("unknown aggregate store format version " + version);
+            if (version != VERSION) {
+                throw new StateFormatException("a window aggregate", version, VERSION);
             }
             final String tenant = in.readUTF();
             final String meter = in.readUTF();
@@ -76,16 +66,8 @@ public final class WindowAggregateStoreSerde implements Serde<WindowAggregate> {
             final WindowSize size = WindowSize.values()[in.readByte()];
             final Instant start = Instant.ofEpochMilli(in.readLong());
             final long count = in.readLong();
-            if (version == VERSION) {
-                return new WindowAggregate(tenant, meter, subject, size, start, count, DecimalCodec.read(in),
-                        DecimalCodec.read(in), DecimalCodec.read(in));
-            }
-            final int scale = in.readInt();
-            final byte[] unscaled = new byte[in.readShort()];
-            in.readFully(unscaled);
-            return new WindowAggregate(tenant, meter, subject, size, start, count,
-                    new BigDecimal(new BigInteger(unscaled), scale), BigDecimal.valueOf(in.readDouble()),
-                    BigDecimal.valueOf(in.readDouble()));
+            return new WindowAggregate(tenant, meter, subject, size, start, count, DecimalCodec.read(in),
+                    DecimalCodec.read(in), DecimalCodec.read(in));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

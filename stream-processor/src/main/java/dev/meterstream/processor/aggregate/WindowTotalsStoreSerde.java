@@ -12,12 +12,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * and writes one per window size. Only the totals: the store's key already says whose and which window they are,
  * so tenant, meter and subject are not decoded and encoded again on the hot path (the whole aggregate is made only
  * for the records the record cache lets through). Layout (version 3): version byte, count, sum, min, max (each an
- * exact decimal, {@link DecimalCodec}). Version 2 held min and max as doubles, and stores written before it whole
- * aggregates (version 1 of {@link WindowAggregateStoreSerde}, or JSON); those are still read.
+ * exact decimal, {@link DecimalCodec}). Only this version is read: anything else is {@link StateFormatException}.
  */
 public final class WindowTotalsStoreSerde implements Serde<WindowTotals> {
     private static final byte VERSION = 3;
-    private static final byte VERSION_DOUBLE_MIN_MAX = 2;
 
     @Override
     public Serializer<WindowTotals> serializer() {
@@ -40,16 +38,12 @@ public final class WindowTotalsStoreSerde implements Serde<WindowTotals> {
     }
 
     static WindowTotals read(final byte[] bytes) {
-        if (bytes.length == 0 || (bytes[0] != VERSION && bytes[0] != VERSION_DOUBLE_MIN_MAX)) {
-            // Version 1 and the JSON form before it held the whole aggregate.
-            return WindowAggregateStoreSerde.read(bytes).totals();
+        if (bytes.length == 0 || bytes[0] != VERSION) {
+            throw new StateFormatException("window totals", bytes.length == 0 ? -1 : bytes[0], VERSION);
         }
         final ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         final long count = in.getLong();
         final BigDecimal sum = DecimalCodec.get(in);
-        if (bytes[0] == VERSION_DOUBLE_MIN_MAX) {
-            return new WindowTotals(count, sum, BigDecimal.valueOf(in.getDouble()), BigDecimal.valueOf(in.getDouble()));
-        }
         return new WindowTotals(count, sum, DecimalCodec.get(in), DecimalCodec.get(in));
     }
 }

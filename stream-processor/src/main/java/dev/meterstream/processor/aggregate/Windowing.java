@@ -24,8 +24,4 @@ public final class Windowing {
         return size.duration().plus(latenessHorizon).plus(SLACK);
     }
 
-    /** Store name of the aggregates of one window size: aggregates-minute, aggregates-hour, aggregates-day. */
-    public static String storeName(final WindowSize size) {
-        return "aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT);
-    }
 }

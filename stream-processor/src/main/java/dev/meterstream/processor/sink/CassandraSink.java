@@ -1,12 +1,9 @@
 package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregateJson;
-import dev.meterstream.schema.CqlSchema;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -68,7 +65,7 @@ public final class CassandraSink implements AutoCloseable {
     private volatile boolean healthy;
     private volatile String status = "starting";
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private ViewWriter writer;
+    private FlushWriter writer;
     private SinkDeadLetters deadLetters;
     private int flushes;
 
@@ -120,7 +117,7 @@ public final class CassandraSink implements AutoCloseable {
     }
 
     private void run() {
-        try (CqlSession session = connect();
+        try (CqlSession session = SinkSession.open(settings, closed, text -> status = text);
              CassandraRequests requests = session == null ? null : new CassandraRequests(session, settings, metrics);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
              SinkDeadLetters deadLetters = new SinkDeadLetters(bootstrapServers, settings.groupId(), metrics)) {
@@ -129,7 +126,7 @@ public final class CassandraSink implements AutoCloseable {
             }
             this.deadLetters = deadLetters;
             final String keyspace = settings.cassandra().keyspace().name();
-            writer = new ViewWriter(session, keyspace, requests, settings.batchRows());
+            writer = new FlushWriter(new ViewWriter(session, keyspace, requests, settings.batchRows()), deadLetters);
             final ViewProgress progress = new ViewProgress(admin, processorGroup, settings.groupId(),
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
                             Topics.EVENTS, Topics.AGGREGATES), session, keyspace, metrics);
@@ -229,34 +226,14 @@ public final class CassandraSink implements AutoCloseable {
 
     /**
      * One attempt to write and commit the buffer; false (buffer kept) if Cassandra did not take it for a reason
-     * that may pass. If a write was refused for good, each record is written on its own and those refused for
-     * good are dead-lettered, so one bad record never stops the views.
+     * that may pass ({@link FlushWriter} dead-letters records refused for good).
      */
     private boolean flushOnce() {
         final long started = System.nanoTime();
-        try {
-            writer.write(buffer);
-        } catch (final RuntimeException e) {
-            if (WriteFailures.mayPass(e)) {
-                return unavailable(e);
-            }
-            LOG.warning("Cassandra refused a write for good (" + rootMessage(e) + "); writing the "
-                    + buffer.records() + " records of the flush one by one to find which");
-            for (final SinkBuffer single : buffer.singles()) {
-                try {
-                    writer.write(single);
-                } catch (final RuntimeException refused) {
-                    if (WriteFailures.mayPass(refused)) {
-                        return unavailable(refused);
-                    }
-                    final var source = single.onlySource();
-                    LOG.warning("dead-lettering " + source.topic() + "-" + source.partition() + "@"
-                            + source.offset() + ": " + rootMessage(refused));
-                    deadLetters.send(source, "Cassandra refused it: " + rootMessage(refused));
-                }
-            }
+        final RuntimeException failure = writer.write(buffer);
+        if (failure != null) {
+            return unavailable(failure);
         }
-        deadLetters.awaitAcknowledged();
         beforeCommit.run(++flushes);
         try {
             consumer.commitSync(positions());
@@ -276,10 +253,10 @@ public final class CassandraSink implements AutoCloseable {
     private boolean unavailable(final RuntimeException e) {
         metrics.flushFailed();
         if (healthy) {
-            LOG.warning("cannot write to Cassandra (" + rootMessage(e) + "); pausing, will try again");
+            LOG.warning("cannot write to Cassandra (" + WriteFailures.rootMessage(e) + "); pausing, will try again");
         }
         healthy = false;
-        status = "Cassandra unavailable: " + rootMessage(e);
+        status = "Cassandra unavailable: " + WriteFailures.rootMessage(e);
         return false;
     }
 
@@ -325,41 +302,6 @@ public final class CassandraSink implements AutoCloseable {
         }
     }
 
-    /** Opens the session (trying until Cassandra answers) and applies the schema; null if closed meanwhile. */
-    private CqlSession connect() {
-        long backoff = settings.retryBackoff().toMillis();
-        while (!closing) {
-            CqlSession session = null;
-            try {
-                session = settings.cassandra().open();
-                CqlSchema.apply(session, settings.cassandra().keyspace());
-                return session;
-            } catch (final QueryValidationException | IllegalStateException e) {
-                // A schema Cassandra refuses, or a released migration edited: waiting does not fix it.
-                closeQuietly(session);
-                throw e;
-            } catch (final DriverException e) {
-                closeQuietly(session);
-                status = "connecting to Cassandra: " + rootMessage(e);
-                LOG.warning("cannot reach Cassandra (" + rootMessage(e) + "); trying again");
-                try {
-                    closed.await(backoff, java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (final InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-                backoff = Math.min(backoff * 2, settings.maxRetryBackoff().toMillis());
-            }
-        }
-        return null;
-    }
-
-    private static void closeQuietly(final CqlSession session) {
-        if (session != null) {
-            session.close();
-        }
-    }
-
     private Properties consumerConfig() {
         final Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -370,14 +312,6 @@ public final class CassandraSink implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(5_000, settings.maxBufferedRecords()));
         return config;
-    }
-
-    private static String rootMessage(final Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.meterstream.processor.sink;
 
-import dev.meterstream.observe.LatencyBuckets;
+import dev.meterstream.support.observe.LatencyBuckets;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.Gauge;

@@ -1,6 +1,6 @@
 package dev.meterstream.processor.sink;
 
-import dev.meterstream.schema.CqlConnection;
+import dev.meterstream.support.cassandra.CqlConnection;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -51,16 +51,16 @@ public record SinkSettings(
     public static SinkSettings from(final Config config) {
         final Config sink = config.get("sink");
         return new SinkSettings(
-                sink.get("enabled").asBoolean().orElse(true),
-                sink.get("group-id").asString().orElse("meterstream-sink"),
+                sink.get("enabled").asBoolean().get(),
+                sink.get("group-id").asString().get(),
                 CqlConnection.from(config.get("cassandra")),
-                sink.get("flush-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                sink.get("max-buffered-records").asInt().orElse(50_000),
-                sink.get("max-in-flight").asInt().orElse(128),
-                sink.get("batch-rows").asInt().orElse(50),
-                sink.get("attempts").asInt().orElse(4),
-                sink.get("retry-backoff").as(Duration.class).orElse(Duration.ofMillis(100)),
-                sink.get("max-retry-backoff").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                sink.get("progress-interval").as(Duration.class).orElse(Duration.ofSeconds(1)));
+                sink.get("flush-interval").as(Duration.class).get(),
+                sink.get("max-buffered-records").asInt().get(),
+                sink.get("max-in-flight").asInt().get(),
+                sink.get("batch-rows").asInt().get(),
+                sink.get("attempts").asInt().get(),
+                sink.get("retry-backoff").as(Duration.class).get(),
+                sink.get("max-retry-backoff").as(Duration.class).get(),
+                sink.get("progress-interval").as(Duration.class).get());
     }
 }

@@ -26,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@code view_progress}, where query-api reads it. Also reports the sink's lag.
  */
 final class ViewProgress {
-    static final String VIEW = "usage";
+    static final String VIEW = Views.USAGE_PROGRESS;
     private static final Logger LOG = Logger.getLogger(ViewProgress.class.getName());
     private static final long ADMIN_TIMEOUT_SECONDS = 10;
 
@@ -50,8 +50,7 @@ final class ViewProgress {
         this.watermark = new PipelineWatermark(topics);
         this.metrics = metrics;
         this.session = session;
-        this.record = session.prepare("INSERT INTO " + keyspace
-                + "." + Views.VIEW_PROGRESS + " (view_name, complete_through, updated_at) VALUES (?, ?, ?)");
+        this.record = session.prepare(Views.VIEW_PROGRESS.insert(keyspace, Views.VIEW_PROGRESS.columns()));
     }
 
     /** One observation; failures (a broker or Cassandra away) are logged and the next one tries again. */

@@ -52,4 +52,13 @@ final class WriteFailures {
         }
         return false;
     }
+
+    /** The innermost cause, as {@code Type: message}, for logs and the health detail. */
+    static String rootMessage(final Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
 }

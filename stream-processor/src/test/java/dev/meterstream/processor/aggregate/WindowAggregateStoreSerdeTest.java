@@ -1,6 +1,7 @@
 package dev.meterstream.processor.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateJson;
@@ -20,10 +21,11 @@ class WindowAggregateStoreSerdeTest {
     }
 
     @Test
-    void shouldStillReadStoresWrittenInTheEarlierJsonForm() {
+    void shouldRefuseStoresWrittenInTheEarlierJsonForm() {
         final WindowAggregate aggregate = new WindowAggregate("acme", "m", "s", WindowSize.DAY,
                 Instant.parse("2026-11-23T00:00:00Z"), 3, new BigDecimal("0.3"), new BigDecimal("0.1"),
                 new BigDecimal("0.2"));
-        assertEquals(aggregate, WindowAggregateStoreSerde.read(WindowAggregateJson.write(aggregate)));
+        assertThrows(StateFormatException.class, () -> WindowAggregateStoreSerde.read(
+                WindowAggregateJson.write(aggregate)));
     }
 }

@@ -5,16 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.schema.Views;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,9 +96,35 @@ class CassandraSinkIT {
         }
     }
 
+    /** Views is the one home of the tables' names, keys and columns: it must say what the migrations create. */
+    @Test
+    void shouldNameEveryViewTableKeyAndColumnAsTheMigrationsCreateThem(final CassandraEndpoint cassandra) {
+        try (CqlSession session = cassandra.openSession()) {
+            final CqlSchema.Keyspace keyspace = CqlSchema.Keyspace.local("views_schema");
+            CqlSchema.apply(session, keyspace);
+            session.refreshSchema();
+            final KeyspaceMetadata metadata = session.getMetadata().getKeyspace(keyspace.name()).orElseThrow();
+            final Set<String> viewTables = new TreeSet<>();
+            metadata.getTables().keySet().forEach(id -> viewTables.add(id.asInternal()));
+            viewTables.remove("schema_migrations");
+            assertEquals(viewTables, new TreeSet<>(Views.ALL.stream().map(Views.Table::name).toList()));
+            for (final Views.Table table : Views.ALL) {
+                final TableMetadata actual = metadata.getTable(table.name()).orElseThrow();
+                assertEquals(table.partitionKey(), names(actual.getPartitionKey()), table + " partition key");
+                assertEquals(table.clustering(), names(actual.getClusteringColumns().keySet()),
+                        table + " clustering columns");
+                assertEquals(new TreeSet<>(table.columns()), new TreeSet<>(names(actual.getColumns().values())),
+                        table + " columns");
+            }
+        }
+    }
+
+    private static List<String> names(final Collection<ColumnMetadata> columns) {
+        return columns.stream().map(column -> column.getName().asInternal()).toList();
+    }
+
     static Instant completeThrough(final CqlSession session, final String keyspace) {
-        final Row row = session.execute("SELECT complete_through FROM " + keyspace
-                + "." + Views.VIEW_PROGRESS + " WHERE view_name = 'usage'").one();
+        final Row row = session.execute(Views.completeThroughQuery(keyspace)).one();
         return row == null ? Instant.EPOCH : row.getInstant(0);
     }
 

@@ -10,9 +10,9 @@ import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.processor.ProcessorServer;
 import dev.meterstream.processor.ProcessorSettings;
-import dev.meterstream.processor.UsageTopology;
-import dev.meterstream.schema.CqlConnection;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.processor.topology.UsageTopology;
+import dev.meterstream.support.cassandra.CqlConnection;
+import dev.meterstream.support.cassandra.CqlSchema;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.metrics.api.Metrics;
@@ -71,8 +71,9 @@ final class SinkFixture implements AutoCloseable {
     }
 
     ProcessorSettings processorSettings() {
-        return new ProcessorSettings(PROCESSOR, kafka.bootstrapServers(), stateDir, Duration.ofHours(24), Duration.ofDays(35), Duration.ofMinutes(5), true, 1,
-                Duration.ofMillis(200), 10 * 1024 * 1024, PARTITIONS);
+        return ProcessorSettings.defaults(PROCESSOR, kafka.bootstrapServers(), stateDir)
+                .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(PARTITIONS);
     }
 
     /**
@@ -180,7 +181,7 @@ final class SinkFixture implements AutoCloseable {
 
     CassandraSink startSink(final SinkSettings settings, final CassandraSink.BeforeCommit beforeCommit) {
         return CassandraSink.start(settings, kafka.bootstrapServers(), PROCESSOR,
-                UsageTopology.repartitionTopic(processorSettings()), new SinkMetrics(Metrics.globalRegistry()),
+                Topics.bySeriesRepartition(processorSettings().applicationId()), new SinkMetrics(Metrics.globalRegistry()),
                 beforeCommit, () -> { });
     }
 

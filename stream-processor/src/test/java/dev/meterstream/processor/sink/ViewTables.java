@@ -1,5 +1,27 @@
 package dev.meterstream.processor.sink;
 
+import static dev.meterstream.schema.Views.Column.BUCKET;
+import static dev.meterstream.schema.Views.Column.COUNT;
+import static dev.meterstream.schema.Views.Column.DAY;
+import static dev.meterstream.schema.Views.Column.EVENT_ID;
+import static dev.meterstream.schema.Views.Column.EVENT_NANOS;
+import static dev.meterstream.schema.Views.Column.EVENT_TIME;
+import static dev.meterstream.schema.Views.Column.LOG_PARTITION;
+import static dev.meterstream.schema.Views.Column.LOG_SEQUENCE;
+import static dev.meterstream.schema.Views.Column.MAX;
+import static dev.meterstream.schema.Views.Column.METER;
+import static dev.meterstream.schema.Views.Column.MIN;
+import static dev.meterstream.schema.Views.Column.PROPERTIES;
+import static dev.meterstream.schema.Views.Column.QUANTITY;
+import static dev.meterstream.schema.Views.Column.RECEIVED_AT;
+import static dev.meterstream.schema.Views.Column.SHARD;
+import static dev.meterstream.schema.Views.Column.SUBJECT;
+import static dev.meterstream.schema.Views.Column.SUM;
+import static dev.meterstream.schema.Views.Column.TENANT;
+import static dev.meterstream.schema.Views.Column.TOP_SUMS;
+import static dev.meterstream.schema.Views.Column.WINDOW_SIZE;
+import static dev.meterstream.schema.Views.Column.WINDOW_START;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -29,17 +51,17 @@ final class ViewTables {
     private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
 
     static {
-        COLUMNS.put(Views.EVENTS_BY_ID, List.of("tenant", "event_id", "subject", "meter", "quantity_exact",
-                "event_time", "event_nanos", "properties", "received_at", "log_partition", "log_sequence"));
-        COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY, List.of("tenant", "subject", "day", "event_time", "event_id",
-                "event_nanos", "meter", "quantity_exact", "properties", "received_at", "log_partition", "log_sequence"));
-        COLUMNS.put(Views.AGGREGATES_BY_SUBJECT, List.of("tenant", "meter", "subject", "window_size", "bucket",
-                "window_start", "count", "sum", "min_exact", "max_exact", "top_sums"));
-        COLUMNS.put(Views.TOP_SUBJECTS, List.of("tenant", "meter", "window_size", "window_start", "sum", "subject",
-                "count"));
-        COLUMNS.put(Views.METERS_BY_TENANT, List.of("tenant", "meter"));
-        COLUMNS.put(Views.AGGREGATES_BY_SHARD, List.of("tenant", "meter", "window_size", "bucket", "window_start", "shard",
-                "count", "sum", "min_exact", "max_exact"));
+        COLUMNS.put(Views.EVENTS_BY_ID.name(), List.of(TENANT, EVENT_ID, SUBJECT, METER, QUANTITY,
+                EVENT_TIME, EVENT_NANOS, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
+        COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID,
+                EVENT_NANOS, METER, QUANTITY, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
+        COLUMNS.put(Views.AGGREGATES_BY_SUBJECT.name(), List.of(TENANT, METER, SUBJECT, WINDOW_SIZE, BUCKET,
+                WINDOW_START, COUNT, SUM, MIN, MAX, TOP_SUMS));
+        COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, SUM, SUBJECT,
+                COUNT));
+        COLUMNS.put(Views.METERS_BY_TENANT.name(), List.of(TENANT, METER));
+        COLUMNS.put(Views.AGGREGATES_BY_SHARD.name(), List.of(TENANT, METER, WINDOW_SIZE, BUCKET, WINDOW_START, SHARD,
+                COUNT, SUM, MIN, MAX));
     }
 
     private ViewTables() {
@@ -76,13 +98,13 @@ final class ViewTables {
             final int nanos = event.timestamp().getNano() % 1_000_000;
             // Cassandra timestamps are milliseconds; the exact event time is kept with event_nanos.
             final Instant received = event.receivedAt().truncatedTo(ChronoUnit.MILLIS);
-            tables.get(Views.EVENTS_BY_ID).add(render(List.of(event.tenant(), event.id(), event.subject(),
+            tables.get(Views.EVENTS_BY_ID.name()).add(render(List.of(event.tenant(), event.id(), event.subject(),
                     event.meter(), event.quantity(), millis, nanos, event.properties(), received,
                     (int) id[0], id[1])));
-            tables.get(Views.EVENTS_BY_SUBJECT_DAY).add(render(List.of(event.tenant(), event.subject(),
+            tables.get(Views.EVENTS_BY_SUBJECT_DAY.name()).add(render(List.of(event.tenant(), event.subject(),
                     SeriesBucket.day(event.timestamp()), millis, event.id(), nanos, event.meter(), event.quantity(),
                     event.properties(), received, (int) id[0], id[1])));
-            tables.get(Views.METERS_BY_TENANT).add(render(List.of(event.tenant(), event.meter())));
+            tables.get(Views.METERS_BY_TENANT.name()).add(render(List.of(event.tenant(), event.meter())));
             for (final WindowSize size : WindowSize.values()) {
                 final WindowAggregate one = WindowAggregate.of(event, size);
                 aggregates.merge(one.key(), one, (total, ignored) -> total.add(event));
@@ -91,7 +113,7 @@ final class ViewTables {
             }
         }
         for (final WindowAggregate rollup : rollups.values()) {
-            tables.get(Views.AGGREGATES_BY_SHARD).add(render(List.of(rollup.tenant(), rollup.meter(), rollup.size().name(),
+            tables.get(Views.AGGREGATES_BY_SHARD.name()).add(render(List.of(rollup.tenant(), rollup.meter(), rollup.size().name(),
                     SeriesBucket.of(rollup.size(), rollup.windowStart()), rollup.windowStart(), rollup.rollupShard(),
                     rollup.count(), rollup.sum(), rollup.min(), rollup.max())));
         }
@@ -102,9 +124,9 @@ final class ViewTables {
                     SeriesBucket.of(aggregate.size(), aggregate.windowStart()), aggregate.windowStart(),
                     aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
             row.add(ranked ? Set.of(aggregate.sum()) : Set.of());
-            tables.get(Views.AGGREGATES_BY_SUBJECT).add(render(row));
+            tables.get(Views.AGGREGATES_BY_SUBJECT.name()).add(render(row));
             if (ranked) {
-                tables.get(Views.TOP_SUBJECTS).add(render(List.of(aggregate.tenant(), aggregate.meter(),
+                tables.get(Views.TOP_SUBJECTS.name()).add(render(List.of(aggregate.tenant(), aggregate.meter(),
                         aggregate.size().name(), aggregate.windowStart(), aggregate.sum(), aggregate.subject(),
                         aggregate.count())));
             }

@@ -2,8 +2,8 @@ package dev.meterstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import dev.meterstream.schema.CqlConnection;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.support.cassandra.CqlConnection;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

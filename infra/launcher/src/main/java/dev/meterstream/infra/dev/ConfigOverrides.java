@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Configuration keys set for one run of the stack ({@code --set key=value}, repeatable): every service gets each as
- * a system property, which its configuration reads before its application.yaml, so a test or an operator can
+ * a system property, which its configuration reads before its defaults files, so a test or an operator can
  * shrink a window or change a limit without editing files. A key a service does not read is ignored by it.
  */
 public record ConfigOverrides(Map<String, String> values) {

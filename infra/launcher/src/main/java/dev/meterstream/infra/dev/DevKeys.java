@@ -1,6 +1,6 @@
 package dev.meterstream.infra.dev;
 
-import dev.meterstream.auth.ApiKeys;
+import dev.meterstream.support.auth.ApiKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

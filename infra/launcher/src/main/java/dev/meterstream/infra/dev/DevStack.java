@@ -9,7 +9,7 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;

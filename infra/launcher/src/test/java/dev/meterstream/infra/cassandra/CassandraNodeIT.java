@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

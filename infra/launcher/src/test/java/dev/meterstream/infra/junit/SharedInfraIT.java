@@ -7,7 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
-import dev.meterstream.schema.CqlSchema;
+import dev.meterstream.support.cassandra.CqlSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

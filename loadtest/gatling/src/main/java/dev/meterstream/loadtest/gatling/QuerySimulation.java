@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * The query-api benchmark's load (open model: new requests arrive at a fixed rate whatever the latency): half
  * {@code usage} (one subject, hourly windows of a random day of the data), half {@code top} (the 10 highest
  * subjects over a random week, daily windows). Parameters are system properties set by
- * {@code dev.meterstream.loadtest.QueryBenchmark}: query.url, query.key, query.meter, query.subjects, query.from
+ * {@code dev.meterstream.loadtest.bench.QueryBenchmark}: query.url, query.key, query.meter, query.subjects, query.from
  * (first hour of the data), query.days, query.rate (requests/s in all), query.hold-seconds, query.ramp-seconds,
  * query.mix (usage, top or both).
  */

@@ -1,0 +1,43 @@
+package dev.meterstream.event;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every state store of the stream processor, in one place beside {@link Topics}: each store is backed by a
+ * changelog topic named after it ({@code <application id>-<store>-changelog}), which operators see on the brokers
+ * and which the processor's Kafka permissions must cover.
+ */
+public final class StoreNames {
+    /** Hashed ids of every event within the horizon, by receipt bucket: the authority on copies. */
+    public static final String DEDUPE_COLD = "dedupe-cold";
+    /** The next dense id of each raw partition. */
+    public static final String PARTITION_SEQUENCE = "partition-sequence";
+    /** The totals of all subjects per meter and window, per raw partition. */
+    public static final String ROLLUP = "rollup";
+    /** Rollup windows changed since the last emit. */
+    public static final String ROLLUP_PENDING = "rollup-pending";
+
+    private StoreNames() {
+    }
+
+    /** The windowed totals of one window size ({@code aggregates-minute}, ...). */
+    public static String aggregates(final WindowSize size) {
+        return "aggregates-" + size.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every store. */
+    public static List<String> all() {
+        final java.util.ArrayList<String> all = new java.util.ArrayList<>(List.of(DEDUPE_COLD, PARTITION_SEQUENCE,
+                ROLLUP, ROLLUP_PENDING));
+        for (final WindowSize size : WindowSize.values()) {
+            all.add(aggregates(size));
+        }
+        return List.copyOf(all);
+    }
+
+    /** The changelog topic Kafka Streams keeps for a store of the application. */
+    public static String changelog(final String applicationId, final String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
+}

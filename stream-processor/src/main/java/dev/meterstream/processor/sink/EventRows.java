@@ -1,0 +1,48 @@
+package dev.meterstream.processor.sink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The two event views: {@code events_by_subject_day} (batched by subject and day) and {@code events_by_id} (one
+ * row a partition). Cassandra's timestamps hold milliseconds, so the nanoseconds below are a column of their own.
+ */
+final class EventRows {
+    private final PreparedStatement bySubjectDay;
+    private final PreparedStatement byId;
+
+    EventRows(final CqlSession session, final String keyspace) {
+        bySubjectDay = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(keyspace,
+                Views.EVENTS_BY_SUBJECT_DAY.columns()));
+        byId = session.prepare(Views.EVENTS_BY_ID.insert(keyspace, Views.EVENTS_BY_ID.columns()));
+    }
+
+    void write(final List<SequencedEvent> events, final CassandraRequests requests, final int batchRows,
+               final List<CompletableFuture<AsyncResultSet>> writes) {
+        final Batches bySubject = new Batches(Views.EVENTS_BY_SUBJECT_DAY);
+        for (final SequencedEvent sequenced : events) {
+            final UsageEvent event = sequenced.event();
+            final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
+            final int nanos = event.timestamp().getNano() % 1_000_000;
+            final LocalDate day = SeriesBucket.day(event.timestamp());
+            // Columns in Views' order: key, then EVENT_VALUES.
+            bySubject.add(List.of(event.tenant(), event.subject(), day), bySubjectDay.bind(event.tenant(),
+                    event.subject(), day, millis, event.id(), nanos, event.meter(), event.quantity(),
+                    event.properties(), event.receivedAt(), sequenced.partition(), sequenced.sequence()));
+            writes.add(requests.send(byId.bind(event.tenant(), event.id(), event.subject(), millis, nanos,
+                    event.meter(), event.quantity(), event.properties(), event.receivedAt(), sequenced.partition(),
+                    sequenced.sequence()), Views.EVENTS_BY_ID.name(), 1));
+        }
+        bySubject.send(requests, batchRows, writes);
+    }
+}

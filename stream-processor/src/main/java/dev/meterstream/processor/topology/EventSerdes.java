@@ -1,0 +1,21 @@
+package dev.meterstream.processor.topology;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateJson;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Serdes over the contract's wire formats, for topics, repartitioning and stores. */
+final class EventSerdes {
+    static final Serde<SequencedEvent> SEQUENCED_EVENT = Serdes.serdeFrom(
+            (topic, event) -> event == null ? null : UsageEventJson.write(event),
+            (topic, bytes) -> bytes == null ? null : UsageEventJson.readSequenced(bytes));
+    static final Serde<WindowAggregate> WINDOW_AGGREGATE = Serdes.serdeFrom(
+            (topic, aggregate) -> aggregate == null ? null : WindowAggregateJson.write(aggregate),
+            (topic, bytes) -> bytes == null ? null : WindowAggregateJson.read(bytes));
+
+    private EventSerdes() {
+    }
+}

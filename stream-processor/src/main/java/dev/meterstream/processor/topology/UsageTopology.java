@@ -1,0 +1,128 @@
+package dev.meterstream.processor.topology;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.StoreNames;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.event.WindowTotals;
+import dev.meterstream.processor.aggregate.EventTimeProcessor;
+import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
+import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
+import dev.meterstream.processor.aggregate.Windowing;
+import dev.meterstream.processor.log.DedupeProcessor;
+import dev.meterstream.processor.log.SequenceProcessor;
+import dev.meterstream.processor.aggregate.ShardRollupProcessor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The stream processor's topology, built from typed settings so that TopologyTestDriver tests and the running
+ * application use the same code:
+ * <pre>
+ * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
+ *                      +-> dedupe [dedupe-cold] -> sequence [partition-sequence] -+-> usage.events (same partition)
+ *                                                                            +-> shard rollup [rollup, rollup-pending]
+ *                                                                            |   -> usage.aggregates (subject *p)
+ *                                                                            +-> event time -> by tenant/meter/subject
+ *                                                                                (repartition) -> minute, hour and
+ *                                                                                day windows [aggregates-*]
+ *                                                                                -> usage.aggregates
+ * </pre>
+ * The aggregations emit absolute totals through the record cache, which folds repeated updates of a window
+ * between commits into one record.
+ */
+public final class UsageTopology {
+    private UsageTopology() {
+    }
+
+    public static Topology build(final TopologySettings settings, final ProcessorMetrics metrics) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupeProcessor.COLD_STORE,
+                DedupeProcessor.coldRetention(settings.latenessHorizon()), Duration.ofMillis(1), false),
+                Serdes.Bytes(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SequenceProcessor.STORE), Serdes.Integer(), Serdes.Long())
+                // Cached: the counter is written per event, but only its value at the commit needs to reach
+                // RocksDB and the changelog (the same transaction as the events it numbered).
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
+                Serdes.String(), new WindowTotalsStoreSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.PENDING),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+
+        final Map<String, KStream<String, Decoded>> decoded = builder
+                .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
+                .processValues(() -> new DecodeProcessor(metrics, settings.rules()), Named.as("decode"))
+                .split(Named.as("decoded-"))
+                .branch((key, value) -> value.ok(), Branched.as("ok"))
+                .defaultBranch(Branched.as("unreadable"));
+
+        decoded.get("decoded-unreadable")
+                .processValues(() -> new DeadLetterProcessor(metrics), Named.as("dead-letter"))
+                .to(Topics.DEAD_LETTERS, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
+
+        final KStream<String, SequencedEvent> sequenced = decoded.get("decoded-ok")
+                .mapValues(Decoded::event, Named.as("event"))
+                .process(() -> new DedupeProcessor(settings.dedupeHotWindow(), settings.dedupeHotMaxIds(),
+                        settings.latenessHorizon(), metrics::duplicate), Named.as("dedupe"), DedupeProcessor.COLD_STORE)
+                .process(SequenceProcessor::new, Named.as("sequence"), SequenceProcessor.STORE);
+
+        sequenced.peek((key, value) -> metrics.eventOut(), Named.as("count-events"))
+                .to(Topics.EVENTS, Produced.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT)
+                        .withStreamPartitioner((topic, key, value, partitions) ->
+                                Optional.of(Set.of(value.partition() % partitions)))
+                        .withName("events"));
+
+        // Totals over all subjects per raw partition, summed where the events already are (no repartitioning).
+        sequenced.process(() -> new ShardRollupProcessor(settings.commitInterval(),
+                                settings.latenessHorizon().plus(Windowing.SLACK)), Named.as("rollup"),
+                        ShardRollupProcessor.STORE, ShardRollupProcessor.PENDING)
+                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
+                        .withName("rollups"));
+
+        final KGroupedStream<String, SequencedEvent> bySeries = sequenced
+                .processValues(EventTimeProcessor::new, Named.as("event-time"))
+                .selectKey((key, value) -> WindowAggregate.seriesKey(value.event()), Named.as("series-key"))
+                .groupByKey(Grouped.with(Topics.BY_SERIES, Serdes.String(), new SequencedEventBinarySerde()));
+
+        for (final WindowSize size : WindowSize.values()) {
+            bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))
+                    .aggregate(() -> null,
+                            (series, event, totals) -> totals == null
+                                    ? WindowTotals.of(event.event()) : totals.add(event.event()),
+                            Named.as("aggregate-" + size.name().toLowerCase(java.util.Locale.ROOT)),
+                            Materialized.<String, WindowTotals, WindowStore<Bytes, byte[]>>as(
+                                            StoreNames.aggregates(size))
+                                    .withKeySerde(Serdes.String())
+                                    .withValueSerde(new WindowTotalsStoreSerde())
+                                    .withRetention(Windowing.retention(size, settings.latenessHorizon())))
+                    .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
+                    .map((window, totals) -> {
+                        final WindowAggregate aggregate = WindowAggregate.ofSeries(window.key(), size,
+                                window.window().startTime(), totals);
+                        return KeyValue.pair(aggregate.key(), aggregate);
+                    }, Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
+                    .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
+                            .withName("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return builder.build();
+    }
+}
