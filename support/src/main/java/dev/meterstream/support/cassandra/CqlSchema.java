@@ -44,8 +44,6 @@ public final class CqlSchema {
      * @param replication the CQL replication map, e.g. {@code {'class': 'SimpleStrategy', 'replication_factor': 1}}
      */
     public record Keyspace(String name, String replication) {
-        public static final String DEFAULT_NAME = "meterstream";
-
         public Keyspace {
             if (!KEYSPACE_NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
                 throw new IllegalArgumentException("keyspace name must match " + KEYSPACE_NAME + ", was '" + name + "'");

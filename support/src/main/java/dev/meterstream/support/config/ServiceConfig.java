@@ -53,6 +53,11 @@ public final class ServiceConfig {
         return defaults(SHARED, Map.of());
     }
 
+    /** The views' keyspace, as the shared defaults name it (the launcher applies the schema there). */
+    public static String keyspace() {
+        return shared().get("cassandra.keyspace").asString().get();
+    }
+
     /** How long the raw topic keeps events ({@value #RAW_RETENTION}). */
     public static Duration rawRetention(final Config config) {
         return config.get(RAW_RETENTION).as(Duration.class).get();

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.meterstream.support.cassandra.CqlConnection;
 import dev.meterstream.support.cassandra.CqlSchema;
+import dev.meterstream.support.config.ServiceConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ public interface CassandraEndpoint extends AutoCloseable {
      */
     default CqlSession openSession() {
         return new CqlConnection(List.of(contactPoint()), datacenter(),
-                CqlSchema.Keyspace.local(CqlSchema.Keyspace.DEFAULT_NAME), DefaultConsistencyLevel.ONE,
+                CqlSchema.Keyspace.local(ServiceConfig.keyspace()), DefaultConsistencyLevel.ONE,
                 Duration.ofSeconds(20)).open();
     }
 

@@ -10,6 +10,7 @@ import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.support.cassandra.CqlSchema;
+import dev.meterstream.support.config.ServiceConfig;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ public final class DevStack implements AutoCloseable {
                             .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES)
                     : CassandraSettings.local(cassandraDir));
             try (CqlSession session = cassandra.openSession()) {
-                CqlSchema.apply(session, CqlSchema.Keyspace.local(CqlSchema.Keyspace.DEFAULT_NAME));
+                CqlSchema.apply(session, CqlSchema.Keyspace.local(ServiceConfig.keyspace()));
             }
         } finally {
             kafka = joinQuietly(startingKafka);
@@ -74,7 +75,7 @@ public final class DevStack implements AutoCloseable {
         out.printf("kafka            %s (%d broker%s, logs in %s)%n", kafka.bootstrapServers(), brokers,
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
-                cassandra.contactPoint().getPort(), CqlSchema.Keyspace.DEFAULT_NAME, cassandra.settings().dataDir());
+                cassandra.contactPoint().getPort(), ServiceConfig.keyspace(), cassandra.settings().dataDir());
         final List<Integer> ports = layout.freePorts() ? Ports.free(Service.ALL.size())
                 : Service.ALL.stream().map(Service::port).toList();
         for (int i = 0; i < Service.ALL.size(); i++) {
