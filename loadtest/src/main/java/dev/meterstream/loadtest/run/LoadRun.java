@@ -10,7 +10,7 @@ import dev.meterstream.infra.process.DataDirectories;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.loadtest.measure.GatlingProcess;
-import dev.meterstream.support.cassandra.CqlSchema;
+import dev.meterstream.support.config.ServiceConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -47,7 +47,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class LoadRun {
     /** How long the run waits for the pipeline to drain before it gives up and reports it. */
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
-    private static final String KEYSPACE = CqlSchema.Keyspace.DEFAULT_NAME;
+    private static final String KEYSPACE = ServiceConfig.keyspace();
     private static final int KILLED_BROKER = 1;
     /** How far back the load generator's late events go (IngestLoad, in the Gatling module's JVM). */
     private static final Duration OLDEST_LATE_EVENT = Duration.ofHours(24);
@@ -55,8 +55,12 @@ public final class LoadRun {
     private static final double QUIET_CORES = 0.4;
     private static final int QUIET_SECONDS = 5;
 
-    /** What a run ended with. */
-    public record Outcome(Path reportDir, String verdict, boolean exact) {
+    /**
+     * What a run ended with.
+     *
+     * @param usage what the run used, second by second, for windows of it to be costed
+     */
+    public record Outcome(Path reportDir, String verdict, boolean exact, Usage usage) {
     }
 
     private final Path root;
@@ -167,14 +171,16 @@ public final class LoadRun {
                     ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
                     firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
+            final List<LoadReport.Second> seconds = LoadReport.readSeconds(loadOut.resolve("seconds.csv"));
             final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
-                    LoadReport.readSeconds(loadOut.resolve("seconds.csv")), sampler.samples(), exactness, drained,
+                    seconds, sampler.samples(), exactness, drained,
                     DRAIN_TIMEOUT, duplicatesDropped(stack.url("stream-processor")), events,
                     gatlingReport(reportDir)));
             final String markdown = report.write(reportDir);
             out.println();
             out.print(markdown);
-            return new Outcome(reportDir, report.verdict(), exactness.passed());
+            return new Outcome(reportDir, report.verdict(), exactness.passed(),
+                    new Usage(loadStarted, sampler.samples(), seconds));
         } finally {
             faults.shutdownNow();
         }

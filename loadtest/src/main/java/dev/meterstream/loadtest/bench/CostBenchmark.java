@@ -1,0 +1,105 @@
+package dev.meterstream.loadtest.bench;
+
+import dev.meterstream.loadtest.run.LoadProfile;
+import dev.meterstream.loadtest.run.LoadRun;
+import dev.meterstream.loadtest.run.Usage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one event costs the whole pipeline, in CPU, measured from the OS per process:
+ * {@code loadtest/bench-cost [seconds=60] [rate=5000] [--brokers 1|3] [--batch N] [--subjects N]} (1 broker unless
+ * asked).
+ *
+ * <p>A staged load run ({@link LoadRun}: its own {@code ./dev up} stack, the staged runs' workload of 10 tenants x
+ * 1,000 subjects x 5 meters with 5% re-sends and 1% late events, an exactness check at the end) at a fixed
+ * open-model rate of {@code rate} events per second: a {@value #WARM_UP_SECONDS} s ramp that warms the JVMs up,
+ * then {@code seconds} at the rate, which is what is measured. Every process's CPU is read from {@code /proc} each
+ * second; the cost is the CPU the pipeline's processes used in the measured window over the events answered 202 in
+ * it, so it includes the brokers' and Cassandra's background work. The load generator is reported on its own and
+ * left out of the sum. The last line is the result:
+ * <pre>
+ * cost: x ms CPU per event (ingest-api a, kafka b, stream-processor c, cassandra d, query-api e), n events/s
+ * sustained, views s s behind at most, generator g ms per request
+ * </pre>
+ */
+public final class CostBenchmark {
+    /** Cold JVMs and an open-model step to the full rate fall behind at once and never recover (2026-12-02). */
+    private static final long WARM_UP_SECONDS = 20;
+    private static final String GENERATOR = "gatling";
+    /** The parts of the line, in order; each is the sum of the processes whose name starts with it. */
+    private static final List<String> PARTS = List.of("ingest-api", "kafka", "stream-processor", "cassandra",
+            "query-api");
+
+    private CostBenchmark() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final List<String> positional = new ArrayList<>();
+        final List<String> options = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                if (!List.of("--brokers", "--batch", "--subjects").contains(args[i]) || i + 1 >= args.length) {
+                    usage("unknown option or missing value: " + args[i]);
+                }
+                options.add(args[i]);
+                options.add(args[++i]);
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        final long seconds = positional.isEmpty() ? 60 : Long.parseLong(positional.get(0));
+        final double eventsPerSecond = positional.size() < 2 ? 5_000 : Double.parseDouble(positional.get(1));
+        final int batch = options.contains("--batch") ? Integer.parseInt(options.get(options.indexOf("--batch") + 1))
+                : 1;
+        final long requestsPerSecond = Math.max(1, Math.round(eventsPerSecond / batch));
+        final List<String> profileArgs = new ArrayList<>(options);
+        if (!options.contains("--brokers")) {
+            profileArgs.addAll(List.of("--brokers", "1"));
+        }
+        profileArgs.addAll(List.of("--stages", WARM_UP_SECONDS + "s:" + requestsPerSecond + "," + seconds + "s:"
+                + requestsPerSecond, "--p99-ms", "1000", "--drain-seconds", "60"));
+        final LoadProfile profile = LoadProfile.parse(profileArgs);
+        final Path root = Path.of(System.getProperty("meterstream.home", ".")).toAbsolutePath().normalize();
+        final LoadRun.Outcome outcome = new LoadRun(root, root.resolve("loadtest/reports"), profile, System.out).run();
+        final Usage.Window window = outcome.usage().over(Duration.ofSeconds(WARM_UP_SECONDS),
+                Duration.ofSeconds(WARM_UP_SECONDS + seconds));
+        System.out.println();
+        System.out.println("exactness " + (outcome.exact() ? "PASS" : "FAIL") + "; staged-run verdict "
+                + outcome.verdict() + "; report " + outcome.reportDir().resolve("index.html"));
+        System.out.println(line(window));
+        System.exit(outcome.exact() ? 0 : 1);
+    }
+
+    /** The result line of a measured window. */
+    static String line(final Usage.Window window) {
+        final Map<String, Double> byPart = new LinkedHashMap<>();
+        PARTS.forEach(part -> byPart.put(part, 0.0));
+        window.cpuSeconds().forEach((process, seconds) -> PARTS.stream().filter(process::startsWith).findFirst()
+                .ifPresent(part -> byPart.merge(part, seconds, Double::sum)));
+        final double total = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
+        final StringBuilder parts = new StringBuilder();
+        byPart.forEach((part, seconds) -> parts.append(parts.isEmpty() ? "" : ", ").append(part).append(' ')
+                .append(String.format("%.3f", perEvent(seconds, window.events()))));
+        final double generator = window.cpuSeconds().getOrDefault(GENERATOR, 0.0);
+        return String.format("cost: %.3f ms CPU per event (%s), %.0f events/s sustained, views %.1f s behind at most, "
+                        + "generator %.3f ms per request", perEvent(total, window.events()), parts,
+                window.events() / window.seconds(), window.peakStale(),
+                window.requests() == 0 ? 0 : generator * 1000 / window.requests());
+    }
+
+    private static double perEvent(final double cpuSeconds, final long events) {
+        return events == 0 ? 0 : cpuSeconds * 1000 / events;
+    }
+
+    private static void usage(final String problem) {
+        System.err.println("bench-cost: " + problem);
+        System.err.println("usage: loadtest/bench-cost [seconds=60] [rate=5000 events/s] [--brokers 1|3] [--batch N] "
+                + "[--subjects N]");
+        System.exit(2);
+    }
+}
