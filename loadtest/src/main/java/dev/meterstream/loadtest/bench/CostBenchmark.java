@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * What one event costs the whole pipeline, in CPU, measured from the OS per process:
- * {@code loadtest/bench-cost [seconds=60] [rate=5000] [--brokers 1|3] [--batch N] [--subjects N]} (1 broker unless
- * asked).
+ * {@code loadtest/bench-cost [seconds=60] [rate=5000] [--brokers 1|3] [--batch N] [--subjects N] [--set key=value]...}
+ * (1 broker unless asked; {@code --set} configures every service of the stack, as for {@code ./dev up}, to try a
+ * lever).
  *
  * <p>A staged load run ({@link LoadRun}: its own {@code ./dev up} stack, the staged runs' workload of 10 tenants x
  * 1,000 subjects x 5 meters with 5% re-sends and 1% late events, an exactness check at the end) at a fixed
@@ -43,7 +44,7 @@ public final class CostBenchmark {
         final List<String> options = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--")) {
-                if (!List.of("--brokers", "--batch", "--subjects").contains(args[i]) || i + 1 >= args.length) {
+                if (!List.of("--brokers", "--batch", "--subjects", "--set").contains(args[i]) || i + 1 >= args.length) {
                     usage("unknown option or missing value: " + args[i]);
                 }
                 options.add(args[i]);
@@ -99,7 +100,7 @@ public final class CostBenchmark {
     private static void usage(final String problem) {
         System.err.println("bench-cost: " + problem);
         System.err.println("usage: loadtest/bench-cost [seconds=60] [rate=5000 events/s] [--brokers 1|3] [--batch N] "
-                + "[--subjects N]");
+                + "[--subjects N] [--set key=value]...");
         System.exit(2);
     }
 }
