@@ -65,16 +65,6 @@ public record EventRules(
         }
     }
 
-    public EventRules withLatenessHorizon(final Duration value) {
-        return new EventRules(value, futureTolerance, maxIdLength, maxSubjectLength, maxMeterLength, maxProperties,
-                maxPropertyKeyLength, maxPropertyValueLength);
-    }
-
-    public EventRules withFutureTolerance(final Duration value) {
-        return new EventRules(latenessHorizon, value, maxIdLength, maxSubjectLength, maxMeterLength, maxProperties,
-                maxPropertyKeyLength, maxPropertyValueLength);
-    }
-
     // Each rule below answers null when the value keeps it, else what is wrong, in words a client can act on.
 
     public String id(final String id) {

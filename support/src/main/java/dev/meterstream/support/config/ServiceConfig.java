@@ -50,7 +50,11 @@ public final class ServiceConfig {
 
     /** Only the shared defaults (benchmarks that create the raw topic without a service). */
     public static Config shared() {
-        return defaults(SHARED, Map.of());
+        return Config.builder()
+                .disableSystemPropertiesSource()
+                .disableEnvironmentVariablesSource()
+                .sources(ConfigSources.classpath(SHARED))
+                .build();
     }
 
     /** The views' keyspace, as the shared defaults name it (the launcher applies the schema there). */
