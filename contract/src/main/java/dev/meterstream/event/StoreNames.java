@@ -15,8 +15,6 @@ public final class StoreNames {
     public static final String PARTITION_SEQUENCE = "partition-sequence";
     /** The totals of all subjects per meter and window, per raw partition. */
     public static final String ROLLUP = "rollup";
-    /** Rollup windows changed since the last emit. */
-    public static final String ROLLUP_PENDING = "rollup-pending";
 
     private StoreNames() {
     }
@@ -29,7 +27,7 @@ public final class StoreNames {
     /** Every store. */
     public static List<String> all() {
         final java.util.ArrayList<String> all = new java.util.ArrayList<>(List.of(DEDUPE_COLD, PARTITION_SEQUENCE,
-                ROLLUP, ROLLUP_PENDING));
+                ROLLUP));
         for (final WindowSize size : WindowSize.values()) {
             all.add(aggregates(size));
         }

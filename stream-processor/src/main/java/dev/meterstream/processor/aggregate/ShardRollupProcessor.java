@@ -24,47 +24,40 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * answers "usage of all subjects" without reading every subject's series. It runs where the events are sequenced,
  * so it needs no repartitioning: each task sums its own partition's events, and a reader merges the shards.
  *
- * <p>Updated totals are not sent per event: the keys changed are remembered in a second store, and every
- * {@code emitInterval} (wall clock) the current totals of those keys are sent and the keys forgotten. Both stores
- * are changelogged and committed with everything else, so under exactly-once a crash loses no pending key and
- * sends no total twice in the committed output. Totals older than the retention are deleted hourly.
+ * <p>Updated totals are not sent per event: the store is cached, and its changed keys are sent when Kafka Streams
+ * flushes the cache, before every commit ({@link CommitForwarder}). So a commit that covers an event also carries
+ * its totals, and the views are never declared complete through an event whose totals are still to come. (Sending
+ * on a wall-clock punctuation instead left a window of up to one interval in which they were.) The store is
+ * changelogged and committed with everything else, so under exactly-once a crash sends no total twice in the
+ * committed output. Totals older than the retention are deleted hourly.
  *
- * <p>Each event updates three totals, so the stores sit on the hottest path. The totals touched since the last emit
- * are also held as objects: a key's second and later updates in an interval read the object instead of
- * deserialising the store's copy, and mark the key pending only once. This is safe because every write to the
- * store passes through here, and Kafka Streams calls {@link #init} again whenever it restores the stores (after a
- * crash, a rebalance or a task revived under exactly-once), which forgets the objects.
+ * <p>Each event updates three totals, so the store sits on the hottest path. The totals touched since the last
+ * flush are also held as objects: a key's second and later updates read the object instead of deserialising the
+ * cache's copy. This is safe because every write to the store passes through here, a flush forgets the keys it
+ * sends, and Kafka Streams calls {@link #init} again whenever it restores the store (after a crash, a rebalance or
+ * a task revived under exactly-once), which forgets them all.
  */
 public final class ShardRollupProcessor implements Processor<String, SequencedEvent, String, WindowAggregate> {
     public static final String STORE = StoreNames.ROLLUP;
-    public static final String PENDING = StoreNames.ROLLUP_PENDING;
-    private static final byte[] MARK = new byte[0];
 
-    private final Duration emitInterval;
     private final Duration horizon;
-    private ProcessorContext<String, WindowAggregate> context;
     /** Rollup key to totals: the key says whose totals and which window, so the value holds only the totals. */
     private KeyValueStore<String, WindowTotals> totals;
-    private KeyValueStore<String, byte[]> pending;
-    /** The totals written since the last emit, as written to {@link #totals}. */
+    /** The totals written since the last flush, as written to {@link #totals}. */
     private final Map<String, WindowTotals> touched = new HashMap<>();
 
     /**
-     * @param emitInterval how often changed totals are sent (the commit interval suits)
-     * @param horizon      how long after a window ends its total is kept (lateness horizon plus slack)
+     * @param horizon how long after a window ends its total is kept (lateness horizon plus slack)
      */
-    public ShardRollupProcessor(final Duration emitInterval, final Duration horizon) {
-        this.emitInterval = emitInterval;
+    public ShardRollupProcessor(final Duration horizon) {
         this.horizon = horizon;
     }
 
     @Override
     public void init(final ProcessorContext<String, WindowAggregate> context) {
-        this.context = context;
         this.totals = context.getStateStore(STORE);
-        this.pending = context.getStateStore(PENDING);
         touched.clear();
-        context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::emit);
+        CommitForwarder.install(context, totals, WindowAggregate::ofRollupKey, touched::remove);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -73,32 +66,12 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         final UsageEvent event = record.value().event();
         for (final WindowSize size : WindowSize.values()) {
             final String key = WindowAggregate.rollupKey(event, size, record.value().partition());
-            WindowTotals total = touched.get(key);
-            if (total == null) {
-                total = totals.get(key);
-                pending.put(key, MARK);
-            }
+            final WindowTotals known = touched.get(key);
+            final WindowTotals total = known != null ? known : totals.get(key);
             final WindowTotals updated = total == null ? WindowTotals.of(event) : total.add(event);
             totals.put(key, updated);
             touched.put(key, updated);
         }
-    }
-
-    private void emit(final long now) {
-        final List<String> sent = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> changed = pending.all()) {
-            while (changed.hasNext()) {
-                final String key = changed.next().key;
-                final WindowTotals known = touched.get(key);
-                final WindowTotals total = known != null ? known : totals.get(key);
-                if (total != null) {
-                    context.forward(new Record<>(key, WindowAggregate.ofRollupKey(key, total), now));
-                }
-                sent.add(key);
-            }
-        }
-        sent.forEach(pending::delete);
-        touched.clear();
     }
 
     private void expire(final long streamTime) {
@@ -112,7 +85,9 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
                 }
             }
         }
-        expired.forEach(totals::delete);
-        expired.forEach(touched::remove);
+        expired.forEach(key -> {
+            totals.delete(key);
+            touched.remove(key);
+        });
     }
 }

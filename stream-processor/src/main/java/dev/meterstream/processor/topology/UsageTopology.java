@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * usage.raw -> decode -+-> (unreadable) dead letter -> usage.dead-letters
  *                      +-> dedupe [dedupe-cold] -> sequence [partition-sequence] -+-> usage.events (same partition)
- *                                                                            +-> shard rollup [rollup, rollup-pending]
+ *                                                                            +-> shard rollup [rollup]               
  *                                                                            |   -> usage.aggregates (subject *p)
  *                                                                            +-> event time -> by tenant/meter/subject
  *                                                                                (repartition) -> minute, hour and
@@ -64,9 +64,9 @@ public final class UsageTopology {
                 // RocksDB and the changelog (the same transaction as the events it numbered).
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
-                Serdes.String(), new WindowTotalsStoreSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.PENDING),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.String(), new WindowTotalsStoreSerde())
+                // Cached, and sent from the cache when it is flushed before each commit: see ShardRollupProcessor.
+                .withCachingEnabled());
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
@@ -92,9 +92,8 @@ public final class UsageTopology {
                         .withName("events"));
 
         // Totals over all subjects per raw partition, summed where the events already are (no repartitioning).
-        sequenced.process(() -> new ShardRollupProcessor(settings.commitInterval(),
-                                settings.latenessHorizon().plus(Windowing.SLACK)), Named.as("rollup"),
-                        ShardRollupProcessor.STORE, ShardRollupProcessor.PENDING)
+        sequenced.process(() -> new ShardRollupProcessor(settings.latenessHorizon().plus(Windowing.SLACK)),
+                        Named.as("rollup"), ShardRollupProcessor.STORE)
                 .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
                         .withName("rollups"));
 

@@ -1,0 +1,56 @@
+package dev.meterstream.processor.aggregate;
+
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * Sends a cached store's changed entries downstream when Kafka Streams flushes its record cache: before every
+ * commit (and when the cache is full). So every update a commit covers is in that commit's output, folded to one
+ * record per key. It is how the DSL's aggregations emit (its KTables use the same flush listener); a processor that
+ * sends on a punctuation instead can be committed past an update it has not sent.
+ *
+ * <p>Kafka Streams offers this only to the DSL, so this class is the one place that reaches into its internals: the
+ * flush listener of the store's cache, and the processor node a forward outside {@code process} must name. A Kafka
+ * upgrade that changes them breaks {@code UsageTopologyTest} at once.
+ */
+final class CommitForwarder {
+    private CommitForwarder() {
+    }
+
+    /**
+     * Forwards {@code output(key, value)} for every key written to {@code store} since the last flush; deletions are
+     * not sent. Call from {@link org.apache.kafka.streams.processor.api.Processor#init}, where the processor's node
+     * is the current one.
+     *
+     * @param flushed told each key as it is sent, before the forward
+     */
+    @SuppressWarnings("unchecked")
+    static <V, O> void install(final ProcessorContext<String, O> context, final KeyValueStore<String, V> store,
+                               final BiFunction<String, V, O> output, final Consumer<String> flushed) {
+        final InternalProcessorContext<String, O> internal = (InternalProcessorContext<String, O>) context;
+        final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
+        final boolean cached = ((CachedStateStore<String, V>) store).setFlushListener(record -> {
+            final V value = record.value().newValue;
+            flushed.accept(record.key());
+            if (value == null) {
+                return;
+            }
+            final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+            internal.setCurrentNode(node);
+            try {
+                internal.forward(new Record<>(record.key(), output.apply(record.key(), value), record.timestamp()));
+            } finally {
+                internal.setCurrentNode(previous);
+            }
+        }, false);
+        if (!cached) {
+            throw new IllegalStateException("store " + store.name() + " needs caching enabled to send on commit");
+        }
+    }
+}
