@@ -26,10 +26,12 @@ import java.util.StringJoiner;
  *                     generator's file descriptors and heap
  * @param overrides    configuration keys every service of the run's stack gets ({@code --set key=value}, as for
  *                     {@code ./dev up})
+ * @param generator    what sends the load: {@code lean} (the project's own open-model generator, the default) or
+ *                     {@code gatling}
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
                           int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
-                          int maxInFlight, ConfigOverrides overrides) {
+                          int maxInFlight, ConfigOverrides overrides, String generator) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -59,6 +61,9 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             throw new IllegalArgumentException("--max-in-flight must be 1-15000 (each is a file descriptor), was "
                     + maxInFlight);
         }
+        if (!generator.equals("lean") && !generator.equals("gatling")) {
+            throw new IllegalArgumentException("--generator must be lean or gatling, was " + generator);
+        }
         if (killBroker && brokers != 3) {
             throw new IllegalArgumentException("--kill-broker needs --brokers 3 (with one broker, nothing is left)");
         }
@@ -78,6 +83,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         long drain = 60;
         int maxInFlight = 5_000;
         ConfigOverrides overrides = ConfigOverrides.NONE;
+        String generator = "lean";
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
@@ -101,11 +107,12 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--drain-seconds" -> drain = Long.parseLong(value);
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
                 case "--set" -> overrides = overrides.with(value);
+                case "--generator" -> generator = value;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight, overrides);
+                killBroker, p99, drain, maxInFlight, overrides, generator);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */
@@ -140,8 +147,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         return duration;
     }
 
-    /** The stages as Gatling's simulation reads them: {@code seconds:rate,...}. */
-    public String gatlingStages() {
+    /** The stages as the generators read them: {@code seconds:rate,...}. */
+    public String generatorStages() {
         final StringJoiner joined = new StringJoiner(",");
         stages.forEach(stage -> joined.add(stage.duration().toSeconds() + ":" + stage.target()));
         return joined.toString();
@@ -207,6 +214,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 tenants, subjects, meters, brokers, brokers == 1 ? "" : "s",
                 killBroker ? ", one broker killed at " + killAt().toSeconds() + " s and restarted "
                         + BROKER_DOWN.toSeconds() + " s later" : "")
-                + (overrides.values().isEmpty() ? "" : ", with " + overrides.values());
+                + (overrides.values().isEmpty() ? "" : ", with " + overrides.values())
+                + (generator.equals("lean") ? "" : ", sent by " + generator);
     }
 }

@@ -10,6 +10,7 @@ import dev.meterstream.infra.process.DataDirectories;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.loadtest.measure.GatlingProcess;
+import dev.meterstream.loadtest.measure.GeneratorProcess;
 import dev.meterstream.support.config.ServiceConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +39,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One staged load run, start to report: its own stack (Kafka with 1 or 3 brokers, Cassandra, the three services,
- * on free ports in {@code loadtest/target/load-<time>/}), Gatling driving ingest-api with the profile, a sampler
+ * on free ports in {@code loadtest/target/load-<time>/}), the load generator (the lean one unless the profile
+ * names Gatling) driving ingest-api with the profile, a sampler
  * recording lag and CPU each second, optionally a broker killed and restarted mid-run; then it waits for the
  * views to be complete through the last answer, checks exactness against Cassandra, writes the report to
  * {@code loadtest/reports/<time>/} and stops everything it started. The stack's data is deleted afterwards (the
@@ -49,6 +51,8 @@ public final class LoadRun {
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
     private static final String KEYSPACE = ServiceConfig.keyspace();
     private static final int KILLED_BROKER = 1;
+    /** The load generator's name in the samples and the report (pipeline.csv's cpu_generator). */
+    public static final String GENERATOR = "generator";
     /** How far back the load generator's late events go (IngestLoad, in the Gatling module's JVM). */
     private static final Duration OLDEST_LATE_EVENT = Duration.ofHours(24);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(180);
@@ -112,9 +116,10 @@ public final class LoadRun {
         final Path loadOut = reportDir.resolve("load");
         final Map<String, String> properties = new LinkedHashMap<>();
         properties.put("gatling.http.requestTimeout", "10000");
+        properties.put("load.request-timeout-ms", "10000");
         properties.put("load.url", stack.url("ingest-api"));
         properties.put("load.keys", String.join(",", keys));
-        properties.put("load.stages", profile.gatlingStages());
+        properties.put("load.stages", profile.generatorStages());
         properties.put("load.batch", Integer.toString(profile.batch()));
         properties.put("load.duplicates", Double.toString(profile.duplicates()));
         properties.put("load.late", Double.toString(profile.late()));
@@ -123,22 +128,25 @@ public final class LoadRun {
         properties.put("load.run-id", runId);
         properties.put("load.max-in-flight", Integer.toString(profile.maxInFlight()));
         properties.put("load.out", loadOut.toString());
-        final JavaProcess gatling = GatlingProcess.start(root, "gatling", "IngestSimulation", 1024, properties,
-                reportDir.resolve("gatling"), reportDir.resolve("gatling.log"));
+        final JavaProcess generator = profile.generator().equals("gatling")
+                ? GatlingProcess.start(root, GENERATOR, "IngestSimulation", 1024, properties,
+                        reportDir.resolve("gatling"), reportDir.resolve("generator.log"))
+                : GeneratorProcess.start(root, GENERATOR, properties, reportDir.resolve("generator.log"));
         final Map<String, Long> pids = new LinkedHashMap<>();
         stack.processes().forEach(process -> pids.put(process.name(), process.pid()));
-        pids.put("gatling", gatling.pid());
+        pids.put(GENERATOR, generator.pid());
         final ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
-        try (gatling;
+        try (generator;
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      stack.kafka().bootstrapServers(), AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
                      AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"));
              CqlSession session = stack.cassandra().openSession();
              PipelineSampler sampler = new PipelineSampler(admin, session, KEYSPACE, pids)) {
             sampler.start();
-            Await.until("Gatling to start the load (see " + gatling.logFile() + ")", Duration.ofSeconds(120), () -> {
-                if (!gatling.isAlive()) {
-                    throw new Await.GaveUp("Gatling exited before the load started; see " + gatling.logFile());
+            Await.until("the generator to start the load (see " + generator.logFile() + ")", Duration.ofSeconds(120),
+                    () -> {
+                if (!generator.isAlive()) {
+                    throw new Await.GaveUp("the generator exited before the load started; see " + generator.logFile());
                 }
                 return Files.exists(loadOut.resolve("started"));
             });
@@ -147,11 +155,11 @@ public final class LoadRun {
                 faults.schedule(() -> brokerFault(stack.kafka(), sampler, loadStarted), profile.killAt().toMillis(),
                         TimeUnit.MILLISECONDS);
             }
-            final int exit = gatling.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
-            out.println("Gatling exited " + exit);
+            final int exit = generator.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
+            out.println("the generator (" + profile.generator() + ") exited " + exit);
             if (!Files.exists(loadOut.resolve("summary.properties"))) {
-                throw new IllegalStateException("Gatling exited " + exit + " without writing its results; see "
-                        + gatling.logFile());
+                throw new IllegalStateException("the generator exited " + exit + " without writing its results; see "
+                        + generator.logFile());
             }
             final Properties totals = new Properties();
             try (Reader reader = Files.newBufferedReader(loadOut.resolve("summary.properties"))) {

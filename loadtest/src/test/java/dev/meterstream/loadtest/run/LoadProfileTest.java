@@ -18,7 +18,7 @@ class LoadProfileTest {
         assertEquals(8500, profile.rateAt(Duration.ofSeconds(225)), 1e-9);
         assertEquals(0, profile.rateAt(Duration.ofSeconds(240)), 1e-9);
         assertEquals(2500 * 30 + 11000 * 180 + 8500 * 30, profile.requests(), 1e-9);
-        assertEquals("30:5000.0,180:17000.0,30:0.0", profile.gatlingStages());
+        assertEquals("30:5000.0,180:17000.0,30:0.0", profile.generatorStages());
         assertEquals(Duration.ofSeconds(90), profile.killAt());
     }
 

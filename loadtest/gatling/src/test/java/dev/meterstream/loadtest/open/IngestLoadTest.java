@@ -1,4 +1,4 @@
-package dev.meterstream.loadtest.gatling;
+package dev.meterstream.loadtest.open;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package dev.meterstream.loadtest.gatling;
+package dev.meterstream.loadtest.open;
 
 /**
  * Response times in milliseconds, counted in buckets of 1 ms below 100 ms, 10 ms below 1 s, 100 ms below 10 s and

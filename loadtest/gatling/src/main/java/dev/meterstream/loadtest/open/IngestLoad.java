@@ -1,4 +1,4 @@
-package dev.meterstream.loadtest.gatling;
+package dev.meterstream.loadtest.open;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * same JSON, to the same tenant, as a client retrying would), and a share are late (event time 5 minutes to 24 hours
  * back). Every answer is recorded: status, response time and, for a 202, the sequences it acknowledged. An arrival
  * while {@code maxInFlight} requests are open is dropped and counted, not sent (k6's "dropped iterations").
- * Thread-safe: Gatling calls it from several threads.
+ * Thread-safe: Gatling calls it from several threads. Shared by both generators ({@link OpenLoadMain} and the
+ * Gatling simulation).
  */
-final class IngestLoad {
+public final class IngestLoad {
     /** One POST: the tenant whose key it carries, its body, the new events in it and how many re-sends. */
-    record Request(int tenant, String body, long[] newSequences, List<String> newEvents, int resent) {
+    public record Request(int tenant, String body, long[] newSequences, List<String> newEvents, int resent) {
     }
 
     private static final int RECENT_PER_TENANT = 4_096;
@@ -68,7 +69,7 @@ final class IngestLoad {
         final LatencyHistogram latency = new LatencyHistogram();
     }
 
-    IngestLoad(final String runId, final int tenants, final int subjects, final int meters, final int batch,
+    public IngestLoad(final String runId, final int tenants, final int subjects, final int meters, final int batch,
                final double duplicateShare, final double lateShare, final int maxInFlight) {
         this.runId = runId;
         this.tenants = tenants;
@@ -83,7 +84,7 @@ final class IngestLoad {
     }
 
     /** The next request, or null when {@code maxInFlight} are open (the arrival is counted as dropped). */
-    Request next() {
+    public Request next() {
         synchronized (this) {
             if (inFlight >= maxInFlight) {
                 requestsDropped++;
@@ -131,7 +132,7 @@ final class IngestLoad {
     }
 
     /** Records an answer; status and response time are null when there was none (connection failure, timeout). */
-    synchronized void completed(final Request request, final Integer status, final Integer responseMillis) {
+    public synchronized void completed(final Request request, final Integer status, final Integer responseMillis) {
         inFlight--;
         lastAnswerMillis = System.currentTimeMillis();
         final Second second = second(lastAnswerMillis);
@@ -170,7 +171,7 @@ final class IngestLoad {
      * Writes {@code summary.properties} (totals), {@code seconds.csv} (one line a second) and {@code acked.bin}
      * (the next sequence, then the acknowledged sequences as a bit set's words) into the directory.
      */
-    synchronized void write(final Path dir) {
+    public synchronized void write(final Path dir) {
         try {
             Files.createDirectories(dir);
             final StringBuilder summary = new StringBuilder();
