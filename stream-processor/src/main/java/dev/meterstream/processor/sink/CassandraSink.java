@@ -272,6 +272,7 @@ public final class CassandraSink implements AutoCloseable {
     /** Drops the buffer and goes back to the committed offsets of every assigned partition. */
     private void rewindToCommitted() {
         buffer.clear();
+        writer.forget();
         final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
         for (final TopicPartition partition : consumer.assignment()) {
             final OffsetAndMetadata offset = committed.get(partition);
@@ -290,10 +291,12 @@ public final class CassandraSink implements AutoCloseable {
             if (!partitions.isEmpty() && !buffer.isEmpty() && !flushOnce()) {
                 rewindToCommitted();
             }
+            writer.forget();
         }
 
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            writer.forget();
         }
 
         @Override

@@ -18,6 +18,11 @@ final class FlushWriter {
         this.deadLetters = deadLetters;
     }
 
+    /** See {@link ViewWriter#forget}. */
+    void forget() {
+        writer.forget();
+    }
+
     /**
      * Writes the buffer; returns null once every record is written or dead-lettered (acknowledged by Kafka), or
      * the failure that may pass, in which case the buffer should be written again later.

@@ -9,23 +9,37 @@ import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Hour and day aggregates with their rank in {@code top_subjects}. That table is ordered by sum, so a new sum is a
- * new row and the old one must go. The sums a series row may have left there are first recorded in its
- * {@code top_sums}, then the top rows are changed, then {@code top_sums} is cut back to the current sum: a crash at
- * any point leaves the record of every row to delete, and the replay deletes them.
+ * new row and the old one must go. The sums a series row may have left there are recorded in its {@code top_sums}
+ * (the new one with them) before the top rows are changed: a crash at any point leaves the record of every row to
+ * delete, and the replay deletes them. So {@code top_sums} always holds at least the sums of the series' rows in
+ * {@code top_subjects}, sometimes one more that is already gone (harmless: deleting it again changes nothing).
+ *
+ * <p>Reading {@code top_sums} before each write would cost a read per ranked aggregate per flush. Instead the sum
+ * each row was last written with is remembered while this sink keeps its partitions: after a completed write the
+ * series has exactly that one row in {@code top_subjects}, so it is all that must go next time. Only a row not
+ * written by this sink since its partitions were assigned (or since the memory was last cleared) is read. The
+ * memory is forgotten whenever partitions move or the sink rewinds ({@link #forget}), because another sink may then
+ * write the same rows; it is kept only for writes that completed.
  */
 final class RankedRows {
+    /** Rows remembered at most; past it the memory starts again empty (a read per row until it fills). */
+    static final int MAX_REMEMBERED = 1_000_000;
+
     private final PreparedStatement upsert;
     private final PreparedStatement readTopSums;
-    private final PreparedStatement setTopSums;
     private final PreparedStatement insertTop;
     private final PreparedStatement deleteTop;
+    /** By aggregate key: the sum of the series' one row in top_subjects, as this sink last wrote it. */
+    private final Map<String, BigDecimal> written = new HashMap<>();
 
     RankedRows(final CqlSession session, final String keyspace) {
         final Views.Table series = Views.AGGREGATES_BY_SUBJECT;
@@ -34,35 +48,41 @@ final class RankedRows {
         upsert = session.prepare(series.update(keyspace, totalsAndSums));
         readTopSums = session.prepare(series.select(keyspace, List.of(Views.Column.TOP_SUMS)) + " WHERE "
                 + Views.equal(series.primaryKey()));
-        setTopSums = session.prepare(series.update(keyspace, List.of(Views.Column.TOP_SUMS)));
         insertTop = session.prepare(Views.TOP_SUBJECTS.insert(keyspace, Views.TOP_SUBJECTS.columns()));
         deleteTop = session.prepare(Views.TOP_SUBJECTS.delete(keyspace));
     }
 
+    /** Forgets what was written: the next write of each row reads its top_sums first. */
+    void forget() {
+        written.clear();
+    }
+
     /**
-     * Reads the sums the rows may have left in {@code top_subjects}, records the new ones beside them, replaces the
-     * top rows, and adds the requests that cut the records back to {@code writes}.
+     * Records the sums the rows may have left in {@code top_subjects} beside the new ones (reading them where they
+     * are not remembered), then replaces the top rows. Returns when all of it is written.
      */
-    void write(final List<WindowAggregate> ranked, final CassandraRequests requests, final int batchRows,
-               final List<CompletableFuture<AsyncResultSet>> writes) {
+    void write(final List<WindowAggregate> ranked, final CassandraRequests requests, final int batchRows) {
         if (ranked.isEmpty()) {
             return;
         }
         final List<CompletableFuture<AsyncResultSet>> reads = new ArrayList<>(ranked.size());
         for (final WindowAggregate aggregate : ranked) {
-            reads.add(requests.send(readTopSums.bind(seriesKey(aggregate).toArray()),
-                    Views.AGGREGATES_BY_SUBJECT.name() + "(read)", 1));
+            reads.add(written.containsKey(aggregate.key()) ? null
+                    : requests.send(readTopSums.bind(seriesKey(aggregate).toArray()),
+                            Views.AGGREGATES_BY_SUBJECT.name() + "(read)", 1));
         }
-        final List<AsyncResultSet> found = CassandraRequests.awaitAll(reads);
-
         final List<CompletableFuture<AsyncResultSet>> recorded = new ArrayList<>(ranked.size());
         final List<Set<BigDecimal>> leftBehind = new ArrayList<>(ranked.size());
         for (int i = 0; i < ranked.size(); i++) {
             final WindowAggregate aggregate = ranked.get(i);
-            final Row row = found.get(i).one();
             final Set<BigDecimal> previous = new LinkedHashSet<>();
-            if (row != null && !row.isNull(0)) {
-                row.getSet(0, BigDecimal.class).forEach(sum -> previous.add(sum.stripTrailingZeros()));
+            if (reads.get(i) == null) {
+                previous.add(written.get(aggregate.key()));
+            } else {
+                final Row row = CassandraRequests.awaitAll(List.of(reads.get(i))).getFirst().one();
+                if (row != null && !row.isNull(0)) {
+                    row.getSet(0, BigDecimal.class).forEach(sum -> previous.add(sum.stripTrailingZeros()));
+                }
             }
             final BigDecimal sum = sum(aggregate);
             final Set<BigDecimal> record = new LinkedHashSet<>(previous);
@@ -92,14 +112,11 @@ final class RankedRows {
         byWindow.send(requests, batchRows, ranks);
         CassandraRequests.awaitAll(ranks);
 
-        for (int i = 0; i < ranked.size(); i++) {
-            if (!leftBehind.get(i).isEmpty()) {
-                final WindowAggregate aggregate = ranked.get(i);
-                final List<Object> values = new ArrayList<>();
-                values.add(Set.of(sum(aggregate)));
-                values.addAll(seriesKey(aggregate));
-                writes.add(requests.send(setTopSums.bind(values.toArray()), Views.AGGREGATES_BY_SUBJECT.name(), 1));
-            }
+        if (written.size() + ranked.size() > MAX_REMEMBERED) {
+            written.clear();
+        }
+        for (final WindowAggregate aggregate : ranked) {
+            written.put(aggregate.key(), sum(aggregate));
         }
     }
 

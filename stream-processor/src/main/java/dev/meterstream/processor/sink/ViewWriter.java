@@ -29,6 +29,8 @@ final class ViewWriter {
     private final PreparedStatement upsertSeries;
     private final PreparedStatement upsertShard;
     private final PreparedStatement insertMeter;
+    /** Tenant and meter pairs written since the memory was last cleared: a meter is listed once, not per flush. */
+    private final Set<List<String>> metersWritten = new java.util.HashSet<>();
 
     ViewWriter(final CqlSession session, final String keyspace, final CassandraRequests requests,
                final int batchRows) {
@@ -76,10 +78,24 @@ final class ViewWriter {
         }
         series.send(requests, batchRows, writes);
         shards.send(requests, batchRows, writes);
+        meters.removeAll(metersWritten);
         for (final List<String> meter : meters) {
             writes.add(requests.send(insertMeter.bind(meter.get(0), meter.get(1)), Views.METERS_BY_TENANT.name(), 1));
         }
-        ranked.write(rankedAggregates, requests, batchRows, writes);
+        ranked.write(rankedAggregates, requests, batchRows);
         CassandraRequests.awaitAll(writes);
+        if (metersWritten.size() > RankedRows.MAX_REMEMBERED) {
+            metersWritten.clear();
+        }
+        metersWritten.addAll(meters);
+    }
+
+    /**
+     * Forgets what this writer remembers having written, so that its next writes assume nothing: called whenever
+     * the sink's partitions move or it rewinds, since another sink may then write the same rows.
+     */
+    void forget() {
+        ranked.forget();
+        metersWritten.clear();
     }
 }

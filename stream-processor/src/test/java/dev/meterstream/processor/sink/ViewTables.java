@@ -56,7 +56,7 @@ final class ViewTables {
         COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID,
                 EVENT_NANOS, METER, QUANTITY, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
         COLUMNS.put(Views.AGGREGATES_BY_SUBJECT.name(), List.of(TENANT, METER, SUBJECT, WINDOW_SIZE, BUCKET,
-                WINDOW_START, COUNT, SUM, MIN, MAX, TOP_SUMS));
+                WINDOW_START, COUNT, SUM, MIN, MAX));
         COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, SUM, SUBJECT,
                 COUNT));
         COLUMNS.put(Views.METERS_BY_TENANT.name(), List.of(TENANT, METER));
@@ -82,6 +82,19 @@ final class ViewTables {
             }
             tables.put(table, rows);
         });
+        // top_sums is the sink's record of the rows to delete from top_subjects: it may hold a sum already deleted,
+        // but never miss the one the row has (the top_subjects comparison shows no stale row was left).
+        for (final Row row : session.execute("SELECT " + String.join(", ", TENANT, METER, SUBJECT, WINDOW_SIZE,
+                WINDOW_START, SUM, TOP_SUMS) + " FROM " + keyspace + "." + Views.AGGREGATES_BY_SUBJECT.name())) {
+            final boolean ranked = ViewWriter.ranked(WindowSize.valueOf(row.getString(WINDOW_SIZE)));
+            final boolean recorded = row.getSet(TOP_SUMS, BigDecimal.class).stream()
+                    .anyMatch(sum -> sum.compareTo(row.getBigDecimal(SUM)) == 0);
+            if (ranked != recorded) {
+                tables.get(Views.AGGREGATES_BY_SUBJECT.name()).add("top_sums " + (ranked ? "misses" : "holds")
+                        + " the sum of " + row.getString(SUBJECT) + " " + row.getString(WINDOW_SIZE) + " "
+                        + row.getInstant(WINDOW_START));
+            }
+        }
         return tables;
     }
 
@@ -123,7 +136,6 @@ final class ViewTables {
                     aggregate.subject(), aggregate.size().name(),
                     SeriesBucket.of(aggregate.size(), aggregate.windowStart()), aggregate.windowStart(),
                     aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
-            row.add(ranked ? Set.of(aggregate.sum()) : Set.of());
             tables.get(Views.AGGREGATES_BY_SUBJECT.name()).add(render(row));
             if (ranked) {
                 tables.get(Views.TOP_SUBJECTS.name()).add(render(List.of(aggregate.tenant(), aggregate.meter(),
