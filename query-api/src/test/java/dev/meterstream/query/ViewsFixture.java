@@ -58,8 +58,9 @@ final class ViewsFixture implements AutoCloseable {
         processor = ProcessorServer.start(server, ProcessorSettings.defaults("query-it", kafka.bootstrapServers(), stateDir)
                 .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
                 .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(4),
-                new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200), 50_000, 64, 50, 3,
-                        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500)), () -> { });
+                new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200), 50_000, 64, 50, true, 3,
+                        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1,
+                        Duration.ofMillis(100)), () -> { });
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {
             Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {

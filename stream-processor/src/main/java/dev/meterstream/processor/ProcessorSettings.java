@@ -37,6 +37,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param rawRetention       how long the raw topic keeps events ({@code topics.raw-retention}, shared with the edge)
  * @param lagAlarmShare      readiness turns red once the oldest raw record not yet processed is this share of
  *                           {@code rawRetention} old: past the retention, acknowledged events would be lost
+ * @param fetchMinBytes      how much a stream thread's fetch waits for (at most {@code fetchMaxWait}); Kafka's
+ *                           default of 1 answers each append that trickles in with a fetch of its own
+ * @param fetchMaxWait       how long the stream threads' fetches may wait for {@code fetchMinBytes} before returning
+ *                           what there is (under load they fill at once; a trickle is fetched this often)
  */
 public record ProcessorSettings(
         String applicationId,
@@ -52,7 +56,9 @@ public record ProcessorSettings(
         long cacheMaxBytes,
         int topicPartitions,
         Duration rawRetention,
-        double lagAlarmShare) {
+        double lagAlarmShare,
+        int fetchMinBytes,
+        Duration fetchMaxWait) {
 
     public ProcessorSettings {
         if (dedupeHotWindow.isNegative() || dedupeHotWindow.isZero()
@@ -80,6 +86,14 @@ public record ProcessorSettings(
         }
         if (rawRetention.isNegative() || rawRetention.isZero()) {
             throw new IllegalArgumentException("topics.raw-retention must be positive, was " + rawRetention);
+        }
+        if (fetchMinBytes < 1) {
+            throw new IllegalArgumentException("processor.fetch-min-bytes must be at least 1, was " + fetchMinBytes);
+        }
+        if (fetchMaxWait.isNegative() || fetchMaxWait.isZero() || fetchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+            // 0 would make every fetch return at once, data or not: the consumers would spin against the brokers.
+            throw new IllegalArgumentException("processor.fetch-max-wait must be more than 0 and at most 1 s, was "
+                    + fetchMaxWait);
         }
         if (!(lagAlarmShare > 0 && lagAlarmShare < 1)) {
             throw new IllegalArgumentException("processor.lag-alarm-share must be between 0 and 1 (exclusive), was "
@@ -116,7 +130,9 @@ public record ProcessorSettings(
                 processor.get("cache-max-bytes").asLong().get(),
                 config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
                 ServiceConfig.rawRetention(config),
-                processor.get("lag-alarm-share").asDouble().get());
+                processor.get("lag-alarm-share").asDouble().get(),
+                processor.get("fetch-min-bytes").asInt().get(),
+                processor.get("fetch-max-wait").as(Duration.class).get());
     }
 
     /**
@@ -134,37 +150,43 @@ public record ProcessorSettings(
     public ProcessorSettings withDedupeHotWindow(final Duration value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, value, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare);
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withExactlyOnce(final boolean value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare);
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withStreamThreads(final int value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare);
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCommitInterval(final Duration value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare);
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCacheMaxBytes(final long value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
-                topicPartitions, rawRetention, lagAlarmShare);
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withRawPartitions(final int value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                value, rawRetention, lagAlarmShare);
+                value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+    }
+
+    public ProcessorSettings withFetchMaxWait(final Duration value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
+                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value);
     }
 
     /** What the topology is built from. */
@@ -206,6 +228,11 @@ public record ProcessorSettings(
         // A transaction's records are flushed at its commit anyway; lingering until then sends each partition's
         // records in as few batches as possible (fewer appends and replica fetches on the brokers).
         config.put(StreamsConfig.producerPrefix("linger.ms"), (int) commitInterval.toMillis());
+        // A fetch answers once fetchMinBytes are there or fetchMaxWait has passed: in catch-up at once, while live at
+        // most every fetchMaxWait, instead of one fetch per append that trickles in (the consumers' default of one
+        // byte). Only the main consumer: restoring state must not wait at the end of each changelog.
+        config.put(StreamsConfig.mainConsumerPrefix("fetch.min.bytes"), fetchMinBytes);
+        config.put(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms"), (int) fetchMaxWait.toMillis());
         return config;
     }
 }

@@ -43,6 +43,9 @@ public final class CostBenchmark {
     private static final List<String> PARTS = List.of("ingest-api", "kafka", "stream-processor", "cassandra",
             "query-api");
 
+    private static final List<String> OPTIONS = List.of("--brokers", "--batch", "--subjects", "--set", "--warm-up",
+            "--generator");
+
     private CostBenchmark() {
     }
 
@@ -51,7 +54,7 @@ public final class CostBenchmark {
         final List<String> options = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--")) {
-                if (!List.of("--brokers", "--batch", "--subjects", "--set", "--warm-up", "--generator").contains(args[i]) || i + 1 >= args.length) {
+                if (!OPTIONS.contains(args[i]) || i + 1 >= args.length) {
                     usage("unknown option or missing value: " + args[i]);
                 }
                 options.add(args[i]);
@@ -88,6 +91,7 @@ public final class CostBenchmark {
         System.out.println();
         System.out.println("exactness " + (outcome.exact() ? "PASS" : "FAIL") + "; staged-run verdict "
                 + outcome.verdict() + "; report " + outcome.reportDir().resolve("index.html"));
+        System.out.println("cassandra over the whole run: " + outcome.cassandraPerEvent() + " accepted");
         System.out.println(line(window));
         System.exit(outcome.exact() ? 0 : 1);
     }

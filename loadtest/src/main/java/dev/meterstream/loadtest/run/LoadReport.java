@@ -32,7 +32,7 @@ final class LoadReport {
     /** Everything the report is made of. */
     record Inputs(LoadProfile profile, String runId, String machine, Properties totals, List<Second> seconds,
                   List<PipelineSampler.Sample> samples, ExactnessCheck.Result exactness, Duration drained,
-                  Duration drainTimeout, long duplicatesDropped, List<String> events, String gatlingReport) {
+                  Duration drainTimeout, ProcessorReading processor, List<String> events, String gatlingReport) {
     }
 
     /** Seconds in a row a symptom must last to count as saturation. */
@@ -214,7 +214,9 @@ final class LoadReport {
                 total("latency.p99.9.ms"), total("latency.max.ms")));
         md.append(String.format("- Events: %d new, %d re-sends (%d of them answered 202), %d late; processor "
                         + "dropped %d duplicates%n", total("events.new"), total("events.resent"),
-                total("events.resent.accepted"), total("events.late"), in.duplicatesDropped()));
+                total("events.resent.accepted"), total("events.late"), in.processor().duplicatesDropped()));
+        md.append("- Cassandra, as the sink wrote the views: ").append(in.processor().perEvent(
+                total("events.accepted.distinct"))).append(" accepted\n");
         md.append("- Drain: ").append(in.drained() == null ? "not drained within " + in.drainTimeout().toSeconds()
                 + " s" : in.drained().toMillis() / 1000.0 + " s from the last answer to views complete through it")
                 .append('\n');

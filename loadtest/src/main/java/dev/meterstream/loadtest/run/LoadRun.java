@@ -63,8 +63,9 @@ public final class LoadRun {
      * What a run ended with.
      *
      * @param usage what the run used, second by second, for windows of it to be costed
+     * @param cassandraPerEvent the sink's Cassandra requests, rows and reads per event accepted, over the whole run
      */
-    public record Outcome(Path reportDir, String verdict, boolean exact, Usage usage) {
+    public record Outcome(Path reportDir, String verdict, boolean exact, Usage usage, String cassandraPerEvent) {
     }
 
     private final Path root;
@@ -180,15 +181,17 @@ public final class LoadRun {
                     firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
             final List<LoadReport.Second> seconds = LoadReport.readSeconds(loadOut.resolve("seconds.csv"));
+            final ProcessorReading processor = ProcessorReading.of(stack.url("stream-processor"));
             final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
                     seconds, sampler.samples(), exactness, drained,
-                    DRAIN_TIMEOUT, duplicatesDropped(stack.url("stream-processor")), events,
+                    DRAIN_TIMEOUT, processor, events,
                     gatlingReport(reportDir)));
             final String markdown = report.write(reportDir);
             out.println();
             out.print(markdown);
             return new Outcome(reportDir, report.verdict(), exactness.passed(),
-                    new Usage(loadStarted, sampler.samples(), seconds));
+                    new Usage(loadStarted, sampler.samples(), seconds),
+                    processor.perEvent(Long.parseLong(totals.getProperty("events.accepted.distinct", "0"))));
         } finally {
             faults.shutdownNow();
         }
@@ -256,21 +259,6 @@ public final class LoadRun {
             return Duration.between(lastAnswer, Instant.now());
         } catch (final RuntimeException e) {
             return null;
-        }
-    }
-
-    /** The processor's count of dropped duplicates (Prometheus text), or -1 if it cannot be read. */
-    private static long duplicatesDropped(final String processorUrl) {
-        try {
-            final String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(processorUrl + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return Math.round(metrics.lines().filter(line -> line.startsWith("processor_duplicates_dropped_total"))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
-        } catch (final IOException | RuntimeException e) {
-            return -1;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

@@ -27,7 +27,8 @@ class LoadReportTest {
             seconds.add(second(at, p99s[at]));
         }
         return new LoadReport(new LoadReport.Inputs(profile, "run", "machine", new Properties(), seconds, List.of(),
-                null, Duration.ofSeconds(1), Duration.ofSeconds(60), 0, List.of(), "")).saturation();
+                null, Duration.ofSeconds(1), Duration.ofSeconds(60), ProcessorReading.UNKNOWN, List.of(), ""))
+                .saturation();
     }
 
     @Test

@@ -13,15 +13,22 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Rows of one table gathered by Cassandra partition and sent as UNLOGGED batches of at most {@code batchRows}
- * (a single row unbatched). A batch within one partition is one mutation on one replica set, which is what makes
- * it cheaper than its rows one by one; across partitions it would only add coordinator work, so it is never used so.
+ * (a single row unbatched). Rows of one partition are one mutation. With {@link ReplicaGroups} that know the
+ * cluster, partitions owned by the same replicas share batches too: the batch goes to one of those replicas
+ * (token-aware), which applies its mutations locally instead of answering a request per partition. The per-request
+ * work (the protocol, the coordinator's bookkeeping, the driver's futures) is what this saves; the writes are the
+ * same idempotent upserts, so a batch that fails part-way is retried whole like any other request. A batch across
+ * partitions owned by different replicas would only add coordinator work, so it is never made.
  */
 final class Batches {
     private final Views.Table table;
+    private final ReplicaGroups replicas;
     private final Map<List<Object>, List<BoundStatement>> byPartition = new LinkedHashMap<>();
 
-    Batches(final Views.Table table) {
+    /** @param replicas how partitions are grouped into batches ({@link ReplicaGroups#NONE}: one partition each) */
+    Batches(final Views.Table table, final ReplicaGroups replicas) {
         this.table = table;
+        this.replicas = replicas;
     }
 
     /** Adds a row of the partition whose key values are {@code partition}. */
@@ -32,7 +39,10 @@ final class Batches {
     /** Sends everything added, adding each request to {@code writes}. */
     void send(final CassandraRequests requests, final int batchRows,
               final List<CompletableFuture<AsyncResultSet>> writes) {
-        for (final List<BoundStatement> rows : byPartition.values()) {
+        final Map<Object, List<BoundStatement>> groups = new LinkedHashMap<>();
+        byPartition.forEach((partition, rows) -> groups.computeIfAbsent(
+                replicas.of(rows.getFirst(), partition), key -> new ArrayList<>()).addAll(rows));
+        for (final List<BoundStatement> rows : groups.values()) {
             for (int from = 0; from < rows.size(); from += batchRows) {
                 final List<BoundStatement> chunk = rows.subList(from, Math.min(rows.size(), from + batchRows));
                 if (chunk.size() == 1) {

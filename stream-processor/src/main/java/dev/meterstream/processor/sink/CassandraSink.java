@@ -126,7 +126,10 @@ public final class CassandraSink implements AutoCloseable {
             }
             this.deadLetters = deadLetters;
             final String keyspace = settings.cassandra().keyspace().name();
-            writer = new FlushWriter(new ViewWriter(session, keyspace, requests, settings.batchRows()), deadLetters);
+            final ReplicaGroups replicas = settings.batchByReplicas() ? ReplicaGroups.of(session, keyspace)
+                    : ReplicaGroups.NONE;
+            writer = new FlushWriter(new ViewWriter(session, keyspace, requests, settings.batchRows(), replicas),
+                    deadLetters);
             final ViewProgress progress = new ViewProgress(admin, processorGroup, settings.groupId(),
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
                             Topics.EVENTS, Topics.AGGREGATES), session, keyspace, metrics);
@@ -314,6 +317,8 @@ public final class CassandraSink implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(5_000, settings.maxBufferedRecords()));
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.fetchMinBytes());
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) settings.fetchMaxWait().toMillis());
         return config;
     }
 

@@ -14,14 +14,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The two event views: {@code events_by_subject_day} (batched by subject and day) and {@code events_by_id} (one
- * row a partition). Cassandra's timestamps hold milliseconds, so the nanoseconds below are a column of their own.
+ * The two event views: {@code events_by_subject_day} (partitioned by subject and day) and {@code events_by_id} (one
+ * row a partition), each batched as {@link Batches} allows. Cassandra's timestamps hold milliseconds, so the
+ * nanoseconds below are a column of their own.
  */
 final class EventRows {
     private final PreparedStatement bySubjectDay;
     private final PreparedStatement byId;
+    private final ReplicaGroups replicas;
 
-    EventRows(final CqlSession session, final String keyspace) {
+    EventRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
+        this.replicas = replicas;
         bySubjectDay = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(keyspace,
                 Views.EVENTS_BY_SUBJECT_DAY.columns()));
         byId = session.prepare(Views.EVENTS_BY_ID.insert(keyspace, Views.EVENTS_BY_ID.columns()));
@@ -29,7 +32,8 @@ final class EventRows {
 
     void write(final List<SequencedEvent> events, final CassandraRequests requests, final int batchRows,
                final List<CompletableFuture<AsyncResultSet>> writes) {
-        final Batches bySubject = new Batches(Views.EVENTS_BY_SUBJECT_DAY);
+        final Batches bySubject = new Batches(Views.EVENTS_BY_SUBJECT_DAY, replicas);
+        final Batches ids = new Batches(Views.EVENTS_BY_ID, replicas);
         for (final SequencedEvent sequenced : events) {
             final UsageEvent event = sequenced.event();
             final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
@@ -39,10 +43,11 @@ final class EventRows {
             bySubject.add(List.of(event.tenant(), event.subject(), day), bySubjectDay.bind(event.tenant(),
                     event.subject(), day, millis, event.id(), nanos, event.meter(), event.quantity(),
                     event.properties(), event.receivedAt(), sequenced.partition(), sequenced.sequence()));
-            writes.add(requests.send(byId.bind(event.tenant(), event.id(), event.subject(), millis, nanos,
-                    event.meter(), event.quantity(), event.properties(), event.receivedAt(), sequenced.partition(),
-                    sequenced.sequence()), Views.EVENTS_BY_ID.name(), 1));
+            ids.add(List.of(event.tenant(), event.id()), byId.bind(event.tenant(), event.id(), event.subject(), millis,
+                    nanos, event.meter(), event.quantity(), event.properties(), event.receivedAt(),
+                    sequenced.partition(), sequenced.sequence()));
         }
         bySubject.send(requests, batchRows, writes);
+        ids.send(requests, batchRows, writes);
     }
 }

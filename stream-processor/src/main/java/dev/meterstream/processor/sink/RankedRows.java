@@ -41,7 +41,10 @@ final class RankedRows {
     /** By aggregate key: the sum of the series' one row in top_subjects, as this sink last wrote it. */
     private final Map<String, BigDecimal> written = new HashMap<>();
 
-    RankedRows(final CqlSession session, final String keyspace) {
+    private final ReplicaGroups replicas;
+
+    RankedRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
+        this.replicas = replicas;
         final Views.Table series = Views.AGGREGATES_BY_SUBJECT;
         final List<String> totalsAndSums = new ArrayList<>(Views.TOTALS);
         totalsAndSums.add(Views.Column.TOP_SUMS);
@@ -71,7 +74,7 @@ final class RankedRows {
                     : requests.send(readTopSums.bind(seriesKey(aggregate).toArray()),
                             Views.AGGREGATES_BY_SUBJECT.name() + "(read)", 1));
         }
-        final List<CompletableFuture<AsyncResultSet>> recorded = new ArrayList<>(ranked.size());
+        final Batches recording = new Batches(Views.AGGREGATES_BY_SUBJECT, replicas);
         final List<Set<BigDecimal>> leftBehind = new ArrayList<>(ranked.size());
         for (int i = 0; i < ranked.size(); i++) {
             final WindowAggregate aggregate = ranked.get(i);
@@ -92,11 +95,13 @@ final class RankedRows {
             final List<Object> values = new ArrayList<>(java.util.Arrays.asList(aggregate.count(), sum, aggregate.min(),
                     aggregate.max(), record));
             values.addAll(seriesKey(aggregate));
-            recorded.add(requests.send(upsert.bind(values.toArray()), Views.AGGREGATES_BY_SUBJECT.name(), 1));
+            recording.add(seriesKey(aggregate).subList(0, 5), upsert.bind(values.toArray()));
         }
+        final List<CompletableFuture<AsyncResultSet>> recorded = new ArrayList<>(ranked.size());
+        recording.send(requests, batchRows, recorded);
         CassandraRequests.awaitAll(recorded);
 
-        final Batches byWindow = new Batches(Views.TOP_SUBJECTS);
+        final Batches byWindow = new Batches(Views.TOP_SUBJECTS, replicas);
         for (int i = 0; i < ranked.size(); i++) {
             final WindowAggregate aggregate = ranked.get(i);
             final List<Object> window = List.of(aggregate.tenant(), aggregate.meter(), aggregate.size(),

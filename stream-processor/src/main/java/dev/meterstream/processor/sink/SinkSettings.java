@@ -15,11 +15,17 @@ import java.time.Duration;
  *                           folds more updates of one aggregate into one row write
  * @param maxBufferedRecords a flush starts early once this many records are gathered
  * @param maxInFlight        Cassandra requests in flight at once
- * @param batchRows          rows per UNLOGGED batch (one partition per batch)
+ * @param batchRows          rows per UNLOGGED batch
+ * @param batchByReplicas    batch rows of different partitions together when the same replicas own them (fewer
+ *                           requests; Cassandra's batch warning thresholds must allow it, see operations.md);
+ *                           false batches only rows of one partition
  * @param attempts           tries of one request before the flush is given up and retried as a whole
  * @param retryBackoff       first wait between tries (doubled each time)
  * @param maxRetryBackoff    longest wait between tries, and between tries of a whole flush
  * @param progressInterval   how often the views' freshness is measured
+ * @param fetchMinBytes      how much a fetch waits for (at most {@code fetchMaxWait})
+ * @param fetchMaxWait       how long a fetch may wait for {@code fetchMinBytes} before returning what there is
+ *                           (records are gathered for a flush anyway, so one fetch per append would be wasted work)
  */
 public record SinkSettings(
         boolean enabled,
@@ -29,16 +35,25 @@ public record SinkSettings(
         int maxBufferedRecords,
         int maxInFlight,
         int batchRows,
+        boolean batchByReplicas,
         int attempts,
         Duration retryBackoff,
         Duration maxRetryBackoff,
-        Duration progressInterval) {
+        Duration progressInterval,
+        int fetchMinBytes,
+        Duration fetchMaxWait) {
 
     public SinkSettings {
         atLeastOne("sink.max-buffered-records", maxBufferedRecords);
         atLeastOne("sink.max-in-flight", maxInFlight);
         atLeastOne("sink.batch-rows", batchRows);
         atLeastOne("sink.attempts", attempts);
+        atLeastOne("sink.fetch-min-bytes", fetchMinBytes);
+        if (fetchMaxWait.isNegative() || fetchMaxWait.isZero() || fetchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+            // 0 would make every fetch return at once, data or not: the consumer would spin against the brokers.
+            throw new IllegalArgumentException("sink.fetch-max-wait must be more than 0 and at most 1 s, was "
+                    + fetchMaxWait);
+        }
     }
 
     /** An error that names the key and the bad value, so the operator knows what to change. */
@@ -58,9 +73,12 @@ public record SinkSettings(
                 sink.get("max-buffered-records").asInt().get(),
                 sink.get("max-in-flight").asInt().get(),
                 sink.get("batch-rows").asInt().get(),
+                sink.get("batch-by-replicas").asBoolean().get(),
                 sink.get("attempts").asInt().get(),
                 sink.get("retry-backoff").as(Duration.class).get(),
                 sink.get("max-retry-backoff").as(Duration.class).get(),
-                sink.get("progress-interval").as(Duration.class).get());
+                sink.get("progress-interval").as(Duration.class).get(),
+                sink.get("fetch-min-bytes").asInt().get(),
+                sink.get("fetch-max-wait").as(Duration.class).get());
     }
 }

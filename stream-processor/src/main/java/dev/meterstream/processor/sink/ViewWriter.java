@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes one flush of gathered records into the view tables: prepared statements, sent asynchronously, grouped
- * into UNLOGGED batches only where the rows share a partition ({@link Batches}). Every write is an upsert of
+ * into UNLOGGED batches of rows that share a partition or its replicas ({@link Batches}). Every write is an upsert of
  * absolute values keyed by identity, so writing the same records again (a replay, a retried flush) changes nothing.
  * Events go to {@link EventRows}; hour and day aggregates, which are ranked, to {@link RankedRows}; minute
  * aggregates, shard rollups and the tenant's meters are written here.
@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 final class ViewWriter {
     private final CassandraRequests requests;
     private final int batchRows;
+    private final ReplicaGroups replicas;
     private final EventRows events;
     private final RankedRows ranked;
     private final PreparedStatement upsertSeries;
@@ -33,11 +34,12 @@ final class ViewWriter {
     private final Set<List<String>> metersWritten = new java.util.HashSet<>();
 
     ViewWriter(final CqlSession session, final String keyspace, final CassandraRequests requests,
-               final int batchRows) {
+               final int batchRows, final ReplicaGroups replicas) {
         this.requests = requests;
         this.batchRows = batchRows;
-        this.events = new EventRows(session, keyspace);
-        this.ranked = new RankedRows(session, keyspace);
+        this.replicas = replicas;
+        this.events = new EventRows(session, keyspace, replicas);
+        this.ranked = new RankedRows(session, keyspace, replicas);
         upsertSeries = session.prepare(Views.AGGREGATES_BY_SUBJECT.update(keyspace, Views.TOTALS));
         upsertShard = session.prepare(Views.AGGREGATES_BY_SHARD.update(keyspace, Views.TOTALS));
         insertMeter = session.prepare(Views.METERS_BY_TENANT.insert(keyspace, Views.METERS_BY_TENANT.columns()));
@@ -54,8 +56,8 @@ final class ViewWriter {
         events.write(buffer.events(), requests, batchRows, writes);
         final List<WindowAggregate> rankedAggregates = new ArrayList<>();
         final Set<List<String>> meters = new LinkedHashSet<>();
-        final Batches series = new Batches(Views.AGGREGATES_BY_SUBJECT);
-        final Batches shards = new Batches(Views.AGGREGATES_BY_SHARD);
+        final Batches series = new Batches(Views.AGGREGATES_BY_SUBJECT, replicas);
+        final Batches shards = new Batches(Views.AGGREGATES_BY_SHARD, replicas);
         for (final WindowAggregate aggregate : buffer.aggregates()) {
             final Instant bucket = SeriesBucket.of(aggregate.size(), aggregate.windowStart());
             if (aggregate.isRollup()) {

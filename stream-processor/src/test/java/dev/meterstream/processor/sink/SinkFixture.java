@@ -175,8 +175,8 @@ final class SinkFixture implements AutoCloseable {
                                      final int maxBufferedRecords) {
         return new SinkSettings(true, group, new CqlConnection(List.of(cassandra.contactPoint()),
                 cassandra.datacenter(), CqlSchema.Keyspace.local(keyspace), DefaultConsistencyLevel.ONE,
-                Duration.ofSeconds(5)), Duration.ofMillis(200), maxBufferedRecords, 64, 50, 3,
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500));
+                Duration.ofSeconds(5)), Duration.ofMillis(200), maxBufferedRecords, 64, 50, true, 3,
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1, Duration.ofMillis(100));
     }
 
     CassandraSink startSink(final SinkSettings settings, final CassandraSink.BeforeCommit beforeCommit) {
@@ -189,7 +189,8 @@ final class SinkFixture implements AutoCloseable {
         return new SinkSettings(false, "unused", new CqlConnection(List.of(
                 java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9)), "unused",
                 CqlSchema.Keyspace.local("unused"), DefaultConsistencyLevel.ONE, Duration.ofSeconds(1)),
-                Duration.ofSeconds(1), 1, 1, 1, 1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1));
+                Duration.ofSeconds(1), 1, 1, 1, false, 1, Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ofSeconds(1), 1, Duration.ofMillis(1));
     }
 
     @Override

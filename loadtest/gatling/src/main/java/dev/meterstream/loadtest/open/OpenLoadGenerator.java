@@ -61,7 +61,8 @@ final class OpenLoadGenerator {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             key = channel.register(selector, SelectionKey.OP_CONNECT, this);
-            channel.connect(address);
+            // A loopback connection may be established at once, and then no OP_CONNECT follows.
+            connected = channel.connect(address);
         }
     }
 
@@ -172,11 +173,22 @@ final class OpenLoadGenerator {
         if (connection != null) {
             start(connection, exchange);
         } else if (open < maxConnections) {
-            final Connection fresh = new Connection();
+            final Connection fresh;
+            try {
+                fresh = new Connection();
+            } catch (final IOException e) {
+                // No connection could be opened (out of file descriptors, say): the request gets no answer.
+                load.completed(exchange.request, null, null);
+                return;
+            }
             open++;
-            connecting++;
             fresh.exchange = exchange;
             busy.add(fresh);
+            if (fresh.connected) {
+                write(fresh);
+            } else {
+                connecting++;
+            }
         } else {
             waiting.addLast(exchange);
         }
@@ -241,9 +253,11 @@ final class OpenLoadGenerator {
         }
         final boolean closed = read < 0;
         if (connection.exchange == null) {
-            // An idle connection: the server closed it (or sent what nobody asked for).
-            close(connection);
-            idle.remove(connection);
+            // An idle connection: the server closed it, or sent what nobody asked for.
+            if (closed || read > 0) {
+                close(connection);
+                idle.remove(connection);
+            }
             return;
         }
         final ResponseParser.Response response = ResponseParser.parse(connection.in, connection.inLength, closed);

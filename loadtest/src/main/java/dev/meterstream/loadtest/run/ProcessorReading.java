@@ -1,0 +1,50 @@
+package dev.meterstream.loadtest.run;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * What the stream processor counted over a run, read from its Prometheus metrics at the end (-1 where it could
+ * not be read): the duplicates it dropped, and the sink's Cassandra requests, the rows they carried, and how many
+ * of those requests were reads. Requests per event is the row model's cost in Cassandra, free of the machine's
+ * noise.
+ */
+record ProcessorReading(long duplicatesDropped, long sinkRequests, long sinkRows, long sinkReads) {
+    static final ProcessorReading UNKNOWN = new ProcessorReading(-1, -1, -1, -1);
+
+    static ProcessorReading of(final String processorUrl) {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            final String metrics = client.send(HttpRequest.newBuilder(URI.create(processorUrl + "/observe/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            // sink.rows.written counts a read as one row of its table with "(read)" after the name.
+            return new ProcessorReading(sum(metrics, "processor_duplicates_dropped_total", null),
+                    sum(metrics, "sink_batch_rows_count", null), sum(metrics, "sink_batch_rows_sum", null),
+                    sum(metrics, "sink_rows_written_total", "(read)\""));
+        } catch (final IOException | RuntimeException e) {
+            return UNKNOWN;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNKNOWN;
+        }
+    }
+
+    /** The sum of a metric's samples, those whose labels contain {@code labelPart} if given. */
+    private static long sum(final String metrics, final String name, final String labelPart) {
+        return Math.round(metrics.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> labelPart == null || line.contains(labelPart))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
+    }
+
+    /** "r requests (w rows, k reads) per event" for this many events, or "unknown". */
+    String perEvent(final long events) {
+        if (sinkRequests < 0 || events <= 0) {
+            return "unknown";
+        }
+        return String.format("%.2f requests (%.2f rows, %.2f reads) per event", sinkRequests / (double) events,
+                sinkRows / (double) events, sinkReads / (double) events);
+    }
+}
