@@ -42,7 +42,10 @@ public final class Views {
         /** Exact decimal minimum and maximum (V004). */
         public static final String MIN = "min_exact";
         public static final String MAX = "max_exact";
-        /** The sums a series row has had in {@code top_subjects}, until their rows there are deleted. */
+        /**
+         * The sums a series row had in {@code top_subjects}, read before each write until session 8; no longer
+         * written or read (readers skip older rows instead), kept because the migrations create it.
+         */
         public static final String TOP_SUMS = "top_sums";
         public static final String VIEW_NAME = "view_name";
         public static final String COMPLETE_THROUGH = "complete_through";

@@ -134,6 +134,10 @@ final class UsageQueries {
      * bounded by those positions alone. Reading stops once the {@code limit} best known totals exceed every other
      * bound; only then are the exact totals of those subjects read (for windows they were not seen in yet), so a
      * query costs a page per window per round plus at most {@code limit} reads.
+     *
+     * <p>A window may hold older, lower rows of a subject that the sink left behind (its sums only grow, so the
+     * current row is the highest): a subject counts once per window, at the first row met, and the rest are
+     * skipped ({@link Candidate#add}).
      */
     List<Ranked> top(final String tenant, final String meter, final WindowSize size, final Instant from,
                      final Instant to, final int limit) {
@@ -256,6 +260,7 @@ final class UsageQueries {
             this.subject = subject;
         }
 
+        /** Counts the subject's row of a window once: the first met is its highest, any later one is older. */
         void add(final int list, final BigDecimal sum, final long rows) {
             if (seenIn.add(list)) {
                 known = known.add(sum);

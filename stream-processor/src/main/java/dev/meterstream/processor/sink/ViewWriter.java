@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * Writes one flush of gathered records into the view tables: prepared statements, sent asynchronously, grouped
  * into UNLOGGED batches of rows that share a partition or its replicas ({@link Batches}). Every write is an upsert of
  * absolute values keyed by identity, so writing the same records again (a replay, a retried flush) changes nothing.
- * Events go to {@link EventRows}; hour and day aggregates, which are ranked, to {@link RankedRows}; minute
- * aggregates, shard rollups and the tenant's meters are written here.
+ * Events go to {@link EventRows}; the rank of hour and day aggregates to {@link RankedRows}; the aggregates
+ * themselves, shard rollups and the tenant's meters are written here.
  */
 final class ViewWriter {
     private final CassandraRequests requests;
@@ -71,12 +71,11 @@ final class ViewWriter {
             meters.add(List.of(aggregate.tenant(), aggregate.meter()));
             if (ranked(aggregate.size())) {
                 rankedAggregates.add(aggregate);
-            } else {
-                series.add(List.of(aggregate.tenant(), aggregate.meter(), aggregate.subject(), aggregate.size(),
-                        bucket), upsertSeries.bind(aggregate.count(), RankedRows.sum(aggregate), aggregate.min(),
-                        aggregate.max(), aggregate.tenant(), aggregate.meter(), aggregate.subject(),
-                        aggregate.size().name(), bucket, aggregate.windowStart()));
             }
+            series.add(List.of(aggregate.tenant(), aggregate.meter(), aggregate.subject(), aggregate.size(), bucket),
+                    upsertSeries.bind(aggregate.count(), RankedRows.sum(aggregate), aggregate.min(), aggregate.max(),
+                            aggregate.tenant(), aggregate.meter(), aggregate.subject(), aggregate.size().name(),
+                            bucket, aggregate.windowStart()));
         }
         series.send(requests, batchRows, writes);
         shards.send(requests, batchRows, writes);

@@ -55,9 +55,10 @@ class CassandraSinkIT {
             final Map<String, Set<String>> expected = ViewTables.expected(fixture.distinct().values(),
                     fixture.logIds());
 
-            // Once: the whole log into a fresh keyspace.
+            // Once: the whole log into a fresh keyspace, in small flushes, so that a series' ranked rows change from
+            // flush to flush and each change must delete the row it replaces (none may be left behind).
             try (CassandraSink sink = fixture.startSink(SinkFixture.sinkSettings(cassandra, "views_once", "once",
-                    50_000), CassandraSink.BeforeCommit.NOTHING)) {
+                    500), CassandraSink.BeforeCommit.NOTHING)) {
                 Await.until("the sink to write the log and aggregates", WAIT, () -> fixture.written("once"));
                 assertTrue(sink.healthy(), sink.status());
                 Await.until("the views to be complete through the last send", WAIT,
@@ -92,7 +93,10 @@ class CassandraSinkIT {
                     500), CassandraSink.BeforeCommit.NOTHING)) {
                 Await.until("the restarted sink to write the rest", WAIT, () -> fixture.written("crash"));
             }
-            assertTables(expected, ViewTables.read(session, "views_crash"));
+            // The restarted sink does not remember the ranked rows the first one wrote, so it may leave older rows
+            // behind in top_subjects; readers skip them (RankedRows), so the reader's view must be exact.
+            assertTables(ViewTables.readerView(expected),
+                    ViewTables.readerView(ViewTables.read(session, "views_crash")));
         }
     }
 
