@@ -3,6 +3,7 @@ package dev.meterstream.processor;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.processor.topology.DeadLetters;
 import dev.meterstream.processor.topology.TopologySettings;
+import dev.meterstream.support.kafka.FetchWait;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.config.Config;
@@ -90,11 +91,7 @@ public record ProcessorSettings(
         if (fetchMinBytes < 1) {
             throw new IllegalArgumentException("processor.fetch-min-bytes must be at least 1, was " + fetchMinBytes);
         }
-        if (fetchMaxWait.isNegative() || fetchMaxWait.isZero() || fetchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
-            // 0 would make every fetch return at once, data or not: the consumers would spin against the brokers.
-            throw new IllegalArgumentException("processor.fetch-max-wait must be more than 0 and at most 1 s, was "
-                    + fetchMaxWait);
-        }
+        FetchWait.checked("processor.fetch-max-wait", fetchMaxWait);
         if (!(lagAlarmShare > 0 && lagAlarmShare < 1)) {
             throw new IllegalArgumentException("processor.lag-alarm-share must be between 0 and 1 (exclusive), was "
                     + lagAlarmShare);

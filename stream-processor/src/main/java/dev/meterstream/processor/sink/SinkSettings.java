@@ -1,6 +1,7 @@
 package dev.meterstream.processor.sink;
 
 import dev.meterstream.support.cassandra.CqlConnection;
+import dev.meterstream.support.kafka.FetchWait;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -49,11 +50,7 @@ public record SinkSettings(
         atLeastOne("sink.batch-rows", batchRows);
         atLeastOne("sink.attempts", attempts);
         atLeastOne("sink.fetch-min-bytes", fetchMinBytes);
-        if (fetchMaxWait.isNegative() || fetchMaxWait.isZero() || fetchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
-            // 0 would make every fetch return at once, data or not: the consumer would spin against the brokers.
-            throw new IllegalArgumentException("sink.fetch-max-wait must be more than 0 and at most 1 s, was "
-                    + fetchMaxWait);
-        }
+        FetchWait.checked("sink.fetch-max-wait", fetchMaxWait);
     }
 
     /** An error that names the key and the bad value, so the operator knows what to change. */
