@@ -132,7 +132,8 @@ public final class CassandraNode implements CassandraEndpoint {
             final String yaml = resource("cassandra.yaml")
                     .replace("{{dir}}", dir.toString())
                     .replace("{{native_port}}", Integer.toString(settings.nativePort()))
-                    .replace("{{storage_port}}", Integer.toString(settings.storagePort()));
+                    .replace("{{storage_port}}", Integer.toString(settings.storagePort()))
+                    .replace("{{memtable_space}}", settings.memtableMegabytes() + "MiB");
             Files.writeString(conf.resolve("cassandra.yaml"), yaml);
             Files.writeString(conf.resolve("logback.xml"), resource("cassandra-logback.xml"));
         } catch (final IOException e) {

@@ -27,7 +27,7 @@ public record CassandraSettings(
 
     public static final int LOCAL_NATIVE_PORT = 9042;
     public static final int LOCAL_STORAGE_PORT = 7000;
-    public static final int DEFAULT_HEAP_MEGABYTES = 1024;
+    public static final int DEFAULT_HEAP_MEGABYTES = 2048;
     /** Environment variable naming the JDK to run Cassandra on. */
     public static final String JAVA_HOME_VARIABLE = "CASSANDRA_JAVA_HOME";
 
@@ -36,6 +36,14 @@ public record CassandraSettings(
         if (heapMegabytes < 256) {
             throw new IllegalArgumentException("heapMegabytes must be at least 256, was " + heapMegabytes);
         }
+    }
+
+    /**
+     * Memtable space, on heap and off heap each: a quarter of the heap, as Cassandra's own default for the heap part
+     * (its off-heap default is the same).
+     */
+    public int memtableMegabytes() {
+        return heapMegabytes / 4;
     }
 
     /** The fixed ports ./dev up uses, full-speed JIT. */
