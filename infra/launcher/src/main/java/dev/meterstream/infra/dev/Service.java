@@ -12,17 +12,21 @@ import java.util.List;
  * @param module    Maven module directory
  * @param mainClass entry point
  * @param port      HTTP port ./dev up gives it (a load run gives free ones)
+ * @param heapMegabytes its heap (-Xms and -Xmx)
  */
-record Service(String module, String mainClass, int port) {
+record Service(String module, String mainClass, int port, int heapMegabytes) {
     /** Readiness: 200 only when every readiness check of the service passes (Kafka Streams running, sink writing,
      *  processor not near the raw retention, ...). */
     static final String READY_PATH = "/observe/health/ready";
 
     /** In start order: the processor first, so that it is consuming before the edge accepts traffic. */
     static final List<Service> ALL = List.of(
-            new Service("stream-processor", "dev.meterstream.processor.Main", 8082),
-            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080),
-            new Service("query-api", "dev.meterstream.query.Main", 8081));
+            // 2 GiB: at 5,000 events/s with the views behind, its consumers' fetched batches, the producers' buffers,
+            // the record cache and the sink's buffer outgrew 512 MiB, and G1 spent 9.8 s of 50 in pauses
+            // (docs/benchmarks.md, session 9).
+            new Service("stream-processor", "dev.meterstream.processor.Main", 8082, 2048),
+            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080, 512),
+            new Service("query-api", "dev.meterstream.query.Main", 8081, 512));
 
     /** Whether the module exists and is built; ./dev up starts what exists. */
     boolean isBuilt(final Path root) {
