@@ -92,25 +92,48 @@ public final class CostBenchmark {
         System.out.println("exactness " + (outcome.exact() ? "PASS" : "FAIL") + "; staged-run verdict "
                 + outcome.verdict() + "; report " + outcome.reportDir().resolve("index.html"));
         System.out.println("cassandra over the whole run: " + outcome.cassandraPerEvent() + " accepted");
+        System.out.println(compilersLine(window));
         System.out.println(line(window));
         System.exit(outcome.exact() ? 0 : 1);
     }
 
+    /**
+     * How much of the cost line is the JVMs' JIT compilers still at work after the warm-up: if it is a large share,
+     * the warm-up was too short for the rate and the machine.
+     */
+    static String compilersLine(final Usage.Window window) {
+        final Map<String, Double> byPart = byPart(window.compilerSeconds());
+        final double total = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
+        return String.format("of which JIT compilers: %.3f ms per event (%s)", perEvent(total, window.events()),
+                parts(byPart, window.events()));
+    }
+
     /** The result line of a measured window. */
     static String line(final Usage.Window window) {
-        final Map<String, Double> byPart = new LinkedHashMap<>();
-        PARTS.forEach(part -> byPart.put(part, 0.0));
-        window.cpuSeconds().forEach((process, seconds) -> PARTS.stream().filter(process::startsWith).findFirst()
-                .ifPresent(part -> byPart.merge(part, seconds, Double::sum)));
+        final Map<String, Double> byPart = byPart(window.cpuSeconds());
         final double total = byPart.values().stream().mapToDouble(Double::doubleValue).sum();
-        final StringBuilder parts = new StringBuilder();
-        byPart.forEach((part, seconds) -> parts.append(parts.isEmpty() ? "" : ", ").append(part).append(' ')
-                .append(String.format("%.3f", perEvent(seconds, window.events()))));
+        final String parts = parts(byPart, window.events());
         final double generator = window.cpuSeconds().getOrDefault(LoadRun.GENERATOR, 0.0);
         return String.format("cost: %.3f ms CPU per event (%s), %.0f events/s sustained, views %.1f s behind at most, "
                         + "generator %.3f ms per request", perEvent(total, window.events()), parts,
                 window.events() / window.seconds(), window.peakStale(),
                 window.requests() == 0 ? 0 : generator * 1000 / window.requests());
+    }
+
+    /** Seconds per process summed into the cost line's parts (the generator is not one of them). */
+    private static Map<String, Double> byPart(final Map<String, Double> secondsByProcess) {
+        final Map<String, Double> byPart = new LinkedHashMap<>();
+        PARTS.forEach(part -> byPart.put(part, 0.0));
+        secondsByProcess.forEach((process, seconds) -> PARTS.stream().filter(process::startsWith).findFirst()
+                .ifPresent(part -> byPart.merge(part, seconds, Double::sum)));
+        return byPart;
+    }
+
+    private static String parts(final Map<String, Double> byPart, final long events) {
+        final StringBuilder parts = new StringBuilder();
+        byPart.forEach((part, seconds) -> parts.append(parts.isEmpty() ? "" : ", ").append(part).append(' ')
+                .append(String.format("%.3f", perEvent(seconds, events))));
+        return parts.toString();
     }
 
     private static double perEvent(final double cpuSeconds, final long events) {

@@ -69,6 +69,35 @@ public final class CpuSampler {
                 seconds -> into.put(name, new Reading(Math.round(seconds * TICKS_PER_SECOND), System.nanoTime()))));
     }
 
+    /**
+     * CPU time (seconds) the process's JIT compiler threads (HotSpot's "C1 CompilerThread" and "C2 CompilerThread")
+     * have used so far: how much of a process's cost is still compiling. A lower bound: HotSpot stops compiler
+     * threads it no longer needs, and a stopped thread's time is no longer listed.
+     */
+    public static double compilerSeconds(final long pid) {
+        double seconds = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (final Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    final String comm = Files.readString(task.resolve("comm"));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        seconds += ticks(Files.readString(task.resolve("stat"))) / TICKS_PER_SECOND;
+                    }
+                } catch (final IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (final IOException | RuntimeException e) {
+            return seconds;
+        }
+        return seconds;
+    }
+
+    private static long ticks(final String stat) {
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /** CPU time (user + system, seconds) the process has used so far; empty once it is gone or a zombie. */
     public static java.util.OptionalDouble cpuSeconds(final long pid) {
         try {

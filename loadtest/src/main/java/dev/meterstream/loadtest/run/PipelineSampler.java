@@ -30,8 +30,10 @@ final class PipelineSampler implements AutoCloseable {
      * @param sinkLag      canonical log and aggregates records not yet committed by the sink
      * @param staleSeconds now minus the views' {@code complete_through}
      * @param cpu          per process, the share of one core used since the previous reading
+     * @param compilers    per process, the share of one core its JIT compiler threads used (part of {@code cpu})
      */
-    record Sample(Instant at, long processorLag, long sinkLag, double staleSeconds, Map<String, Double> cpu) {
+    record Sample(Instant at, long processorLag, long sinkLag, double staleSeconds, Map<String, Double> cpu,
+                  Map<String, Double> compilers) {
     }
 
     private final Admin admin;
@@ -65,8 +67,14 @@ final class PipelineSampler implements AutoCloseable {
         return List.copyOf(samples);
     }
 
+    /** The latest reading, or null before the first. */
+    synchronized Sample latest() {
+        return samples.isEmpty() ? null : samples.getLast();
+    }
+
     private void run() {
         Map<String, Double> previous = cpuSeconds();
+        Map<String, Double> previousCompilers = compilerSeconds();
         long previousNanos = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             final long next = previousNanos + 1_000_000_000L;
@@ -79,19 +87,37 @@ final class PipelineSampler implements AutoCloseable {
             final long sinkLag = lag(SINK_GROUP, List.of(Topics.EVENTS, Topics.AGGREGATES));
             final double stale = staleSeconds();
             final Map<String, Double> now = cpuSeconds();
+            final Map<String, Double> compilersNow = compilerSeconds();
             final long nanos = System.nanoTime();
-            final Map<String, Double> cpu = new LinkedHashMap<>();
             final double elapsed = (nanos - previousNanos) / 1e9;
-            for (final Map.Entry<String, Double> used : now.entrySet()) {
-                final Double before = previous.get(used.getKey());
-                cpu.put(used.getKey(), before == null ? Double.NaN : (used.getValue() - before) / elapsed);
-            }
+            final Map<String, Double> cpu = rates(previous, now, elapsed);
+            final Map<String, Double> compilers = rates(previousCompilers, compilersNow, elapsed);
             synchronized (this) {
-                samples.add(new Sample(Instant.now(), processorLag, sinkLag, stale, cpu));
+                samples.add(new Sample(Instant.now(), processorLag, sinkLag, stale, cpu, compilers));
             }
             previous = now;
+            previousCompilers = compilersNow;
             previousNanos = nanos;
         }
+    }
+
+    /** Per process, seconds used per second between two readings (NaN for one not read before). */
+    private static Map<String, Double> rates(final Map<String, Double> before, final Map<String, Double> now,
+                                             final double elapsed) {
+        final Map<String, Double> rates = new LinkedHashMap<>();
+        for (final Map.Entry<String, Double> used : now.entrySet()) {
+            final Double then = before.get(used.getKey());
+            rates.put(used.getKey(), then == null ? Double.NaN : Math.max(0, used.getValue() - then) / elapsed);
+        }
+        return rates;
+    }
+
+    private Map<String, Double> compilerSeconds() {
+        final Map<String, Long> all = new LinkedHashMap<>(pids);
+        all.putAll(added);
+        final Map<String, Double> seconds = new LinkedHashMap<>();
+        all.forEach((name, pid) -> seconds.put(name, CpuSampler.compilerSeconds(pid)));
+        return seconds;
     }
 
     private Map<String, Double> cpuSeconds() {

@@ -25,13 +25,14 @@ public final class Usage {
      * One window's totals.
      *
      * @param cpuSeconds  CPU seconds each process used in the window (the load generator included, by its name)
+     * @param compilerSeconds of those, the seconds its JIT compiler threads used (at least)
      * @param requests    requests answered 202 (or 207) in the window
      * @param events      events in those answers
      * @param seconds     the window's length
      * @param peakStale   how far behind the views were at most in the window, in seconds
      */
-    public record Window(Map<String, Double> cpuSeconds, long requests, long events, double seconds,
-                         double peakStale) {
+    public record Window(Map<String, Double> cpuSeconds, Map<String, Double> compilerSeconds, long requests,
+                         long events, double seconds, double peakStale) {
     }
 
     /** The totals of the window from {@code from} to {@code to} after the load started. */
@@ -39,6 +40,7 @@ public final class Usage {
         final Instant start = loadStarted.plus(from);
         final Instant end = loadStarted.plus(to);
         final Map<String, Double> cpu = new LinkedHashMap<>();
+        final Map<String, Double> compilers = new LinkedHashMap<>();
         double peakStale = 0;
         Instant previous = null;
         for (final PipelineSampler.Sample sample : samples) {
@@ -48,6 +50,11 @@ public final class Usage {
                 sample.cpu().forEach((process, cores) -> {
                     if (!Double.isNaN(cores)) {
                         cpu.merge(process, cores * interval, Double::sum);
+                    }
+                });
+                sample.compilers().forEach((process, cores) -> {
+                    if (!Double.isNaN(cores)) {
+                        compilers.merge(process, cores * interval, Double::sum);
                     }
                 });
                 peakStale = Math.max(peakStale, sample.staleSeconds());
@@ -62,6 +69,6 @@ public final class Usage {
                 events += second.eventsAccepted();
             }
         }
-        return new Window(cpu, requests, events, Duration.between(start, end).toNanos() / 1e9, peakStale);
+        return new Window(cpu, compilers, requests, events, Duration.between(start, end).toNanos() / 1e9, peakStale);
     }
 }
