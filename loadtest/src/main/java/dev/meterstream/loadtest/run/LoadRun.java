@@ -11,6 +11,7 @@ import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.loadtest.measure.GatlingProcess;
 import dev.meterstream.loadtest.measure.GeneratorProcess;
+import dev.meterstream.loadtest.open.ProgressFile;
 import dev.meterstream.support.config.ServiceConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +101,9 @@ public final class LoadRun {
                 ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
         out.println("load run " + runId + ": " + profile.describe());
         out.println("report in " + reportDir);
+        // The runner's own clients (Kafka admin, Cassandra driver) log their configuration at start; that goes to
+        // a file of the report, and the console shows the run's progress instead.
+        RunnerLog.toFile(reportDir.resolve("runner.log"));
         final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
                 ingestKeysFile, queryKeysFile, profile.overrides()), out);
         try (stack) {
@@ -156,7 +160,11 @@ public final class LoadRun {
                 faults.schedule(() -> brokerFault(stack.kafka(), sampler, loadStarted), profile.killAt().toMillis(),
                         TimeUnit.MILLISECONDS);
             }
-            final int exit = generator.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
+            final int exit;
+            try (ProgressLine progress = ProgressLine.start(out, loadOut.resolve(ProgressFile.NAME), sampler,
+                    loadStarted)) {
+                exit = generator.awaitExit(profile.length().plus(Duration.ofMinutes(10)));
+            }
             out.println("the generator (" + profile.generator() + ") exited " + exit);
             if (!Files.exists(loadOut.resolve("summary.properties"))) {
                 throw new IllegalStateException("the generator exited " + exit + " without writing its results; see "

@@ -11,6 +11,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import dev.meterstream.loadtest.open.IngestLoad;
+import dev.meterstream.loadtest.open.ProgressFile;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -62,12 +63,15 @@ public class IngestSimulation extends Simulation {
         setUp(post.injectOpen(injection(System.getProperty("load.stages")))).protocols(protocol);
     }
 
-    /** Tells the run the load is about to start (its fault stage counts from here). */
+    private ProgressFile progress;
+
+    /** Tells the run the load is about to start (its fault stage counts from here) and starts its progress file. */
     @Override
     public void before() {
         try {
             final Path out = java.nio.file.Files.createDirectories(Path.of(System.getProperty("load.out")));
             java.nio.file.Files.writeString(out.resolve("started"), java.time.Instant.now() + "\n");
+            progress = ProgressFile.start(LOAD, out);
         } catch (final java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -75,6 +79,9 @@ public class IngestSimulation extends Simulation {
 
     @Override
     public void after() {
+        if (progress != null) {
+            progress.close();
+        }
         LOAD.write(Path.of(System.getProperty("load.out")));
     }
 

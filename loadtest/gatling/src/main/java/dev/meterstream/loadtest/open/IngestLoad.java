@@ -163,6 +163,19 @@ public final class IngestLoad {
         return written == 0 ? null : recent[tenant][random.nextInt((int) Math.min(written, RECENT_PER_TENANT))];
     }
 
+    /**
+     * One finished second as a line of {@code progress.csv} ({@link #PROGRESS_HEADER}), for the run's console
+     * while the load is on; zeros for a second with nothing in it.
+     */
+    public synchronized String progressLine(final long epochSecond) {
+        final Second s = seconds.getOrDefault(epochSecond, new Second());
+        return epochSecond + "," + s.started + "," + s.completed + "," + s.eventsAccepted + ","
+                + s.latency.percentile(99) + "," + s.dropped;
+    }
+
+    /** The columns of {@link #progressLine}. */
+    public static final String PROGRESS_HEADER = "second,started,completed,events_accepted,p99_ms,dropped";
+
     private Second second(final long epochMillis) {
         return seconds.computeIfAbsent(epochMillis / 1000, s -> new Second());
     }

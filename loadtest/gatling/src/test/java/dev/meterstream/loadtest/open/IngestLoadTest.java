@@ -35,4 +35,27 @@ class IngestLoadTest {
         assertEquals(1, csv.subList(1, csv.size()).stream()
                 .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(',') + 1))).sum());
     }
+
+    @Test
+    void shouldGiveASecondsProgressLine() {
+        final IngestLoad load = new IngestLoad("run", 1, 10, 2, 1, 0, 0, 1);
+        final IngestLoad.Request first = load.next();
+        assertNull(load.next(), "dropped");
+        load.completed(first, 202, 42);
+        final long second = System.currentTimeMillis() / 1000;
+        // Arrivals and the answer may straddle a second's edge; together they are one started, one dropped.
+        final String line = load.progressLine(second - 1) + "\n" + load.progressLine(second);
+        final long[] sums = new long[6];
+        for (final String csv : line.split("\n")) {
+            final String[] fields = csv.split(",");
+            for (int i = 1; i < fields.length; i++) {
+                sums[i] += Long.parseLong(fields[i]);
+            }
+        }
+        assertEquals(1, sums[1], line);
+        assertEquals(1, sums[2], line);
+        assertEquals(1, sums[3], line);
+        assertEquals(1, sums[5], line);
+        assertEquals(6, IngestLoad.PROGRESS_HEADER.split(",").length);
+    }
 }
