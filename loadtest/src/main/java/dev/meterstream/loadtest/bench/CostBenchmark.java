@@ -24,7 +24,8 @@ import java.util.Map;
  * the next {@code seconds} are. Every process's CPU is read from {@code /proc} each
  * second; the cost is the CPU the pipeline's processes used in the measured window over the events answered 202 in
  * it, so it includes the brokers' and Cassandra's background work. The load generator is reported on its own and
- * left out of the sum. The last line is the result:
+ * left out of the sum. The line before the last says how much of the cost is still the JVMs' JIT compilers (a large
+ * share means the warm-up was short for the machine). The last line is the result:
  * <pre>
  * cost: x ms CPU per event (ingest-api a, kafka b, stream-processor c, cassandra d, query-api e), n events/s
  * sustained, views s s behind at most, generator g ms per request
