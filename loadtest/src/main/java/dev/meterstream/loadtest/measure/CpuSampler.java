@@ -93,6 +93,7 @@ public final class CpuSampler {
         return seconds;
     }
 
+    /** User plus system clock ticks from a /proc stat line (fields 14 and 15; the command may hold spaces). */
     private static long ticks(final String stat) {
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -102,10 +103,10 @@ public final class CpuSampler {
     public static java.util.OptionalDouble cpuSeconds(final long pid) {
         try {
             final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields[0] is the state; a zombie (exited, not yet reaped) has no meaningful times
-            return "Z".equals(fields[0]) ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(
-                    (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+            // The state follows the command's closing parenthesis; a zombie (exited, not yet reaped) has no
+            // meaningful times.
+            return stat.startsWith("Z", stat.lastIndexOf(')') + 2) ? java.util.OptionalDouble.empty()
+                    : java.util.OptionalDouble.of(ticks(stat) / TICKS_PER_SECOND);
         } catch (final IOException | RuntimeException e) {
             return java.util.OptionalDouble.empty();
         }
