@@ -88,7 +88,7 @@ public final class CpuSampler {
                 }
             }
         } catch (final IOException | RuntimeException e) {
-            return seconds;
+            // the process ended meanwhile: what was read so far
         }
         return seconds;
     }

@@ -112,19 +112,22 @@ final class PipelineSampler implements AutoCloseable {
         return rates;
     }
 
-    private Map<String, Double> compilerSeconds() {
+    /** The processes followed now: those given at the start, then those {@link #follow}ed since. */
+    private Map<String, Long> processes() {
         final Map<String, Long> all = new LinkedHashMap<>(pids);
         all.putAll(added);
+        return all;
+    }
+
+    private Map<String, Double> compilerSeconds() {
         final Map<String, Double> seconds = new LinkedHashMap<>();
-        all.forEach((name, pid) -> seconds.put(name, CpuSampler.compilerSeconds(pid)));
+        processes().forEach((name, pid) -> seconds.put(name, CpuSampler.compilerSeconds(pid)));
         return seconds;
     }
 
     private Map<String, Double> cpuSeconds() {
-        final Map<String, Long> all = new LinkedHashMap<>(pids);
-        all.putAll(added);
         final Map<String, Double> seconds = new LinkedHashMap<>();
-        all.forEach((name, pid) -> {
+        processes().forEach((name, pid) -> {
             final OptionalDouble used = CpuSampler.cpuSeconds(pid);
             if (used.isPresent()) {
                 seconds.put(name, used.getAsDouble());

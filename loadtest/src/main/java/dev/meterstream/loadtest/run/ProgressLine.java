@@ -23,8 +23,8 @@ final class ProgressLine implements AutoCloseable {
     private final Path progressFile;
     private final PipelineSampler sampler;
     private final Instant started;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
-            Thread.ofPlatform().name("progress-line").daemon().unstarted(runnable));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("progress-line").daemon().factory());
     private int linesShown = 1;
 
     private ProgressLine(final PrintStream out, final Path progressFile, final PipelineSampler sampler,

@@ -47,16 +47,8 @@ public final class Usage {
             // Each sample is the mean over the interval that ends at it; counted if it ends inside the window.
             if (previous != null && sample.at().isAfter(start) && !sample.at().isAfter(end)) {
                 final double interval = Duration.between(previous, sample.at()).toNanos() / 1e9;
-                sample.cpu().forEach((process, cores) -> {
-                    if (!Double.isNaN(cores)) {
-                        cpu.merge(process, cores * interval, Double::sum);
-                    }
-                });
-                sample.compilers().forEach((process, cores) -> {
-                    if (!Double.isNaN(cores)) {
-                        compilers.merge(process, cores * interval, Double::sum);
-                    }
-                });
+                addSeconds(sample.cpu(), interval, cpu);
+                addSeconds(sample.compilers(), interval, compilers);
                 peakStale = Math.max(peakStale, sample.staleSeconds());
             }
             previous = sample.at();
@@ -70,5 +62,15 @@ public final class Usage {
             }
         }
         return new Window(cpu, compilers, requests, events, Duration.between(start, end).toNanos() / 1e9, peakStale);
+    }
+
+    /** Adds each process's cores over {@code interval} seconds into {@code seconds} (a reading of NaN adds nothing). */
+    private static void addSeconds(final Map<String, Double> cores, final double interval,
+                                   final Map<String, Double> seconds) {
+        cores.forEach((process, share) -> {
+            if (!Double.isNaN(share)) {
+                seconds.merge(process, share * interval, Double::sum);
+            }
+        });
     }
 }

@@ -102,7 +102,8 @@ public final class DevStack implements AutoCloseable {
         final Path dataDir = layout.dataDir();
         final JavaProcess process = JavaProcess.builder(service.module())
                 .classpath(ModuleClasspath.of(root, service.module()))
-                .jvmArgs("-Xms" + service.heapMegabytes() + "m", "-Xmx" + service.heapMegabytes() + "m", "-XX:+UseG1GC",
+                .jvmArgs("-Xms" + service.heapMegabytes() + "m", "-Xmx" + service.heapMegabytes() + "m",
+                        "-XX:+UseG1GC",
                         "-Dserver.port=" + port,
                         "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers(),
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"

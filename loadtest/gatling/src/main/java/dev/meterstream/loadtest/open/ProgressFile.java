@@ -20,11 +20,8 @@ public final class ProgressFile implements AutoCloseable {
 
     private final IngestLoad load;
     private final Path file;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        final Thread thread = new Thread(runnable, "progress-file");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("progress-file").daemon().factory());
     private long nextSecond = System.currentTimeMillis() / 1000;
 
     private ProgressFile(final IngestLoad load, final Path dir) {
