@@ -24,6 +24,9 @@ final class RunnerLog {
             final Logger root = LogManager.getLogManager().getLogger("");
             for (final Handler handler : root.getHandlers()) {
                 root.removeHandler(handler);
+                // A previous run's file in the same JVM is let go (its lock file too); the console's is only
+                // flushed.
+                handler.close();
             }
             final FileHandler handler = new FileHandler(file.toString(), true);
             handler.setFormatter(new SimpleFormatter());
