@@ -10,15 +10,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The partition bucket of {@code aggregates_by_subject}: which slice of a series' windows share a Cassandra
- * partition. Minutes are bucketed by UTC day (1,440 rows), hours by UTC month (at most 744), days by UTC year (at
- * most 366), so a partition stays small however long a series lives, and a month of hours is one partition read.
+ * Which slice of a series' windows share a Cassandra partition, so that a partition stays small however long a
+ * series lives. One subject's series ({@code aggregates_by_subject_month}): a UTC month of all its windows, minutes,
+ * hours and days together ({@link #month}), so that the three windows an event changes are one partition update.
+ * The shard rollups ({@code aggregates_by_shard}, a row per shard and window): minutes by UTC day, hours by UTC
+ * month, days by UTC year ({@link #of}).
  */
 public final class SeriesBucket {
     private SeriesBucket() {
     }
 
-    /** The bucket (its first instant, UTC) of the window starting at {@code windowStart}. */
+    /** The month (its first day, UTC) whose partition holds a subject's window starting at {@code windowStart}. */
+    public static LocalDate month(final Instant windowStart) {
+        return day(windowStart).withDayOfMonth(1);
+    }
+
+    /** The months holding the windows that start in [from, to), in order. */
+    public static List<LocalDate> months(final Instant from, final Instant to) {
+        final List<LocalDate> months = new ArrayList<>();
+        if (!from.isBefore(to)) {
+            return months;
+        }
+        final LocalDate last = month(to.minusNanos(1));
+        for (LocalDate month = month(from); !month.isAfter(last); month = month.plusMonths(1)) {
+            months.add(month);
+        }
+        return months;
+    }
+
+    /** The shard rollups' bucket (its first instant, UTC) of the window starting at {@code windowStart}. */
     public static Instant of(final WindowSize size, final Instant windowStart) {
         final ZonedDateTime time = windowStart.atZone(ZoneOffset.UTC);
         return switch (size) {
@@ -28,7 +48,7 @@ public final class SeriesBucket {
         };
     }
 
-    /** The buckets holding the windows that start in [from, to), in order. */
+    /** The shard rollups' buckets holding the windows that start in [from, to), in order. */
     public static List<Instant> covering(final WindowSize size, final Instant from, final Instant to) {
         final List<Instant> buckets = new ArrayList<>();
         if (!from.isBefore(to)) {

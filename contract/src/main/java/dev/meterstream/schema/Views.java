@@ -32,8 +32,10 @@ public final class Views {
         public static final String LOG_SEQUENCE = "log_sequence";
         /** {@code MINUTE}, {@code HOUR} or {@code DAY}. */
         public static final String WINDOW_SIZE = "window_size";
-        /** The partition bucket of a series ({@link SeriesBucket}). */
+        /** The partition bucket of a shard rollup ({@link SeriesBucket#of}). */
         public static final String BUCKET = "bucket";
+        /** The UTC month of a subject's series partition, as its first day (a date; {@link SeriesBucket#month}). */
+        public static final String MONTH = "month";
         public static final String WINDOW_START = "window_start";
         /** The raw partition a shard rollup covers. */
         public static final String SHARD = "shard";
@@ -42,11 +44,6 @@ public final class Views {
         /** Exact decimal minimum and maximum (V004). */
         public static final String MIN = "min_exact";
         public static final String MAX = "max_exact";
-        /**
-         * The sums a series row had in {@code top_subjects}, read before each write until session 8; no longer
-         * written or read (readers skip older rows instead), kept because the migrations create it.
-         */
-        public static final String TOP_SUMS = "top_sums";
         public static final String VIEW_NAME = "view_name";
         public static final String COMPLETE_THROUGH = "complete_through";
         public static final String UPDATED_AT = "updated_at";
@@ -136,10 +133,10 @@ public final class Views {
     public static final Table EVENTS_BY_ID = new Table("events_by_id",
             List.of(Column.TENANT, Column.EVENT_ID), List.of(),
             concat(List.of(Column.SUBJECT, Column.EVENT_TIME), EVENT_VALUES));
-    /** One subject's series of one window size, in buckets of windows. */
-    public static final Table AGGREGATES_BY_SUBJECT = new Table("aggregates_by_subject",
-            List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.WINDOW_SIZE, Column.BUCKET),
-            List.of(Column.WINDOW_START), concat(TOTALS, List.of(Column.TOP_SUMS)));
+    /** One subject's series, a partition per UTC month holding every window size (V005). */
+    public static final Table AGGREGATES_BY_SUBJECT_MONTH = new Table("aggregates_by_subject_month",
+            List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.MONTH),
+            List.of(Column.WINDOW_SIZE, Column.WINDOW_START), TOTALS);
     /** The shard rollups: all subjects of a meter, per raw partition. */
     public static final Table AGGREGATES_BY_SHARD = new Table("aggregates_by_shard",
             List.of(Column.TENANT, Column.METER, Column.WINDOW_SIZE, Column.BUCKET),
@@ -165,7 +162,7 @@ public final class Views {
     }
 
     /** Every view table. */
-    public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT,
+    public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT_MONTH,
             AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS);
 
     private static List<String> concat(final List<String> first, final List<String> second) {

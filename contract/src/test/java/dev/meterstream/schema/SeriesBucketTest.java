@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meterstream.event.WindowSize;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,26 @@ class SeriesBucketTest {
                 SeriesBucket.covering(WindowSize.HOUR, Instant.parse("2026-01-31T23:00:00Z"),
                         Instant.parse("2026-02-01T00:00:00Z")), "the end is exclusive");
         assertEquals(List.of(), SeriesBucket.covering(WindowSize.DAY, Instant.parse("2026-01-02T00:00:00Z"),
+                Instant.parse("2026-01-02T00:00:00Z")));
+    }
+
+    @Test
+    void shouldKeepASubjectsMinutesHoursAndDaysOfAMonthInOnePartition() {
+        // The last minute, hour and day of March hold one partition; the next minute is April's.
+        assertEquals(LocalDate.parse("2026-03-01"), SeriesBucket.month(Instant.parse("2026-03-31T23:59:00Z")));
+        assertEquals(LocalDate.parse("2026-03-01"), SeriesBucket.month(Instant.parse("2026-03-31T23:00:00Z")));
+        assertEquals(LocalDate.parse("2026-03-01"), SeriesBucket.month(Instant.parse("2026-03-31T00:00:00Z")));
+        assertEquals(LocalDate.parse("2026-04-01"), SeriesBucket.month(Instant.parse("2026-04-01T00:00:00Z")));
+    }
+
+    @Test
+    void shouldCoverEveryMonthOfAHalfOpenRange() {
+        assertEquals(List.of(LocalDate.parse("2025-12-01"), LocalDate.parse("2026-01-01")),
+                SeriesBucket.months(Instant.parse("2025-12-31T23:00:00Z"), Instant.parse("2026-01-01T00:01:00Z")));
+        assertEquals(List.of(LocalDate.parse("2025-12-01")),
+                SeriesBucket.months(Instant.parse("2025-12-31T23:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")),
+                "the end is exclusive");
+        assertEquals(List.of(), SeriesBucket.months(Instant.parse("2026-01-02T00:00:00Z"),
                 Instant.parse("2026-01-02T00:00:00Z")));
     }
 }

@@ -11,6 +11,7 @@ import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,8 +52,10 @@ final class UsageQueries {
         final List<String> windowTotals = new ArrayList<>(List.of(Column.WINDOW_START));
         windowTotals.addAll(Views.TOTALS);
         final String windowsFromTo = " AND " + Column.WINDOW_START + " >= ? AND " + Column.WINDOW_START + " < ?";
-        series = session.prepare(Views.AGGREGATES_BY_SUBJECT.select(keyspace, windowTotals) + " WHERE "
-                + Views.equal(Views.AGGREGATES_BY_SUBJECT.partitionKey()) + windowsFromTo);
+        // One window size of a month's partition: the size is the first clustering column.
+        series = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.select(keyspace, windowTotals) + " WHERE "
+                + Views.equal(Views.AGGREGATES_BY_SUBJECT_MONTH.partitionKey()) + " AND " + Column.WINDOW_SIZE
+                + " = ?" + windowsFromTo);
         final String top = Views.TOP_SUBJECTS.select(keyspace, List.of(Column.SUM, Column.SUBJECT, Column.COUNT))
                 + " WHERE " + Views.equal(Views.TOP_SUBJECTS.partitionKey());
         topPage = session.prepare(top + " LIMIT ?");
@@ -88,8 +91,8 @@ final class UsageQueries {
     private CompletionStage<List<Point>> seriesAsync(final String tenant, final String meter, final String subject,
                                                      final WindowSize size, final Instant from, final Instant to) {
         final List<CompletableFuture<List<Point>>> buckets = new ArrayList<>();
-        for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
-            buckets.add(all(session.executeAsync(series.bind(tenant, meter, subject, size.name(), bucket, from, to)))
+        for (final LocalDate month : SeriesBucket.months(from, to)) {
+            buckets.add(all(session.executeAsync(series.bind(tenant, meter, subject, month, size.name(), from, to)))
                     .thenApply(rows -> rows.stream().map(row -> new Point(row.getInstant(0), row.getLong(1),
                             row.getBigDecimal(2), row.getBigDecimal(3), row.getBigDecimal(4))).toList())
                     .toCompletableFuture());

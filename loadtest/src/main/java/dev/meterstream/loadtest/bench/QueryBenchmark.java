@@ -9,7 +9,6 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.meterstream.support.auth.ApiKeys;
-import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
 import dev.meterstream.infra.process.Await;
@@ -35,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
@@ -148,8 +146,8 @@ public final class QueryBenchmark {
 
     /** Hourly and daily aggregates, and daily rankings, for every subject; returns the rows written. */
     private static long load(final CqlSession session, final int subjects, final Instant from) {
-        final PreparedStatement aggregate = session.prepare(Views.AGGREGATES_BY_SUBJECT.insert(KEYSPACE,
-                Views.AGGREGATES_BY_SUBJECT.columns()));
+        final PreparedStatement aggregate = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.insert(KEYSPACE,
+                Views.AGGREGATES_BY_SUBJECT_MONTH.columns()));
         final PreparedStatement top = session.prepare(Views.TOP_SUBJECTS.insert(KEYSPACE, Views.TOP_SUBJECTS.columns()));
         session.execute(Views.METERS_BY_TENANT.insert(KEYSPACE, Views.METERS_BY_TENANT.columns()), TENANT, METER);
         session.execute(Views.VIEW_PROGRESS.insert(KEYSPACE, Views.VIEW_PROGRESS.columns()), Views.USAGE_PROGRESS,
@@ -164,35 +162,35 @@ public final class QueryBenchmark {
             final String subject = "subject-" + s;
             final double scale = 1000 / Math.pow(s + 1, 0.8);
             final List<BoundStatement> partition = new ArrayList<>();
-            Instant bucket = null;
+            LocalDate month = null;
             for (int day = 0; day < DAYS; day++) {
                 final Instant dayStart = from.plus(Duration.ofDays(day));
+                // A month's hours and days are one partition, sent in batches.
+                if (!SeriesBucket.month(dayStart).equals(month)) {
+                    loader.batched(partition);
+                    partition.clear();
+                    month = SeriesBucket.month(dayStart);
+                }
                 BigDecimal daySum = BigDecimal.ZERO;
                 long dayCount = 0;
                 double dayMin = Double.MAX_VALUE;
                 double dayMax = 0;
                 for (int hour = 0; hour < 24; hour++) {
                     final Instant start = dayStart.plus(Duration.ofHours(hour));
-                    final Instant hourBucket = SeriesBucket.of(WindowSize.HOUR, start);
-                    if (!hourBucket.equals(bucket)) {
-                        loader.batched(partition);
-                        partition.clear();
-                        bucket = hourBucket;
-                    }
                     final long count = 1 + random.nextInt(5);
                     final double min = round(scale * (0.2 + random.nextDouble() * 0.3));
                     final double max = round(scale * (1.0 + random.nextDouble()));
                     final BigDecimal sum = BigDecimal.valueOf(count == 1 ? max : min + max + (count - 2) * round(
                             (min + max) / 2)).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
-                    partition.add(aggregate.bind(TENANT, METER, subject, "HOUR", hourBucket, start, count, sum,
-                            BigDecimal.valueOf(min), BigDecimal.valueOf(max), Set.of()));
+                    partition.add(aggregate.bind(TENANT, METER, subject, month, "HOUR", start, count, sum,
+                            BigDecimal.valueOf(min), BigDecimal.valueOf(max)));
                     daySum = daySum.add(sum);
                     dayCount += count;
                     dayMin = Math.min(dayMin, min);
                     dayMax = Math.max(dayMax, max);
                 }
-                loader.single(aggregate.bind(TENANT, METER, subject, "DAY", SeriesBucket.of(WindowSize.DAY, dayStart),
-                        dayStart, dayCount, daySum, BigDecimal.valueOf(dayMin), BigDecimal.valueOf(dayMax), Set.of(daySum)));
+                partition.add(aggregate.bind(TENANT, METER, subject, month, "DAY", dayStart, dayCount, daySum,
+                        BigDecimal.valueOf(dayMin), BigDecimal.valueOf(dayMax)));
                 daily.get(day).add(top.bind(TENANT, METER, "DAY", dayStart, daySum, subject, dayCount));
                 if (daily.get(day).size() == 100) {
                     loader.batched(daily.get(day));

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -144,8 +145,12 @@ final class ExactnessCheck {
 
         final Map<String, Long> counts = new TreeMap<>();
         final Map<String, BigDecimal> sums = new TreeMap<>();
-        final PreparedStatement bySubject = session.prepare(Views.AGGREGATES_BY_SUBJECT.select(keyspace,
-                List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SUBJECT.partitionKey()));
+        final PreparedStatement bySubject = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.select(keyspace,
+                List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SUBJECT_MONTH
+                .partitionKey()) + " AND " + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
+        // The months of the days read above: the day windows of those days are in their months' partitions.
+        final List<LocalDate> months = days.stream().map(day -> SeriesBucket.month(day.atStartOfDay()
+                .toInstant(ZoneOffset.UTC))).distinct().toList();
         final PreparedStatement byShard = session.prepare(Views.AGGREGATES_BY_SHARD.select(keyspace,
                 List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SHARD.partitionKey()));
         final List<Runnable> aggregateReads = new ArrayList<>();
@@ -154,11 +159,11 @@ final class ExactnessCheck {
         for (final String tenant : tenants) {
             for (int m = 0; m < meters; m++) {
                 final String meter = "meter-" + m;
-                for (final Instant bucket : SeriesBucket.covering(WindowSize.DAY, from, to)) {
+                for (final LocalDate month : months) {
                     for (int s = 0; s < subjects; s++) {
                         final String subject = "subject-" + s;
-                        aggregateReads.add(() -> session.execute(bySubject.bind(tenant, meter, subject,
-                                WindowSize.DAY.name(), bucket)).forEach(subjectDays));
+                        aggregateReads.add(() -> session.execute(bySubject.bind(tenant, meter, subject, month))
+                                .forEach(subjectDays));
                     }
                 }
                 for (final WindowSize size : WindowSize.values()) {
@@ -171,8 +176,8 @@ final class ExactnessCheck {
             }
         }
         run(aggregateReads);
-        counts.put("aggregates_by_subject (DAY)", subjectDays.count);
-        sums.put("aggregates_by_subject (DAY)", subjectDays.sum);
+        counts.put("aggregates_by_subject_month (DAY)", subjectDays.count);
+        sums.put("aggregates_by_subject_month (DAY)", subjectDays.sum);
         shards.forEach((size, totals) -> {
             counts.put("aggregates_by_shard (" + size + ")", totals.count);
             sums.put("aggregates_by_shard (" + size + ")", totals.sum);

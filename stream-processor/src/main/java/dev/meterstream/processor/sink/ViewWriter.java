@@ -8,6 +8,7 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ViewWriter {
         this.replicas = replicas;
         this.events = new EventRows(session, keyspace, replicas);
         this.ranked = new RankedRows(session, keyspace, replicas);
-        upsertSeries = session.prepare(Views.AGGREGATES_BY_SUBJECT.update(keyspace, Views.TOTALS));
+        upsertSeries = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.update(keyspace, Views.TOTALS));
         upsertShard = session.prepare(Views.AGGREGATES_BY_SHARD.update(keyspace, Views.TOTALS));
         insertMeter = session.prepare(Views.METERS_BY_TENANT.insert(keyspace, Views.METERS_BY_TENANT.columns()));
     }
@@ -56,11 +57,12 @@ final class ViewWriter {
         events.write(buffer.events(), requests, batchRows, writes);
         final List<WindowAggregate> rankedAggregates = new ArrayList<>();
         final Set<List<String>> meters = new LinkedHashSet<>();
-        final Batches series = new Batches(Views.AGGREGATES_BY_SUBJECT, replicas);
+        // A series' minute, hour and day windows share its month's partition, and so one mutation.
+        final Batches series = new Batches(Views.AGGREGATES_BY_SUBJECT_MONTH, replicas);
         final Batches shards = new Batches(Views.AGGREGATES_BY_SHARD, replicas);
         for (final WindowAggregate aggregate : buffer.aggregates()) {
-            final Instant bucket = SeriesBucket.of(aggregate.size(), aggregate.windowStart());
             if (aggregate.isRollup()) {
+                final Instant bucket = SeriesBucket.of(aggregate.size(), aggregate.windowStart());
                 // SET totals, then the primary key, in Views' order.
                 shards.add(List.of(aggregate.tenant(), aggregate.meter(), aggregate.size(), bucket),
                         upsertShard.bind(aggregate.count(), RankedRows.sum(aggregate), aggregate.min(),
@@ -72,10 +74,11 @@ final class ViewWriter {
             if (ranked(aggregate.size())) {
                 rankedAggregates.add(aggregate);
             }
-            series.add(List.of(aggregate.tenant(), aggregate.meter(), aggregate.subject(), aggregate.size(), bucket),
+            final LocalDate month = SeriesBucket.month(aggregate.windowStart());
+            series.add(List.of(aggregate.tenant(), aggregate.meter(), aggregate.subject(), month),
                     upsertSeries.bind(aggregate.count(), RankedRows.sum(aggregate), aggregate.min(), aggregate.max(),
-                            aggregate.tenant(), aggregate.meter(), aggregate.subject(), aggregate.size().name(),
-                            bucket, aggregate.windowStart()));
+                            aggregate.tenant(), aggregate.meter(), aggregate.subject(), month,
+                            aggregate.size().name(), aggregate.windowStart()));
         }
         series.send(requests, batchRows, writes);
         shards.send(requests, batchRows, writes);

@@ -10,6 +10,7 @@ import static dev.meterstream.schema.Views.Column.LOG_PARTITION;
 import static dev.meterstream.schema.Views.Column.LOG_SEQUENCE;
 import static dev.meterstream.schema.Views.Column.MAX;
 import static dev.meterstream.schema.Views.Column.METER;
+import static dev.meterstream.schema.Views.Column.MONTH;
 import static dev.meterstream.schema.Views.Column.MIN;
 import static dev.meterstream.schema.Views.Column.PROPERTIES;
 import static dev.meterstream.schema.Views.Column.QUANTITY;
@@ -54,7 +55,7 @@ final class ViewTables {
                 EVENT_TIME, EVENT_NANOS, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
         COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID,
                 EVENT_NANOS, METER, QUANTITY, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
-        COLUMNS.put(Views.AGGREGATES_BY_SUBJECT.name(), List.of(TENANT, METER, SUBJECT, WINDOW_SIZE, BUCKET,
+        COLUMNS.put(Views.AGGREGATES_BY_SUBJECT_MONTH.name(), List.of(TENANT, METER, SUBJECT, MONTH, WINDOW_SIZE,
                 WINDOW_START, COUNT, SUM, MIN, MAX));
         COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, SUM, SUBJECT,
                 COUNT));
@@ -149,10 +150,9 @@ final class ViewTables {
         for (final WindowAggregate aggregate : aggregates.values()) {
             final boolean ranked = ViewWriter.ranked(aggregate.size());
             final List<Object> row = new ArrayList<>(List.of(aggregate.tenant(), aggregate.meter(),
-                    aggregate.subject(), aggregate.size().name(),
-                    SeriesBucket.of(aggregate.size(), aggregate.windowStart()), aggregate.windowStart(),
-                    aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
-            tables.get(Views.AGGREGATES_BY_SUBJECT.name()).add(render(row));
+                    aggregate.subject(), SeriesBucket.month(aggregate.windowStart()), aggregate.size().name(),
+                    aggregate.windowStart(), aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max()));
+            tables.get(Views.AGGREGATES_BY_SUBJECT_MONTH.name()).add(render(row));
             if (ranked) {
                 tables.get(Views.TOP_SUBJECTS.name()).add(render(List.of(aggregate.tenant(), aggregate.meter(),
                         aggregate.size().name(), aggregate.windowStart(), aggregate.sum(), aggregate.subject(),
