@@ -166,10 +166,11 @@ public final class QueryBenchmark {
             for (int day = 0; day < DAYS; day++) {
                 final Instant dayStart = from.plus(Duration.ofDays(day));
                 // A month's hours and days are one partition, sent in batches.
-                if (!SeriesBucket.month(dayStart).equals(month)) {
+                final LocalDate dayMonth = SeriesBucket.month(dayStart);
+                if (!dayMonth.equals(month)) {
                     loader.batched(partition);
                     partition.clear();
-                    month = SeriesBucket.month(dayStart);
+                    month = dayMonth;
                 }
                 BigDecimal daySum = BigDecimal.ZERO;
                 long dayCount = 0;

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -148,9 +147,8 @@ final class ExactnessCheck {
         final PreparedStatement bySubject = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.select(keyspace,
                 List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SUBJECT_MONTH
                 .partitionKey()) + " AND " + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
-        // The months of the days read above: the day windows of those days are in their months' partitions.
-        final List<LocalDate> months = days.stream().map(day -> SeriesBucket.month(day.atStartOfDay()
-                .toInstant(ZoneOffset.UTC))).distinct().toList();
+        // The months of the days read above (to is inclusive): their day windows are in those months' partitions.
+        final List<LocalDate> months = SeriesBucket.months(from, to.plusNanos(1));
         final PreparedStatement byShard = session.prepare(Views.AGGREGATES_BY_SHARD.select(keyspace,
                 List.of(Column.COUNT, Column.SUM)) + " WHERE " + Views.equal(Views.AGGREGATES_BY_SHARD.partitionKey()));
         final List<Runnable> aggregateReads = new ArrayList<>();
