@@ -9,6 +9,7 @@ import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -139,12 +140,13 @@ class TopicsIT {
         return Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
     }
 
+    /**
+     * The topic's settings, once a broker can answer for it: on a cluster of several brokers, the one asked may not
+     * know a topic created a moment ago yet (UnknownTopicOrPartitionException), so the read waits for that.
+     */
     private static Config config(final Admin admin, final String topic) {
         final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try {
-            return admin.describeConfigs(List.of(resource)).all().get().get(resource);
-        } catch (final Exception e) {
-            throw new AssertionError(e);
-        }
+        return Await.untilValue("the settings of " + topic + " to be readable", Duration.ofSeconds(30),
+                () -> admin.describeConfigs(List.of(resource)).all().get().get(resource));
     }
 }
