@@ -63,7 +63,7 @@ public final class ProcessorServer implements AutoCloseable {
         final TopicSetup.Replication replication = createTopics(settings);
         final Runnable failOnce = once(onFailure);
         final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings.topology(), ProcessorMetrics.global()),
-                settings.streamsConfig(replication));
+                settings.streamsConfig(replication), new CommitFlushedClients());
         streams.setUncaughtExceptionHandler(new ThreadFailures(failOnce));
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();

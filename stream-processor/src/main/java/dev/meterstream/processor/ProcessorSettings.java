@@ -223,8 +223,13 @@ public record ProcessorSettings(
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Production.class);
         config.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         // A transaction's records are flushed at its commit anyway; lingering until then sends each partition's
-        // records in as few batches as possible (fewer appends and replica fetches on the brokers).
-        config.put(StreamsConfig.producerPrefix("linger.ms"), (int) commitInterval.toMillis());
+        // records in as few batches as possible (fewer appends, replica fetches and transaction verifications on the
+        // brokers). A batch's linger runs from its first record, so at one commit interval the batches opened just
+        // after a commit could fall due one by one before the next; at three, only the commit sends them (with
+        // CommitFlushedClients, one produce request per commit: docs/benchmarks.md, "Session 11").
+        // (At most a minute: the producer refuses a linger that, with its request timeout, passes its delivery
+        // timeout of two minutes.)
+        config.put(StreamsConfig.producerPrefix("linger.ms"), (int) Math.min(60_000, 3 * commitInterval.toMillis()));
         // A fetch answers once fetchMinBytes are there or fetchMaxWait has passed: in catch-up at once, while live at
         // most every fetchMaxWait, instead of one fetch per append that trickles in (the consumers' default of one
         // byte). Only the main consumer: restoring state must not wait at the end of each changelog.

@@ -1,0 +1,66 @@
+package dev.meterstream.processor;
+
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaClientSupplier;
+
+/**
+ * Kafka Streams' clients, except that a transactional producer sends a transaction's records when it commits, not
+ * once per task. Before committing, Kafka Streams flushes the thread's producer once for every task that processed
+ * anything, and each flush is a produce request the thread waits for (and, on the broker, a transaction
+ * verification): with 24 tasks, two threads and a commit a second, about 26 produce requests/s carrying a few
+ * hundred bytes each at 500 events/s (docs/benchmarks.md, "Session 11"). Under exactly-once that wait buys
+ * nothing: {@link KafkaProducer#commitTransaction()} sends every record of the transaction first and commits none
+ * of it if any send failed, so what a commit makes visible is unchanged. Producers without a transactional id
+ * (at-least-once) flush as before: there the flush is what makes committing the input offsets safe.
+ */
+final class CommitFlushedClients implements KafkaClientSupplier {
+    @Override
+    public Admin getAdmin(final Map<String, Object> config) {
+        return Admin.create(config);
+    }
+
+    @Override
+    public Producer<byte[], byte[]> getProducer(final Map<String, Object> config) {
+        return config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG) == null
+                ? new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())
+                : new CommitFlushedProducer(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getConsumer(final Map<String, Object> config) {
+        return consumer(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getRestoreConsumer(final Map<String, Object> config) {
+        return consumer(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getGlobalConsumer(final Map<String, Object> config) {
+        return consumer(config);
+    }
+
+    private static Consumer<byte[], byte[]> consumer(final Map<String, Object> config) {
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static final class CommitFlushedProducer extends KafkaProducer<byte[], byte[]> {
+        CommitFlushedProducer(final Map<String, Object> config) {
+            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public void flush() {
+            // commitTransaction() flushes; see the class comment.
+        }
+    }
+}
