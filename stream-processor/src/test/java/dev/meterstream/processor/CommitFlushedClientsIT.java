@@ -1,7 +1,6 @@
 package dev.meterstream.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meterstream.infra.junit.InfraExtension;
