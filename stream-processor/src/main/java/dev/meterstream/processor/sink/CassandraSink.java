@@ -132,7 +132,8 @@ public final class CassandraSink implements AutoCloseable {
                     deadLetters);
             final ViewProgress progress = new ViewProgress(admin, processorGroup, settings.groupId(),
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
-                            Topics.EVENTS, Topics.AGGREGATES), session, keyspace, metrics);
+                            Topics.EVENTS, Topics.AGGREGATES), settings.progressInterval(), session, keyspace,
+                    metrics);
             consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
             try {
                 consume(progress);

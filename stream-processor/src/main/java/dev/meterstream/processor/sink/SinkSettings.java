@@ -51,6 +51,9 @@ public record SinkSettings(
         atLeastOne("sink.attempts", attempts);
         atLeastOne("sink.fetch-min-bytes", fetchMinBytes);
         FetchWait.checked("sink.fetch-max-wait", fetchMaxWait);
+        if (!progressInterval.isPositive()) {
+            throw new IllegalArgumentException("sink.progress-interval must be positive, was " + progressInterval);
+        }
     }
 
     /** An error that names the key and the bad value, so the operator knows what to change. */

@@ -3,6 +3,7 @@ package dev.meterstream.processor.sink;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.schema.Views;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +42,13 @@ final class ViewProgress {
     private List<TopicPartition> partitions = List.of();
 
     ViewProgress(final Admin admin, final String processorGroup, final String sinkGroup,
-                 final PipelineWatermark.Topics topics, final CqlSession session, final String keyspace,
-                 final SinkMetrics metrics) {
+                 final PipelineWatermark.Topics topics, final Duration interval, final CqlSession session,
+                 final String keyspace, final SinkMetrics metrics) {
         this.admin = admin;
         this.processorGroup = processorGroup;
         this.sinkGroup = sinkGroup;
         this.topics = topics;
-        this.watermark = new PipelineWatermark(topics);
+        this.watermark = new PipelineWatermark(topics, interval);
         this.metrics = metrics;
         this.session = session;
         this.record = session.prepare(Views.VIEW_PROGRESS.insert(keyspace, Views.VIEW_PROGRESS.columns()));

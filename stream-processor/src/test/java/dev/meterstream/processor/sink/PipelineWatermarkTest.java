@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,7 @@ class PipelineWatermarkTest {
     private static final TopicPartition EVENTS = new TopicPartition("events", 0);
     private static final TopicPartition AGGREGATES = new TopicPartition("aggregates", 0);
 
-    private final PipelineWatermark watermark = new PipelineWatermark(TOPICS);
+    private final PipelineWatermark watermark = new PipelineWatermark(TOPICS, Duration.ofSeconds(1));
 
     @Test
     void shouldClaimAnInstantOnlyOnceTheSinkHasWrittenWhatTheProcessorMadeOfEverythingBeforeIt() {
@@ -53,6 +54,39 @@ class PipelineWatermarkTest {
                 "the aggregates' last record is not written");
         assertEquals(Optional.of(Instant.ofEpochSecond(2)), watermark.advance(observe(3, processor(7, 3),
                 sink(7, 2), ends(8, 3, 7, 2))), "both written: complete through the last observation covered");
+    }
+
+    @Test
+    void shouldStopTakingCheckpointsOnceTheViewsAreTenMinutesOfObservationsBehind() {
+        // One a second: 700 observations while the processor commits nothing; checkpoints for the first 600 only.
+        final PipelineWatermark perSecond = new PipelineWatermark(TOPICS, Duration.ofSeconds(1));
+        final Instant last = stuck(perSecond, Duration.ofSeconds(1), 700);
+        assertEquals(Optional.of(Instant.ofEpochSecond(600)), perSecond.advance(caughtUp(last, 700)),
+                "the newest checkpoint is the 600th: ten minutes of observations");
+    }
+
+    @Test
+    void shouldKeepTenMinutesOfCheckpointsAtAShorterInterval() {
+        // Four a second: 1,000 observations (250 s) behind are within the ten minutes, so the caught-up observation
+        // takes its own checkpoint and completes it at once.
+        final PipelineWatermark fourPerSecond = new PipelineWatermark(TOPICS, Duration.ofMillis(250));
+        final Instant last = stuck(fourPerSecond, Duration.ofMillis(250), 1_000);
+        assertEquals(Optional.of(last), fourPerSecond.advance(caughtUp(last, 1_000)));
+    }
+
+    /** {@code count} observations, one per {@code interval}, in which the processor commits none of the raw records. */
+    private static Instant stuck(final PipelineWatermark watermark, final Duration interval,
+                                             final int count) {
+        for (int i = 1; i <= count; i++) {
+            assertEquals(Optional.empty(), watermark.advance(new PipelineWatermark.Observation(
+                    Instant.EPOCH.plus(interval.multipliedBy(i)), processor(0, 0), sink(0, 0), ends(i, 0, 0, 0))));
+        }
+        return Instant.EPOCH.plus(interval.multipliedBy(count + 1));
+    }
+
+    /** The processor has committed every raw record, with nothing downstream yet: everything is in the views. */
+    private static PipelineWatermark.Observation caughtUp(final Instant at, final long rawRecords) {
+        return new PipelineWatermark.Observation(at, processor(rawRecords, 0), sink(0, 0), ends(rawRecords, 0, 0, 0));
     }
 
     @Test
