@@ -20,6 +20,9 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * nothing: {@link KafkaProducer#commitTransaction()} sends every record of the transaction first and commits none
  * of it if any send failed, so what a commit makes visible is unchanged. Producers without a transactional id
  * (at-least-once) flush as before: there the flush is what makes committing the input offsets safe.
+ *
+ * <p>The admin client and consumers are made as Kafka Streams' own {@code DefaultKafkaClientSupplier} makes them
+ * (4.3.1); that class is in its internals package, so this one does not extend it.
  */
 final class CommitFlushedClients implements KafkaClientSupplier {
     @Override
