@@ -75,8 +75,7 @@ class PipelineWatermarkTest {
     }
 
     /** {@code count} observations, one per {@code interval}, in which the processor commits none of the raw records. */
-    private static Instant stuck(final PipelineWatermark watermark, final Duration interval,
-                                             final int count) {
+    private static Instant stuck(final PipelineWatermark watermark, final Duration interval, final int count) {
         for (int i = 1; i <= count; i++) {
             assertEquals(Optional.empty(), watermark.advance(new PipelineWatermark.Observation(
                     Instant.EPOCH.plus(interval.multipliedBy(i)), processor(0, 0), sink(0, 0), ends(i, 0, 0, 0))));
