@@ -45,7 +45,7 @@ public final class CostBenchmark {
             "query-api");
 
     private static final List<String> OPTIONS = List.of("--brokers", "--batch", "--subjects", "--set", "--warm-up",
-            "--generator");
+            "--generator", "--aot-cache");
 
     private CostBenchmark() {
     }

@@ -26,7 +26,7 @@ public final class LoadMain {
             System.err.println("usage: ./dev load [--stages 30s:5000,3m:17000,30s:0] [--batch N] [--duplicates 0.05] "
                     + "[--late 0.01] [--tenants N] [--subjects N] [--meters N] [--brokers 1|3] [--kill-broker] "
                     + "[--p99-ms 50] [--drain-seconds 60] [--max-in-flight 5000] [--generator lean|gatling] "
-                    + "[--set key=value]...");
+                    + "[--aot-cache on|off] [--set key=value]...");
             System.exit(help ? 0 : 2);
             return;
         }

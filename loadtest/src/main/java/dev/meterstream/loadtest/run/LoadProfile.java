@@ -28,10 +28,13 @@ import java.util.StringJoiner;
  *                     {@code ./dev up})
  * @param generator    what sends the load: {@code lean} (the project's own open-model generator, the default) or
  *                     {@code gatling}
+ * @param aotCache     the brokers' and services' JVMs start from ahead-of-time caches trained by earlier runs (and
+ *                     train them when there are none; {@code --aot-cache on}, the default), or cold ({@code off})
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
                           int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
-                          int maxInFlight, ConfigOverrides overrides, String generator) {
+                          int maxInFlight, ConfigOverrides overrides, String generator,
+                          boolean aotCache) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -84,6 +87,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         int maxInFlight = 5_000;
         ConfigOverrides overrides = ConfigOverrides.NONE;
         String generator = "lean";
+        boolean aotCache = true;
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
@@ -108,11 +112,16 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
                 case "--set" -> overrides = overrides.with(value);
                 case "--generator" -> generator = value;
+                case "--aot-cache" -> aotCache = switch (value) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--aot-cache must be on or off, was " + value);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight, overrides, generator);
+                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */
@@ -215,6 +224,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 killBroker ? ", one broker killed at " + killAt().toSeconds() + " s and restarted "
                         + BROKER_DOWN.toSeconds() + " s later" : "")
                 + (overrides.values().isEmpty() ? "" : ", with " + overrides.values())
-                + (generator.equals("lean") ? "" : ", sent by " + generator);
+                + (generator.equals("lean") ? "" : ", sent by " + generator)
+                + (aotCache ? "" : ", every JVM cold (--aot-cache off)");
     }
 }

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -105,7 +106,8 @@ public final class LoadRun {
         // a file of the report, and the console shows the run's progress instead.
         RunnerLog.toFile(reportDir.resolve("runner.log"));
         final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
-                ingestKeysFile, queryKeysFile, profile.overrides()), out);
+                ingestKeysFile, queryKeysFile, profile.overrides(),
+                profile.aotCache() ? Optional.of(StackLayout.sharedAotCache(root)) : Optional.empty()), out);
         try (stack) {
             stack.start();
             return measure(stack, runId, tenants, keys, reportDir);

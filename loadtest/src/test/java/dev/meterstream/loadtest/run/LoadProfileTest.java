@@ -2,6 +2,7 @@ package dev.meterstream.loadtest.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +31,14 @@ class LoadProfileTest {
         assertEquals(3, profile.brokers());
         assertEquals(1, profile.batch());
         assertEquals(0.05, profile.duplicates());
+        assertTrue(profile.aotCache(), "JVMs start from trained caches unless told not to");
     }
 
     @Test
     void shouldRejectWhatItCannotRun() {
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30x:10")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30s")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--aot-cache", "yes")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--stages", "30s:-1")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--brokers", "2")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--brokers", "1",

@@ -20,7 +20,9 @@ class LoadRunSmokeIT {
     @Test
     void shouldWriteAReportWhoseExactnessCheckPassesOnRealComponents() throws Exception {
         final LoadProfile profile = LoadProfile.parse(List.of("--stages", "5s:20,10s:20,2s:0", "--brokers", "1",
-                "--tenants", "2", "--subjects", "20", "--meters", "2", "--duplicates", "0.2", "--late", "0.1"));
+                "--tenants", "2", "--subjects", "20", "--meters", "2", "--duplicates", "0.2", "--late", "0.1",
+                // A test leaves nothing behind in the checkout, and infra/launcher's AotCacheIT covers the caches.
+                "--aot-cache", "off"));
 
         final LoadRun.Outcome outcome = new LoadRun(ROOT, ROOT.resolve("loadtest/target/smoke-reports"), profile,
                 System.out).run();

@@ -58,7 +58,7 @@ public final class DevStack implements AutoCloseable {
         final KafkaSettings kafkaSettings = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
                 : KafkaSettings.local(brokers, kafkaDir);
         final CompletableFuture<KafkaCluster> startingKafka = CompletableFuture.supplyAsync(
-                () -> KafkaCluster.start(kafkaSettings));
+                () -> KafkaCluster.start(kafkaSettings, layout.aotCache()));
         try {
             final Path cassandraDir = layout.dataDir().resolve("cassandra");
             cassandra = CassandraNode.start(layout.freePorts()
@@ -101,7 +101,8 @@ public final class DevStack implements AutoCloseable {
     private Running startService(final Service service, final int port) {
         final Path dataDir = layout.dataDir();
         final JavaProcess process = JavaProcess.builder(service.module())
-                .classpath(ModuleClasspath.of(root, service.module()))
+                .classpath(layout.aotCache().isPresent() ? ModuleClasspath.packaged(root, service.module())
+                        : ModuleClasspath.of(root, service.module()))
                 .jvmArgs("-Xms" + service.heapMegabytes() + "m", "-Xmx" + service.heapMegabytes() + "m",
                         "-XX:+UseG1GC",
                         "-Dserver.port=" + port,
@@ -115,6 +116,7 @@ public final class DevStack implements AutoCloseable {
                 .mainClass(service.mainClass())
                 .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
                 .workingDirectory(root)
+                .aotCache(layout.aotCache().orElse(null))
                 .start();
         final Running running = new Running(service, port, process);
         out.printf("%-16s %s (pid %d, log %s)%n", service.module(), running.url(), process.pid(), process.logFile());

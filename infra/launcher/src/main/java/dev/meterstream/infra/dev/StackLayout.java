@@ -1,7 +1,9 @@
 package dev.meterstream.infra.dev;
 
+import dev.meterstream.infra.process.AotCache;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where and how a {@link DevStack} runs.
@@ -13,16 +15,24 @@ import java.util.Objects;
  * @param ingestKeysFile API key digests ingest-api accepts ({@code <sha256> <tenant>} lines)
  * @param queryKeysFile  API key digests query-api accepts
  * @param overrides      configuration keys every service gets for this run ({@code --set})
+ * @param aotCache       where the brokers' and services' JVMs keep their ahead-of-time caches (see
+ *                       {@link AotCache}); empty: none, every JVM starts cold
  */
 public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
-                          ConfigOverrides overrides) {
+                          ConfigOverrides overrides, Optional<AotCache> aotCache) {
     public StackLayout {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
+        Objects.requireNonNull(aotCache, "aotCache");
         Objects.requireNonNull(ingestKeysFile, "ingestKeysFile");
         Objects.requireNonNull(queryKeysFile, "queryKeysFile");
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
         }
+    }
+
+    /** Where ./dev up and load runs keep the JVMs' ahead-of-time caches: shared, as the code they cache is. */
+    public static AotCache sharedAotCache(final Path root) {
+        return AotCache.in(root.resolve(".data/aot"));
     }
 }

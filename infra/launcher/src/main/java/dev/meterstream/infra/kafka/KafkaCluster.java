@@ -1,5 +1,6 @@
 package dev.meterstream.infra.kafka;
 
+import dev.meterstream.infra.process.AotCache;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -41,16 +43,23 @@ public final class KafkaCluster implements KafkaEndpoint {
     private final KafkaSettings settings;
     private final List<Path> classpath;
     private final JavaProcess[] nodes;
+    private final Optional<AotCache> aotCache;
 
-    private KafkaCluster(final KafkaSettings settings) {
+    private KafkaCluster(final KafkaSettings settings, final Optional<AotCache> aotCache) {
         this.settings = settings;
+        this.aotCache = aotCache;
         this.classpath = ServerClasspath.KAFKA.entries();
         this.nodes = new JavaProcess[settings.brokers()];
     }
 
     /** Formats storage if needed, starts every node, and returns once all brokers are registered. */
     public static KafkaCluster start(final KafkaSettings settings) {
-        final KafkaCluster cluster = new KafkaCluster(settings);
+        return start(settings, Optional.empty());
+    }
+
+    /** As {@link #start(KafkaSettings)}, the nodes using (or training) ahead-of-time caches in {@code aotCache}. */
+    public static KafkaCluster start(final KafkaSettings settings, final Optional<AotCache> aotCache) {
+        final KafkaCluster cluster = new KafkaCluster(settings, aotCache);
         try {
             cluster.prepare();
             for (int i = 0; i < settings.brokers(); i++) {
@@ -204,6 +213,7 @@ public final class KafkaCluster implements KafkaEndpoint {
 
     private void startNode(final int i) {
         nodes[i] = baseProcess("kafka-" + i, i)
+                .aotCache(aotCache.orElse(null))
                 .mainClass(BROKER_MAIN)
                 .args(nodeDir(i).resolve("server.properties").toString())
                 .logFile(nodeDir(i).resolve("logs/console.log"))

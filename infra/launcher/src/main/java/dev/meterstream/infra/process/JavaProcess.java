@@ -23,14 +23,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JavaProcess implements AutoCloseable {
     private static final String PARENT_WATCH = "dev.meterstream.infra.process.ParentWatch";
+    /** A training run writes its AOT cache while it exits (a second JVM assembles it), which takes a while. */
+    private static final Duration TRAINING_EXIT_GRACE = Duration.ofSeconds(120);
     private final String name;
     private final Process process;
     private final Path logFile;
+    private final AotCache.Use aot;
 
-    private JavaProcess(final String name, final Process process, final Path logFile) {
+    private JavaProcess(final String name, final Process process, final Path logFile, final AotCache.Use aot) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.aot = aot;
     }
 
     public static Builder builder(final String name) {
@@ -87,8 +91,14 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Waits up to {@code grace} for the child to end after {@link #requestStop()}, then kills what is left. */
     public void awaitStop(final Duration grace) {
+        final boolean trains = aot != null && aot.trains();
+        final Duration wait = trains && grace.compareTo(TRAINING_EXIT_GRACE) < 0 ? TRAINING_EXIT_GRACE : grace;
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (trains) {
+                    aot.keep();
+                }
+            } else {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -163,6 +173,7 @@ public final class JavaProcess implements AutoCloseable {
         private String mainClass;
         private Path logFile;
         private Path workingDirectory;
+        private AotCache aotCache;
 
         private Builder(final String name) {
             this.name = name;
@@ -214,6 +225,12 @@ public final class JavaProcess implements AutoCloseable {
             return this;
         }
 
+        /** Runs the child with an ahead-of-time cache from this directory, or trains one (see {@link AotCache}). */
+        public Builder aotCache(final AotCache value) {
+            this.aotCache = value;
+            return this;
+        }
+
         public JavaProcess start() {
             if (mainClass == null || logFile == null) {
                 throw new IllegalStateException(name + ": mainClass and logFile are required");
@@ -222,11 +239,16 @@ public final class JavaProcess implements AutoCloseable {
             command.add(jdk.java().toString());
             command.add("-Dmeterstream.child=" + name);
             command.addAll(jvmArgs);
+            final List<Path> entries = new ArrayList<>();
+            entries.add(launcherCodeLocation());
+            entries.addAll(classpath);
+            final AotCache.Use aot = aotCache == null ? null
+                    : aotCache.forChild(name, jdk, jvmArgs, entries).orElse(null);
+            if (aot != null) {
+                command.addAll(aot.jvmArgs());
+            }
             command.add("-cp");
-            final List<String> entries = new ArrayList<>();
-            entries.add(launcherCodeLocation().toString());
-            classpath.forEach(entry -> entries.add(entry.toString()));
-            command.add(String.join(File.pathSeparator, entries));
+            command.add(String.join(File.pathSeparator, entries.stream().map(Path::toString).toList()));
             command.add(PARENT_WATCH);
             command.add(mainClass);
             command.addAll(args);
@@ -240,7 +262,7 @@ public final class JavaProcess implements AutoCloseable {
                     builder.directory(workingDirectory.toFile());
                 }
                 builder.environment().putAll(environment);
-                return new JavaProcess(name, builder.start(), logFile);
+                return new JavaProcess(name, builder.start(), logFile, aot);
             } catch (final IOException e) {
                 throw new UncheckedIOException("could not start " + name + ": " + command.getFirst(), e);
             }
