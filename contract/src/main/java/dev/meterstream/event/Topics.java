@@ -13,6 +13,12 @@ public final class Topics {
      * {@link #DEAD_LETTER_REASON} and {@link #DEAD_LETTER_SOURCE}.
      */
     public static final String DEAD_LETTERS = "usage.dead-letters";
+    /**
+     * Every tenant's meter definitions (issue 17): key {@code tenant/slug}, value the versioned record
+     * ({@code dev.meterstream.meter.StoredMeterJson}); compacted, so it holds each meter's last record. query-api
+     * writes it; query-api and the processor read all of it.
+     */
+    public static final String METER_DEFINITIONS = "meter.definitions";
     /** Header of a dead letter: why it could not be taken, in words. */
     public static final String DEAD_LETTER_REASON = "dead-letter.reason";
     /** Header of a dead letter: where it was read, as {@code topic/partition/offset}. */

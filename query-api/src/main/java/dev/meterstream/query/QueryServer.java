@@ -16,10 +16,12 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 public final class QueryServer implements AutoCloseable {
     private final WebServer server;
     private final CqlSession session;
+    private final MeterDefinitions definitions;
 
-    private QueryServer(final WebServer server, final CqlSession session) {
+    private QueryServer(final WebServer server, final CqlSession session, final MeterDefinitions definitions) {
         this.server = server;
         this.session = session;
+        this.definitions = definitions;
     }
 
     public static QueryServer start(final Config config) {
@@ -28,7 +30,10 @@ public final class QueryServer implements AutoCloseable {
 
     public static QueryServer start(final Config serverConfig, final QuerySettings settings) {
         final CqlSession session = settings.cassandra().open();
+        MeterDefinitions definitions = null;
         try {
+            definitions = MeterDefinitions.start(settings.kafka(), settings.eventRules());
+            final MeterDefinitions meterDefinitions = definitions;
             final String keyspace = settings.cassandra().keyspace().name();
             final QueryMetrics metrics = new QueryMetrics();
             final Freshness freshness = new Freshness(session, keyspace, settings.freshnessCache());
@@ -45,16 +50,23 @@ public final class QueryServer implements AutoCloseable {
                                             .status(session.getMetadata().getNodes().values().stream()
                                                     .anyMatch(node -> node.getState() == NodeState.UP))
                                             .build(), HealthCheckType.READINESS, "cassandra")
+                                    .addCheck(() -> HealthCheckResponse.builder()
+                                            .status(meterDefinitions.following())
+                                            .build(), HealthCheckType.READINESS, "meter-definitions")
                                     .build(),
                             MetricsObserver.create()))
                     .routing(rules -> routing(rules, settings, metrics,
                             new UsageEventService(events, freshness, metrics),
                             new SubjectService(settings, events, freshness, metrics),
-                            new MeterService(settings, usage, freshness, metrics)))
+                            new MeterService(settings, usage, freshness, metrics),
+                            new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
                     .build()
                     .start();
-            return new QueryServer(server, session);
+            return new QueryServer(server, session, definitions);
         } catch (final RuntimeException e) {
+            if (definitions != null) {
+                definitions.close();
+            }
             session.close();
             throw e;
         }
@@ -67,6 +79,7 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        definitions.close();
         session.close();
     }
 
@@ -75,11 +88,13 @@ public final class QueryServer implements AutoCloseable {
      * it holds no data, and asks for the key). Health and metrics come from the observe feature.
      */
     static void routing(final HttpRouting.Builder routing, final QuerySettings settings, final QueryMetrics metrics,
-                        final UsageEventService usages, final SubjectService subjects, final MeterService meters) {
-        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), "analyst key",
+                        final UsageEventService usages, final SubjectService subjects, final MeterService meters,
+                        final MeterDefinitionService definitions) {
+        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), settings.adminKeys(), "analyst or admin key",
                         (status, started) -> metrics.request(QueryMetrics.UNAUTHENTICATED, status, started)))
                 .register(UsageEventService.PATH, usages)
                 .register(SubjectService.PATH, subjects)
+                .register(MeterService.PATH, definitions)
                 .register(MeterService.PATH, meters)
                 .get("/", new AnalystPage());
     }

@@ -1,7 +1,9 @@
 package dev.meterstream.query;
 
+import dev.meterstream.event.EventRules;
 import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.support.cassandra.CqlConnection;
+import dev.meterstream.support.config.ServiceConfig;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -18,6 +20,10 @@ import java.time.Duration;
  * @param topPageSize    rows read at a time from each window's ranking when merging windows for the top subjects
  * @param topCache       how long a top-subjects answer is reused for identical requests (zero: never)
  * @param topCacheSize   most top-subjects answers held at once
+ * @param kafka          where the meter definitions topic is ({@code kafka.bootstrap-servers})
+ * @param adminKeys      admin keys (SHA-256 digests) and their tenants ({@code auth.admin-keys},
+ *                       {@code auth.admin-keys-file}): they may also define, change and delete meters
+ * @param eventRules     the rules a meter definition's slugs follow (those of event meters)
  */
 public record QuerySettings(
         CqlConnection cassandra,
@@ -28,7 +34,10 @@ public record QuerySettings(
         Duration freshnessCache,
         int topPageSize,
         Duration topCache,
-        int topCacheSize) {
+        int topCacheSize,
+        String kafka,
+        ApiKeys adminKeys,
+        EventRules eventRules) {
 
     public QuerySettings {
         atLeastOne("query.max-points", maxPoints);
@@ -62,6 +71,9 @@ public record QuerySettings(
                 query.get("freshness-cache").as(Duration.class).get(),
                 query.get("top-page-size").asInt().get(),
                 query.get("top-cache").as(Duration.class).get(),
-                query.get("top-cache-size").asInt().get());
+                query.get("top-cache-size").asInt().get(),
+                config.get("kafka.bootstrap-servers").asString().get(),
+                ApiKeys.from(config.get("auth.admin")),
+                ServiceConfig.eventRules(config));
     }
 }

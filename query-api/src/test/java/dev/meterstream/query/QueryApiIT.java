@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.EventParser;
+import dev.meterstream.event.EventRules;
+import dev.meterstream.meter.Aggregation;
+import dev.meterstream.meter.StoredMeter;
 import dev.meterstream.event.Quantity;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
@@ -293,6 +296,67 @@ class QueryApiIT {
                     1e-9, "bar height of " + window + " is the sum of both subjects"));
             browser.screenshot(Path.of("target", "analyst-page.png"));
         }
+    }
+
+    @Test
+    void shouldKeepMeterDefinitionsVersionedInTheTopicAndLetOnlyAdminKeysChangeThem() throws Exception {
+        final String sum = "{\"eventType\": \"llm-call\", \"aggregation\": \"SUM\", \"valueProperty\": \"$.tokens\","
+                + " \"groupBy\": {\"model\": \"$.model\"}, \"description\": \"Tokens\"}";
+        assertProblem(send("PUT", "/api/meters/tokens", ViewsFixture.ACME_KEY, sum), 403, "/problems/forbidden");
+        assertProblem(get("/api/meters/tokens", ViewsFixture.ACME_KEY), 404, "/problems/unknown-meter");
+
+        final JsonNode created = json(send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY, sum), 201);
+        assertEquals(1, created.get("version").asInt());
+        assertEquals("$.tokens", created.get("valueProperty").asText());
+        assertEquals(created, json(send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY, sum), 200),
+                "the same definition again changes nothing");
+        assertEquals(created, json(get("/api/meters/tokens", ViewsFixture.ACME_KEY), 200), "analysts read it");
+        assertProblem(get("/api/meters/tokens", ViewsFixture.GLOBEX_KEY), 404, "/problems/unknown-meter");
+
+        final JsonNode changed = json(send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY,
+                sum.replace("SUM", "MAX")), 200);
+        assertEquals(2, changed.get("version").asInt(), "another computation is a new version");
+        assertEquals(created.get("createdAt"), changed.get("createdAt"));
+
+        final HttpResponse<String> bad = send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY,
+                "{\"eventType\": \"llm-call\", \"aggregation\": \"MEDIAN\", \"groupBy\": {\"a b\": \"$.x\"}}");
+        assertProblem(bad, 400, "/problems/invalid-meter");
+        assertEquals(List.of("aggregation", "groupBy.a b"), fieldsOf(JSON.readTree(bad.body())));
+        assertEquals(changed, json(get("/api/meters/tokens", ViewsFixture.ACME_KEY), 200), "a refusal changes nothing");
+
+        assertProblem(send("DELETE", "/api/meters/tokens", ViewsFixture.ACME_KEY, null), 403, "/problems/forbidden");
+        final JsonNode deleted = json(send("DELETE", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY, null), 200);
+        assertTrue(deleted.get("deleted").asBoolean());
+        assertEquals(2, deleted.get("version").asInt(), "history stays readable");
+        assertEquals(deleted, json(get("/api/meters/tokens", ViewsFixture.ACME_KEY), 200));
+        assertProblem(send("DELETE", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY, null), 404,
+                "/problems/unknown-meter");
+        final JsonNode again = json(send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY, sum.replace("SUM",
+                "MAX")), 201);
+        assertEquals(3, again.get("version").asInt(), "defined again after a delete: a new version");
+
+        // Another reader of the topic (as a second instance, or this one after a restart) sees the same records.
+        try (MeterDefinitions reader = MeterDefinitions.start(views.kafkaBootstrapServers(),
+                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)))) {
+            final StoredMeter read = reader.get("acme", "tokens").orElseThrow();
+            assertEquals(3, read.version());
+            assertEquals(Aggregation.MAX, read.definition().aggregation());
+            assertTrue(reader.get("globex", "tokens").isEmpty());
+        }
+    }
+
+    private HttpResponse<String> send(final String method, final String path, final String key, final String body)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> fieldsOf(final JsonNode problem) {
+        final List<String> fields = new ArrayList<>();
+        problem.get("errors").forEach(error -> fields.add(error.get("field").asText()));
+        return fields;
     }
 
     private List<String> meters(final String key) throws Exception {

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.support.auth.ApiKeys;
+import dev.meterstream.event.EventRules;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
@@ -44,14 +45,17 @@ final class ViewsFixture implements AutoCloseable {
     static final String KEYSPACE = "query_it";
     static final String ACME_KEY = "ms_test-acme-analyst-key";
     static final String GLOBEX_KEY = "ms_test-globex-analyst-key";
+    static final String ACME_ADMIN_KEY = "ms_test-acme-admin-key";
     /** Midnight three days ago: the data fills whole hours and days from here. */
     static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
 
     private final Map<String, UsageEvent> distinct = new LinkedHashMap<>();
     private final ProcessorServer processor;
     private final QueryServer query;
+    private final String kafkaBootstrapServers;
 
     ViewsFixture(final KafkaEndpoint kafka, final CassandraEndpoint cassandra, final Path stateDir) {
+        this.kafkaBootstrapServers = kafka.bootstrapServers();
         final CqlConnection connection = new CqlConnection(List.of(cassandra.contactPoint()), cassandra.datacenter(),
                 CqlSchema.Keyspace.local(KEYSPACE), DefaultConsistencyLevel.ONE, Duration.ofSeconds(10));
         final Config server = Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0")));
@@ -79,7 +83,9 @@ final class ViewsFixture implements AutoCloseable {
         }
         query = QueryServer.start(server, new QuerySettings(connection, ApiKeys.of(Map.of(
                 ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex")), 1000, 1000,
-                Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100));
+                Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100, kafka.bootstrapServers(),
+                ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme")),
+                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5))));
     }
 
     /** Three days of events for two tenants, one in ten sent twice; returns when the last was acknowledged. */
@@ -143,6 +149,10 @@ final class ViewsFixture implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + query.port();
+    }
+
+    String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
     }
 
     @Override

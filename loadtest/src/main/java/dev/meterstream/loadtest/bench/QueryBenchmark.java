@@ -12,6 +12,8 @@ import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
 import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.kafka.KafkaCluster;
+import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
@@ -83,11 +85,14 @@ public final class QueryBenchmark {
             final Path keys = workDir.resolve("query-keys");
             Files.writeString(keys, ApiKeys.sha256(key) + " " + TENANT + "\n");
             final int port = Ports.free(1).getFirst();
-            try (JavaProcess query = JavaProcess.builder("bench-query-api")
+            // query-api reads the meter definitions topic at start, so it needs a broker, though this reads none.
+            try (KafkaCluster kafka = KafkaCluster.start(KafkaSettings.ephemeral(1, workDir.resolve("kafka")));
+                 JavaProcess query = JavaProcess.builder("bench-query-api")
                     .classpath(ModuleClasspath.of(root, "query-api"))
                     .jvmArgs("-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-Dserver.port=" + port,
                             "-Dcassandra.contact-point=127.0.0.1:" + cassandra.contactPoint().getPort(),
-                            "-Dcassandra.keyspace=" + KEYSPACE, "-Dauth.keys-file=" + keys)
+                            "-Dcassandra.keyspace=" + KEYSPACE, "-Dauth.keys-file=" + keys,
+                            "-Dkafka.bootstrap-servers=" + kafka.bootstrapServers())
                     .mainClass("dev.meterstream.query.Main")
                     .logFile(workDir.resolve("query-api.log"))
                     .start()) {

@@ -100,13 +100,15 @@ public final class LoadRun {
         final Path ingestKeysFile = Files.writeString(workDir.resolve("ingest-keys"), ingestKeys);
         final Path queryKeysFile = Files.writeString(workDir.resolve("query-keys"),
                 ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
+        final Path adminKeysFile = Files.writeString(workDir.resolve("admin-keys"),
+                ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
         out.println("load run " + runId + ": " + profile.describe());
         out.println("report in " + reportDir);
         // The runner's own clients (Kafka admin, Cassandra driver) log their configuration at start; that goes to
         // a file of the report, and the console shows the run's progress instead.
         RunnerLog.toFile(reportDir.resolve("runner.log"));
         final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
-                ingestKeysFile, queryKeysFile, profile.overrides(),
+                ingestKeysFile, queryKeysFile, adminKeysFile, profile.overrides(),
                 profile.aotCache() ? Optional.of(StackLayout.sharedAotCache(root)) : Optional.empty()), out);
         try (stack) {
             stack.start();

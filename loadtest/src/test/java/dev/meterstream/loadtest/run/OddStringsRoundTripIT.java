@@ -68,7 +68,8 @@ class OddStringsRoundTripIT {
         events.put("longest", longest);
 
         try (DevStack stack = new DevStack(ROOT, new StackLayout(workDir.resolve("data"), 1, true, ingestKeys,
-                queryKeys, ConfigOverrides.NONE, java.util.Optional.empty()), System.out)) {
+                queryKeys, Files.writeString(workDir.resolve("admin-keys"), ""), ConfigOverrides.NONE,
+                java.util.Optional.empty()), System.out)) {
             stack.start();
             final String ingest = stack.url("ingest-api");
             final String query = stack.url("query-api");

@@ -25,6 +25,7 @@ public final class ApiKeyFilter implements Filter {
     }
 
     private final ApiKeys keys;
+    private final ApiKeys adminKeys;
     private final String keyKind;
     private final Refusals refusals;
 
@@ -34,7 +35,17 @@ public final class ApiKeyFilter implements Filter {
      * @param refusals told of each refusal
      */
     public ApiKeyFilter(final ApiKeys keys, final String keyKind, final Refusals refusals) {
+        this(keys, ApiKeys.of(java.util.Map.of()), keyKind, refusals);
+    }
+
+    /**
+     * As above, and {@code adminKeys} are taken too, marked as admin keys of their tenant ({@link Tenant#isAdmin}):
+     * they may do what the other keys may, and what a handler keeps to admins.
+     */
+    public ApiKeyFilter(final ApiKeys keys, final ApiKeys adminKeys, final String keyKind,
+                        final Refusals refusals) {
         this.keys = keys;
+        this.adminKeys = adminKeys;
         this.keyKind = keyKind;
         this.refusals = refusals;
     }
@@ -46,14 +57,15 @@ public final class ApiKeyFilter implements Filter {
             return;
         }
         final long started = System.nanoTime();
-        final Optional<String> tenant = keys.tenantFor(request.headers().first(HeaderNames.AUTHORIZATION)
-                .orElse(null));
+        final String authorization = request.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+        final Optional<String> admin = adminKeys.tenantFor(authorization);
+        final Optional<String> tenant = admin.isPresent() ? admin : keys.tenantFor(authorization);
         if (tenant.isEmpty()) {
             refusals.refused(ProblemResponses.send(response, Problem.of(401, "unauthorized", "Unauthorized",
                     "send a known " + keyKind + " as 'Authorization: Bearer <key>'"), null), started);
             return;
         }
-        request.context().register(new Tenant(tenant.get()));
+        request.context().register(new Tenant(tenant.get(), admin.isPresent()));
         chain.proceed();
     }
 }

@@ -6,13 +6,19 @@ import io.helidon.webserver.http.ServerRequest;
  * The tenant whose API key authenticated a request, as {@link ApiKeyFilter} leaves it in the request's context for
  * the handlers behind it.
  *
- * @param id the tenant's slug
+ * @param id    the tenant's slug
+ * @param admin whether the key was an admin key of the tenant (it may change the tenant's meter definitions)
  */
-public record Tenant(String id) {
+public record Tenant(String id, boolean admin) {
     /** The authenticated tenant of a request under {@code /api/}; only the filter's absence makes this fail. */
     public static String of(final ServerRequest request) {
         return request.context().get(Tenant.class).map(Tenant::id).orElseThrow(() -> new IllegalStateException(
                 "no tenant in the request's context: is ApiKeyFilter registered before " + request.path().path()
                         + "?"));
+    }
+
+    /** Whether the request's key was one of its tenant's admin keys. */
+    public static boolean isAdmin(final ServerRequest request) {
+        return request.context().get(Tenant.class).map(Tenant::admin).orElse(false);
     }
 }

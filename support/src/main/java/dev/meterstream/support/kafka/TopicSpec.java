@@ -66,6 +66,16 @@ public record TopicSpec(String name, int partitions, boolean partitionsFixed, Ma
                 TopicConfig.RETENTION_BYTES_CONFIG, FOREVER));
     }
 
+    /**
+     * Meter definitions: one partition, so that every reader sees every change in one order; compacted, and never
+     * deleted by time (a definition holds for as long as it is not changed).
+     */
+    public static TopicSpec meterDefinitions() {
+        return new TopicSpec(Topics.METER_DEFINITIONS, 1, true, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, FOREVER));
+    }
+
     /** A topic of a benchmark or test, with the cluster's defaults. */
     public static TopicSpec other(final String name, final int partitions) {
         return new TopicSpec(name, partitions, false, Map.of());

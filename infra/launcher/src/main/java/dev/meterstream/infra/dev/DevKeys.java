@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The development API keys ./dev up hands out: a producer key (tenant {@code dev}) for ingest-api and an analyst
- * key (tenant {@code dev}) for query-api. Each key is made once and kept in {@code .data/dev-api-key} and
- * {@code .data/dev-query-key} (one line, for scripts); the services only get files of their SHA-256 digests.
+ * The development API keys ./dev up hands out, all of tenant {@code dev}: a producer key for ingest-api, an analyst
+ * key and an admin key (which may also define meters) for query-api. Each key is made once and kept in
+ * {@code .data/dev-api-key}, {@code .data/dev-query-key} and {@code .data/dev-admin-key} (one line, for scripts,
+ * readable by their owner only); the services only get files of their SHA-256 digests.
  */
 final class DevKeys {
     static final String TENANT = "dev";
@@ -30,6 +32,11 @@ final class DevKeys {
         return digestFile("dev-query-key", "query-keys");
     }
 
+    /** The admin digest file for query-api, creating the admin key if needed. */
+    Path adminKeysFile() {
+        return digestFile("dev-admin-key", "admin-keys");
+    }
+
     String ingestKey() {
         return read(dataDir.resolve("dev-api-key"));
     }
@@ -42,6 +49,7 @@ final class DevKeys {
             if (!Files.exists(keyFile)) {
                 Files.writeString(keyFile, ApiKeys.generateKey() + "\n");
             }
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             Files.writeString(digestFile, "# written by ./dev up: SHA-256 of " + keyFile.getFileName() + ", tenant\n"
                     + ApiKeys.sha256(read(keyFile)) + " " + TENANT + "\n");
             return digestFile;

@@ -79,9 +79,10 @@ public final class DevMain {
         final Path dataDir = root.resolve(".data");
         final DevKeys keys = new DevKeys(dataDir);
         final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, keys.ingestKeysFile(),
-                keys.queryKeysFile(), overrides, Optional.of(StackLayout.sharedAotCache(root))), System.out);
-        System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s)%n",
-                keys.ingestKey(), DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"));
+                keys.queryKeysFile(), keys.adminKeysFile(), overrides, Optional.of(StackLayout.sharedAotCache(root))), System.out);
+        System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s; admin key in %s)%n",
+                keys.ingestKey(), DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"),
+                dataDir.resolve("dev-admin-key"));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");

@@ -126,7 +126,8 @@ public final class DevStack implements AutoCloseable {
     private String[] keysFile(final Service service) {
         return switch (service.module()) {
             case "ingest-api" -> new String[] {"-Dauth.keys-file=" + layout.ingestKeysFile()};
-            case "query-api" -> new String[] {"-Dauth.keys-file=" + layout.queryKeysFile()};
+            case "query-api" -> new String[] {"-Dauth.keys-file=" + layout.queryKeysFile(),
+                "-Dauth.admin.keys-file=" + layout.adminKeysFile()};
             default -> new String[0];
         };
     }

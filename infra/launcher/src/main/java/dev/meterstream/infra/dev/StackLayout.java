@@ -14,18 +14,20 @@ import java.util.Optional;
  *                       ports, so a load run or a test never collides with a running ./dev up
  * @param ingestKeysFile API key digests ingest-api accepts ({@code <sha256> <tenant>} lines)
  * @param queryKeysFile  API key digests query-api accepts
+ * @param adminKeysFile  admin key digests query-api accepts (they may also define meters)
  * @param overrides      configuration keys every service gets for this run ({@code --set})
  * @param aotCache       where the brokers' and services' JVMs keep their ahead-of-time caches (see
  *                       {@link AotCache}); empty: none, every JVM starts cold
  */
 public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
-                          ConfigOverrides overrides, Optional<AotCache> aotCache) {
+                          Path adminKeysFile, ConfigOverrides overrides, Optional<AotCache> aotCache) {
     public StackLayout {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(aotCache, "aotCache");
         Objects.requireNonNull(ingestKeysFile, "ingestKeysFile");
         Objects.requireNonNull(queryKeysFile, "queryKeysFile");
+        Objects.requireNonNull(adminKeysFile, "adminKeysFile");
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
         }
