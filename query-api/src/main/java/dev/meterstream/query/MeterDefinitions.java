@@ -17,10 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +32,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,22 +45,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The tenants' meter definitions as the definitions topic holds them: read from its start into memory by a thread
- * of its own, and written there (acks=all, idempotent). A change is answered only once this instance has read its
- * own record back, so a GET after a PUT sees it, and the map is never ahead of the topic.
+ * of its own (read_committed), and written there. A change is answered only once this instance has read its own
+ * record back, so a GET after a PUT sees it, and the map is never ahead of the topic.
  *
- * <p>Writes are serialised within this instance. Two instances changing one meter at once could both make "the
- * next version"; one query-api instance is all there is until issue 19 (docs/status.md, issue 17, says how that is
- * to be closed).
+ * <p>Every change is decided on the whole topic, whichever instance makes it: each write starts a producer with
+ * the one {@link #TRANSACTIONAL_ID} all instances share, which fences every earlier writer (another instance's
+ * open transaction is aborted); it then reads the topic to its end, decides (a new version is the stored one plus
+ * one), and commits. A writer fenced in between decides again. So two instances changing one meter at once never
+ * both make "version 2".
  */
 final class MeterDefinitions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MeterDefinitions.class.getName());
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final TopicPartition PARTITION = new TopicPartition(Topics.METER_DEFINITIONS, 0);
+    /** Shared by every query-api instance: the transactional id that makes one writer of definitions at a time. */
+    static final String TRANSACTIONAL_ID = "meterstream-meter-definitions";
+    /** Times one change is decided again after another instance fenced it. */
+    private static final int MAX_ATTEMPTS = 5;
 
     private final EventRules rules;
     private final Clock clock;
-    private final KafkaProducer<String, byte[]> producer;
+    private final String bootstrapServers;
+    private final Admin admin;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, StoredMeter> meters = new ConcurrentHashMap<>();
     private final Object progress = new Object();
@@ -64,16 +79,12 @@ final class MeterDefinitions implements AutoCloseable {
     private MeterDefinitions(final String bootstrapServers, final EventRules rules, final Clock clock) {
         this.rules = rules;
         this.clock = clock;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions"),
-                new StringSerializer(), new ByteArraySerializer());
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.reader = new Thread(this::read, "meter-definitions");
@@ -111,32 +122,83 @@ final class MeterDefinitions implements AutoCloseable {
 
     /** Puts a definition; returns once its record is written and read back (nothing is written if unchanged). */
     synchronized StoredMeter.Put put(final String tenant, final MeterDefinition definition) {
-        final StoredMeter.Put put = StoredMeter.put(get(tenant, definition.slug()), tenant, definition,
-                clock.instant());
-        if (put.outcome() != StoredMeter.Outcome.UNCHANGED) {
-            write(put.meter());
-        }
-        return put;
+        return change(() -> StoredMeter.put(get(tenant, definition.slug()), tenant, definition, clock.instant()),
+                put -> put.outcome() == StoredMeter.Outcome.UNCHANGED ? null : put.meter());
     }
 
     /** Deletes a meter that is not deleted yet; returns its record as deleted, or empty if there was none. */
     synchronized Optional<StoredMeter> delete(final String tenant, final String slug) {
-        final Optional<StoredMeter> current = get(tenant, slug).filter(meter -> !meter.deleted());
-        current.ifPresent(meter -> write(meter.delete(clock.instant())));
-        return current.map(meter -> meters.get(meter.key()));
+        return change(() -> get(tenant, slug).filter(meter -> !meter.deleted())
+                        .map(meter -> meter.delete(clock.instant())),
+                deleted -> deleted.orElse(null));
     }
 
-    private void write(final StoredMeter meter) {
-        try {
-            final RecordMetadata written = producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, 0,
-                    meter.key(), StoredMeterJson.bytes(meter))).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            awaitRead(written.offset() + 1, WRITE_TIMEOUT);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new DefinitionsUnavailable("the meter definitions could not be written: " + e, e);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DefinitionsUnavailable("interrupted while writing a meter definition", e);
+    /**
+     * Decides a change on the whole topic as one writer of it (see the class comment), writes its record if there
+     * is one, and returns once it is read back.
+     *
+     * @param decide what to do, from the definitions as read (called again if another writer came in between)
+     * @param record the record a decision writes; null: nothing to write
+     */
+    private <T> T change(final Supplier<T> decide, final Function<T, StoredMeter> record) {
+        for (int attempt = 1; ; attempt++) {
+            try (KafkaProducer<String, byte[]> producer = transactionalProducer()) {
+                producer.initTransactions(); // fences every earlier writer, in this instance or another
+                awaitRead(committedEnd(), WRITE_TIMEOUT);
+                final T decided = decide.get();
+                final StoredMeter meter = record.apply(decided);
+                if (meter == null) {
+                    return decided;
+                }
+                producer.beginTransaction();
+                final RecordMetadata written = producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, 0,
+                        meter.key(), StoredMeterJson.bytes(meter))).get(WRITE_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                producer.commitTransaction();
+                awaitRead(written.offset() + 1, WRITE_TIMEOUT);
+                return decided;
+            } catch (final ProducerFencedException | InvalidProducerEpochException e) {
+                retryOrGiveUp(attempt, e);
+            } catch (final ExecutionException e) {
+                if (e.getCause() instanceof ProducerFencedException
+                        || e.getCause() instanceof InvalidProducerEpochException) {
+                    retryOrGiveUp(attempt, e.getCause());
+                } else {
+                    throw new DefinitionsUnavailable("the meter definitions could not be written: " + e.getCause(), e);
+                }
+            } catch (final TimeoutException | KafkaException e) {
+                throw new DefinitionsUnavailable("the meter definitions could not be written: " + e, e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DefinitionsUnavailable("interrupted while writing a meter definition", e);
+            }
         }
+    }
+
+    private static void retryOrGiveUp(final int attempt, final Throwable fenced) {
+        if (attempt >= MAX_ATTEMPTS) {
+            throw new DefinitionsUnavailable("another writer of the meter definitions came in " + attempt
+                    + " times in a row", fenced);
+        }
+        LOG.log(Level.FINE, "another writer of the meter definitions came in; deciding again", fenced);
+    }
+
+    private KafkaProducer<String, byte[]> transactionalProducer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis(),
+                ProducerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The end of what is committed in the topic (its last stable offset). */
+    private long committedEnd() throws ExecutionException, InterruptedException, TimeoutException {
+        return admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest()),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(PARTITION)
+                .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
     }
 
     private void awaitRead(final long offset, final Duration timeout) {
@@ -216,7 +278,7 @@ final class MeterDefinitions implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
     }
 
     /** The definitions topic cannot be written or read now: a 503 for the client. */
