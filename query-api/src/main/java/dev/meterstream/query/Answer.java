@@ -1,6 +1,8 @@
 package dev.meterstream.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meterstream.event.EventParser;
 import dev.meterstream.event.JsonBytes;
 import dev.meterstream.event.Quantity;
 import java.io.IOException;
@@ -95,6 +97,8 @@ final class Answer<T> {
             case Double number -> json.writeNumber(number);
             case Long number -> json.writeNumber(number);
             case Integer number -> json.writeNumber(number);
+            // A document of its own (a meter definition), written as it is.
+            case JsonNode node -> EventParser.READER.writeTree(json, node);
             case Map<?, ?> map -> {
                 json.writeStartObject();
                 for (final Map.Entry<?, ?> entry : new java.util.TreeMap<>(map).entrySet()) {
@@ -124,6 +128,7 @@ final class Answer<T> {
                         .append(k).append('=').append(v));
                 yield pairs.toString();
             }
+            case List<?> list -> String.join(";", list.stream().map(String::valueOf).toList());
             default -> value.toString();
         };
         return text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")

@@ -98,7 +98,7 @@ final class MeterDefinitionService implements HttpService {
     }
 
     /** The record as the API shows it: the tenant is the caller's own, so it is left out. */
-    private static ObjectNode answer(final StoredMeter meter) {
+    static ObjectNode answer(final StoredMeter meter) {
         final ObjectNode node = StoredMeterJson.write(meter);
         node.remove("tenant");
         return node;

@@ -5,6 +5,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
+import dev.meterstream.meter.StoredMeter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +43,13 @@ final class MeterService implements HttpService {
             new Answer.Column<>("subject", item -> item.ranked().subject()),
             new Answer.Column<>("sum", item -> item.ranked().sum()),
             new Answer.Column<>("count", item -> item.ranked().count()));
-    private static final List<Answer.Column<String>> METER_COLUMNS = List.of(new Answer.Column<>("meter", m -> m));
+    /** An event type with data, and the live definitions that take its events. */
+    private record SeenMeter(String meter, List<String> definedBy) {
+    }
+
+    private static final List<Answer.Column<SeenMeter>> METER_COLUMNS = List.of(
+            new Answer.Column<>("meter", SeenMeter::meter),
+            new Answer.Column<>("definedBy", SeenMeter::definedBy));
 
     /** What identifies a top-subjects answer. */
     private record TopRequest(String tenant, String meter, WindowSize size, Instant from, Instant to, int limit) {
@@ -55,11 +63,13 @@ final class MeterService implements HttpService {
     private final UsageQueries usage;
     private final Freshness freshness;
     private final QueryMetrics metrics;
+    private final MeterDefinitions definitions;
     private final RecentAnswers<TopRequest, Ranking> recentTops;
 
     MeterService(final QuerySettings settings, final UsageQueries usage, final Freshness freshness,
-                 final QueryMetrics metrics) {
+                 final QueryMetrics metrics, final MeterDefinitions definitions) {
         this.settings = settings;
+        this.definitions = definitions;
         this.usage = usage;
         this.freshness = freshness;
         this.metrics = metrics;
@@ -122,9 +132,25 @@ final class MeterService implements HttpService {
         return answer;
     }
 
-    private Answer<String> meters(final String tenant, final ServerRequest request) {
-        final Answer<String> answer = Answer.of("meters", METER_COLUMNS);
-        usage.meters(tenant).forEach(answer::item);
+    /**
+     * The event types with data (each with the live definitions that take it), the tenant's definitions (deleted
+     * ones too: their history stays readable), and the event types with data that no live definition takes.
+     */
+    private Answer<SeenMeter> meters(final String tenant, final ServerRequest request) {
+        final List<StoredMeter> defined = definitions.all(tenant);
+        final Answer<SeenMeter> answer = Answer.of("meters", METER_COLUMNS);
+        final List<String> undefined = new ArrayList<>();
+        for (final String meter : usage.meters(tenant)) {
+            final List<String> definedBy = defined.stream()
+                    .filter(stored -> !stored.deleted() && stored.definition().eventType().equals(meter))
+                    .map(stored -> stored.definition().slug()).toList();
+            answer.item(new SeenMeter(meter, definedBy));
+            if (definedBy.isEmpty()) {
+                undefined.add(meter);
+            }
+        }
+        answer.field("definitions", defined.stream().map(MeterDefinitionService::answer).toList());
+        answer.field("undefined", undefined);
         return answer;
     }
 }

@@ -2,6 +2,7 @@ package dev.meterstream.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.meterstream.event.EventParser;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,5 +35,16 @@ class AnswerTest {
     void shouldWriteRfc4180CsvOfTheItems() {
         assertEquals("id,sum,properties,at\r\n\"a,\"\"b\"\"\",1.5,a=2;z=1,2026-11-23T09:00:00Z\r\nc,,,\r\n",
                 new String(answer.csv(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldWriteListsAndWholeDocuments() throws Exception {
+        final Answer<List<String>> lists = Answer.of("meters", List.of(new Answer.Column<List<String>>("definedBy",
+                        list -> list)))
+                .field("definitions", List.of(EventParser.READER.readTree("{\"groupBy\":{\"m\":\"$.m\"},\"v\":2}")))
+                .item(List.of("a", "b")).item(List.of());
+        assertEquals("{\"definitions\":[{\"groupBy\":{\"m\":\"$.m\"},\"v\":2}],\"meters\":[{\"definedBy\":[\"a\",\"b\"]},"
+                + "{\"definedBy\":[]}]}", new String(lists.json(), StandardCharsets.UTF_8));
+        assertEquals("definedBy\r\na;b\r\n\r\n", new String(lists.csv(), StandardCharsets.UTF_8));
     }
 }

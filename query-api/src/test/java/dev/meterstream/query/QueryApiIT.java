@@ -343,6 +343,24 @@ class QueryApiIT {
             assertEquals(Aggregation.MAX, read.definition().aggregation());
             assertTrue(reader.get("globex", "tokens").isEmpty());
         }
+
+        // The list: event types with data and the live definitions taking each, every definition, and the types
+        // no live definition takes.
+        json(send("PUT", "/api/meters/meter-1-calls", ViewsFixture.ACME_ADMIN_KEY,
+                "{\"eventType\": \"meter-1\", \"aggregation\": \"COUNT\"}"), 201);
+        final JsonNode list = json(get("/api/meters", ViewsFixture.ACME_KEY), 200);
+        final Map<String, List<String>> definedBy = new TreeMap<>();
+        list.get("meters").forEach(m -> definedBy.put(m.get("meter").asText(),
+                JSON.convertValue(m.get("definedBy"), List.class)));
+        assertEquals(Map.of("meter-0", List.of(), "meter-1", List.of("meter-1-calls"), "rank-test", List.of()),
+                definedBy);
+        assertEquals(List.of("meter-0", "rank-test"), JSON.convertValue(list.get("undefined"), List.class));
+        final List<String> slugs = new ArrayList<>();
+        list.get("definitions").forEach(d -> slugs.add(d.get("slug").asText() + " v" + d.get("version").asInt()));
+        assertEquals(List.of("meter-1-calls v1", "tokens v3"), slugs);
+        assertEquals("{}", list.get("definitions").get(0).get("groupBy").toString(), "definitions are nested JSON");
+        assertEquals(0, json(get("/api/meters", ViewsFixture.GLOBEX_KEY), 200).get("definitions").size(),
+                "another tenant's definitions are not listed");
     }
 
     private HttpResponse<String> send(final String method, final String path, final String key, final String body)
