@@ -1,0 +1,70 @@
+package dev.meterstream.meter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meterstream.event.EventParser;
+import dev.meterstream.event.WindowSize;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which state of a defined meter a {@link MeterState} is: one version of one tenant's meter, one subject, one group
+ * (a value, or null, per dimension), one window. As text (the key of its store and topic records) it is a compact
+ * JSON array: subjects and dimension values may hold any character, '/' included, and JSON strings keep them
+ * apart without an escape scheme of our own.
+ *
+ * @param tenant      whose meter
+ * @param slug        the meter
+ * @param version     its version ({@link StoredMeter#version()})
+ * @param subject     the subject the events were for
+ * @param groups      dimension name to value (null: the event had none), in the definition's order
+ * @param size        the window's size
+ * @param windowStart the window's start
+ */
+public record MeterWindowKey(String tenant, String slug, int version, String subject, Map<String, String> groups,
+                             WindowSize size, Instant windowStart) {
+    public MeterWindowKey {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(slug, "slug");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(size, "size");
+        Objects.requireNonNull(windowStart, "windowStart");
+        groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    }
+
+    /** {@code ["tenant","slug",version,"subject",{"dimension":"value"|null,...},"SIZE","windowStart"]}. */
+    public String text() {
+        final ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        array.add(tenant).add(slug).add(version).add(subject);
+        final ObjectNode dimensions = array.addObject();
+        groups.forEach(dimensions::put);
+        array.add(size.name()).add(windowStart.toString());
+        return array.toString();
+    }
+
+    public static MeterWindowKey parse(final String text) {
+        try {
+            final JsonNode array = EventParser.READER.readTree(text);
+            if (array == null || !array.isArray() || array.size() != 7) {
+                throw new IllegalArgumentException("a meter window key is a JSON array of 7, was " + text);
+            }
+            final Map<String, String> groups = new LinkedHashMap<>();
+            for (final Iterator<Map.Entry<String, JsonNode>> fields = array.get(4).fields(); fields.hasNext(); ) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
+            }
+            return new MeterWindowKey(array.get(0).textValue(), array.get(1).textValue(), array.get(2).intValue(),
+                    array.get(3).textValue(), groups, WindowSize.valueOf(array.get(5).textValue()),
+                    Instant.parse(array.get(6).textValue()));
+        } catch (final IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a meter window key: " + text, e);
+        }
+    }
+}
