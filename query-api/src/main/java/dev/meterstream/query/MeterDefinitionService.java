@@ -88,13 +88,15 @@ final class MeterDefinitionService implements HttpService {
         return new Reply(put.outcome() == StoredMeter.Outcome.CREATED ? 201 : 200, answer(put.meter()));
     }
 
+    /** A deleted meter is answered too, marked {@code deleted}: its history stays readable. */
     private Reply get(final String tenant, final String slug, final ServerRequest request) {
-        return new Reply(200, answer(definitions.get(tenant, slug).orElseThrow(() -> unknown(slug))));
+        return new Reply(200, answer(definitions.get(tenant, slug).orElseThrow(() -> unknown(slug, ""))));
     }
 
     private Reply delete(final String tenant, final String slug, final ServerRequest request) {
         requireAdmin(request, "delete");
-        return new Reply(200, answer(definitions.delete(tenant, slug).orElseThrow(() -> unknown(slug))));
+        return new Reply(200, answer(definitions.delete(tenant, slug).orElseThrow(() -> unknown(slug,
+                " (or it is deleted already)"))));
     }
 
     /** The record as the API shows it: the tenant is the caller's own, so it is left out. */
@@ -104,9 +106,9 @@ final class MeterDefinitionService implements HttpService {
         return node;
     }
 
-    private static ProblemException unknown(final String slug) {
+    private static ProblemException unknown(final String slug, final String why) {
         return new ProblemException(Problem.of(404, "unknown-meter", "Unknown meter",
-                "this tenant has no meter definition " + slug + " (or it is deleted already)"));
+                "this tenant has no meter definition " + slug + why));
     }
 
     private static void requireAdmin(final ServerRequest request, final String what) {
