@@ -57,9 +57,10 @@ public final class ApiKeyFilter implements Filter {
             return;
         }
         final long started = System.nanoTime();
-        final String authorization = request.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        final Optional<String> admin = adminKeys.tenantFor(authorization);
-        final Optional<String> tenant = admin.isPresent() ? admin : keys.tenantFor(authorization);
+        final Optional<String> digest = ApiKeys.digestOf(request.headers().first(HeaderNames.AUTHORIZATION)
+                .orElse(null));
+        final Optional<String> admin = digest.flatMap(adminKeys::tenantOf);
+        final Optional<String> tenant = admin.isPresent() ? admin : digest.flatMap(keys::tenantOf);
         if (tenant.isEmpty()) {
             refusals.refused(ProblemResponses.send(response, Problem.of(401, "unauthorized", "Unauthorized",
                     "send a known " + keyKind + " as 'Authorization: Bearer <key>'"), null), started);

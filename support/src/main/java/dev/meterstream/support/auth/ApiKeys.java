@@ -85,6 +85,14 @@ public final class ApiKeys {
 
     /** The tenant of an {@code Authorization: Bearer <key>} header value, if the key is known. */
     public Optional<String> tenantFor(final String authorization) {
+        return digestOf(authorization).flatMap(this::tenantOf);
+    }
+
+    /**
+     * The SHA-256 digest of the key in an {@code Authorization: Bearer <key>} header value, if it holds one: hashed
+     * once per request, however many sets of keys it is then looked up in.
+     */
+    public static Optional<String> digestOf(final String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
@@ -92,7 +100,12 @@ public final class ApiKeys {
         if (key.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(tenantByDigest.get(sha256(key)));
+        return Optional.of(sha256(key));
+    }
+
+    /** The tenant of a key by its digest ({@link #digestOf}), if the key is one of these. */
+    public Optional<String> tenantOf(final String digest) {
+        return Optional.ofNullable(tenantByDigest.get(digest));
     }
 
     /** A new random key: 32 bytes, URL-safe Base64, prefixed so that it is recognisable in a leak scanner. */
