@@ -1,5 +1,6 @@
 package dev.meterstream.meter;
 
+import dev.meterstream.event.EventKey;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,9 +46,9 @@ public record StoredMeter(String tenant, MeterDefinition definition, int version
     public record Put(StoredMeter meter, Outcome outcome) {
     }
 
-    /** The key of a tenant's meter in the definitions topic: {@code tenant/slug} (tenants are slugs: no '/'). */
+    /** The key of a tenant's meter in the definitions topic: {@code tenant/slug}, formed as an event's key is. */
     public static String key(final String tenant, final String slug) {
-        return tenant + '/' + slug;
+        return EventKey.of(tenant, slug);
     }
 
     public String key() {

@@ -93,11 +93,9 @@ final class MeterDefinitions implements AutoCloseable {
 
     /** Creates the topic if missing, reads it to its end, and keeps reading it. */
     static MeterDefinitions start(final String bootstrapServers, final EventRules rules) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            TopicSetup.ensure(admin, TopicSpec.meterDefinitions());
-        }
         final MeterDefinitions definitions = new MeterDefinitions(bootstrapServers, rules, Clock.systemUTC());
         try {
+            TopicSetup.ensure(definitions.admin, TopicSpec.meterDefinitions());
             definitions.consumer.assign(List.of(PARTITION));
             definitions.consumer.seekToBeginning(List.of(PARTITION));
             final long end = definitions.consumer.endOffsets(List.of(PARTITION), START_TIMEOUT).get(PARTITION);

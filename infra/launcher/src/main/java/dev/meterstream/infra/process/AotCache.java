@@ -106,6 +106,8 @@ public final class AotCache {
                 Files.move(training, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 try (DirectoryStream<Path> stale = Files.newDirectoryStream(cache.getParent(), prefix + "*")) {
                     for (final Path file : stale) {
+                        // Only this child's caches have this name's length: a training file is longer, and so is
+                        // the cache of a child whose name starts with this one's (ingest-api-2, say).
                         if (!file.equals(cache) && file.getFileName().toString().length()
                                 == cache.getFileName().toString().length()) {
                             Files.deleteIfExists(file);
