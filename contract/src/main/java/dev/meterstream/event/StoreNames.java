@@ -15,6 +15,15 @@ public final class StoreNames {
     public static final String PARTITION_SEQUENCE = "partition-sequence";
     /** The totals of all subjects per meter and window, per raw partition. */
     public static final String ROLLUP = "rollup";
+    /** The states of defined meters per shard, and the distinct values of unique counts already sent. */
+    public static final String METER_STATES = "meter-states";
+    /** Where each shard began counting each meter version live (see {@code dev.meterstream.meter.MeterBoundary}). */
+    public static final String METER_BOUNDARIES = "meter-boundaries";
+    /**
+     * Every meter definition, a global store (each task holds all of it), filled from {@link Topics#METER_DEFINITIONS}
+     * itself rather than a changelog of its own.
+     */
+    public static final String METER_DEFINITIONS = "meter-definitions";
 
     private StoreNames() {
     }
@@ -24,10 +33,10 @@ public final class StoreNames {
         return "aggregates-" + size.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every store. */
+    /** Every store with a changelog (the global definitions store has none). */
     public static List<String> all() {
         final java.util.ArrayList<String> all = new java.util.ArrayList<>(List.of(DEDUPE_COLD, PARTITION_SEQUENCE,
-                ROLLUP));
+                ROLLUP, METER_STATES, METER_BOUNDARIES));
         for (final WindowSize size : WindowSize.values()) {
             all.add(aggregates(size));
         }

@@ -19,6 +19,13 @@ public final class Topics {
      * writes it; query-api and the processor read all of it.
      */
     public static final String METER_DEFINITIONS = "meter.definitions";
+    /**
+     * The states of defined meters (per shard, live or backfilled), their distinct values and the backfills'
+     * progress: absolute values, so compacted ({@link dev.meterstream.meter.MeterRecordKey}).
+     */
+    public static final String METER_AGGREGATES = "meter.aggregates";
+    /** Where live counting of each meter version began on each shard: what its backfill stops at. */
+    public static final String METER_BOUNDARIES = "meter.boundaries";
     /** Header of a dead letter: why it could not be taken, in words. */
     public static final String DEAD_LETTER_REASON = "dead-letter.reason";
     /** Header of a dead letter: where it was read, as {@code topic/partition/offset}. */

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param tenant      whose meter
  * @param slug        the meter
  * @param version     its version ({@link StoredMeter#version()})
- * @param subject     the subject the events were for
+ * @param subject     the subject the events were for; null for all subjects together (a separate state, so that
+ *                    "usage of all subjects" is not a read of every subject)
  * @param groups      dimension name to value (null: the event had none), in the definition's order
  * @param size        the window's size
  * @param windowStart the window's start
@@ -33,20 +34,29 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     public MeterWindowKey {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(slug, "slug");
-        Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(size, "size");
         Objects.requireNonNull(windowStart, "windowStart");
         groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     }
 
-    /** {@code ["tenant","slug",version,"subject",{"dimension":"value"|null,...},"SIZE","windowStart"]}. */
+    /** The same window and group over all subjects. */
+    public MeterWindowKey allSubjects() {
+        return new MeterWindowKey(tenant, slug, version, null, groups, size, windowStart);
+    }
+
+    /** {@code ["tenant","slug",version,"subject"|null,{"dimension":"value"|null,...},"SIZE","windowStart"]}. */
     public String text() {
         final ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        addTo(array);
+        return array.toString();
+    }
+
+    /** Appends this key's seven elements to {@code array} (keys that embed a window key). */
+    void addTo(final ArrayNode array) {
         array.add(tenant).add(slug).add(version).add(subject);
         final ObjectNode dimensions = array.addObject();
         groups.forEach(dimensions::put);
         array.add(size.name()).add(windowStart.toString());
-        return array.toString();
     }
 
     public static MeterWindowKey parse(final String text) {
@@ -55,16 +65,33 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
             if (array == null || !array.isArray() || array.size() != 7) {
                 throw new IllegalArgumentException("a meter window key is a JSON array of 7, was " + text);
             }
-            final Map<String, String> groups = new LinkedHashMap<>();
-            for (final Iterator<Map.Entry<String, JsonNode>> fields = array.get(4).fields(); fields.hasNext(); ) {
-                final Map.Entry<String, JsonNode> field = fields.next();
-                groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
-            }
-            return new MeterWindowKey(array.get(0).textValue(), array.get(1).textValue(), array.get(2).intValue(),
-                    array.get(3).textValue(), groups, WindowSize.valueOf(array.get(5).textValue()),
-                    Instant.parse(array.get(6).textValue()));
+            return readFrom(array, 0);
         } catch (final IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a meter window key: " + text, e);
         }
+    }
+
+    /** The seven elements of a window key in {@code array} from {@code first} on. */
+    static MeterWindowKey readFrom(final JsonNode array, final int first) {
+        final Map<String, String> groups = new LinkedHashMap<>();
+        for (final Iterator<Map.Entry<String, JsonNode>> fields = array.get(first + 4).fields(); fields.hasNext(); ) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
+        }
+        final JsonNode subject = array.get(first + 3);
+        if (!subject.isNull() && !subject.isTextual()) {
+            throw new IllegalArgumentException("a subject is a string or null, was " + subject);
+        }
+        return new MeterWindowKey(text(array, first), text(array, first + 1), array.get(first + 2).intValue(),
+                subject.textValue(), groups, WindowSize.valueOf(text(array, first + 5)),
+                Instant.parse(text(array, first + 6)));
+    }
+
+    private static String text(final JsonNode array, final int index) {
+        final JsonNode node = array.get(index);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("element " + index + " must be a string, was " + node);
+        }
+        return node.textValue();
     }
 }

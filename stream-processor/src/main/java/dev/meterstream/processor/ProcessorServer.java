@@ -124,6 +124,9 @@ public final class ProcessorServer implements AutoCloseable {
             TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));
             TopicSetup.ensure(admin, TopicSpec.aggregates(rawPartitions));
             TopicSetup.ensure(admin, TopicSpec.deadLetters());
+            TopicSetup.ensure(admin, TopicSpec.meterDefinitions());
+            TopicSetup.ensure(admin, TopicSpec.meterAggregates(rawPartitions));
+            TopicSetup.ensure(admin, TopicSpec.meterBoundaries());
             return TopicSetup.replication(admin);
         }
     }

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * flush listener of the store's cache, and the processor node a forward outside {@code process} must name. A Kafka
  * upgrade that changes them breaks {@code UsageTopologyTest} at once.
  */
-final class CommitForwarder {
+public final class CommitForwarder {
     private CommitForwarder() {
     }
 
@@ -31,7 +31,7 @@ final class CommitForwarder {
      * @param flushed told each key as it is sent, before the forward
      */
     @SuppressWarnings("unchecked")
-    static <V, O> void install(final ProcessorContext<String, O> context, final KeyValueStore<String, V> store,
+    public static <V, O> void install(final ProcessorContext<String, O> context, final KeyValueStore<String, V> store,
                                final BiFunction<String, V, O> output, final Consumer<String> flushed) {
         final InternalProcessorContext<String, O> internal = (InternalProcessorContext<String, O>) context;
         final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();

@@ -8,8 +8,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Serdes over the contract's wire formats, for topics, repartitioning and stores. */
-final class EventSerdes {
-    static final Serde<SequencedEvent> SEQUENCED_EVENT = Serdes.serdeFrom(
+public final class EventSerdes {
+    public static final Serde<SequencedEvent> SEQUENCED_EVENT = Serdes.serdeFrom(
             (topic, event) -> event == null ? null : UsageEventJson.write(event),
             (topic, bytes) -> bytes == null ? null : UsageEventJson.readSequenced(bytes));
     static final Serde<WindowAggregate> WINDOW_AGGREGATE = Serdes.serdeFrom(

@@ -14,11 +14,13 @@ public final class ProcessorMetrics {
     static final String DUPLICATES = "processor.duplicates.dropped";
     static final String DEAD_LETTERS = "processor.dead.letters";
     static final String EVENTS_OUT = "processor.events.out";
+    static final String METER_SKIPPED = "processor.meter.events.skipped";
 
     private final Counter recordsIn;
     private final Counter duplicates;
     private final Counter deadLetters;
     private final Counter eventsOut;
+    private final Counter meterSkipped;
 
     public ProcessorMetrics(final MeterRegistry registry) {
         recordsIn = registry.getOrCreate(Counter.builder(RECORDS_IN).description("raw records read"));
@@ -28,6 +30,8 @@ public final class ProcessorMetrics {
                 .description("raw records that could not be read, sent to the dead-letter topic"));
         eventsOut = registry.getOrCreate(Counter.builder(EVENTS_OUT)
                 .description("distinct events written to the canonical log"));
+        meterSkipped = registry.getOrCreate(Counter.builder(METER_SKIPPED)
+                .description("events of a defined meter's type that brought it no value (missing, or not a number)"));
     }
 
     public static ProcessorMetrics global() {
@@ -48,5 +52,10 @@ public final class ProcessorMetrics {
 
     void eventOut() {
         eventsOut.increment();
+    }
+
+    /** An event of a defined meter's type brought it no value (counted per meter it skipped, live or backfill). */
+    public void meterEventSkipped() {
+        meterSkipped.increment();
     }
 }

@@ -6,12 +6,15 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
+import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.log.DedupeProcessor;
 import dev.meterstream.processor.log.SequenceProcessor;
+import dev.meterstream.processor.meter.DefinitionsStoreUpdater;
+import dev.meterstream.processor.meter.LiveMeterProcessor;
 import dev.meterstream.processor.aggregate.ShardRollupProcessor;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +44,10 @@ import org.apache.kafka.streams.state.WindowStore;
  *                      +-> dedupe [dedupe-cold] -> sequence [partition-sequence] -+-> usage.events (same partition)
  *                                                                            +-> shard rollup [rollup]               
  *                                                                            |   -> usage.aggregates (subject *p)
+ *                                                                            +-> meters [meter-states, meter-boundaries,
+ *                                                                            |   partition-sequence; global
+ *                                                                            |   meter-definitions] -> meter.aggregates,
+ *                                                                            |   meter.boundaries
  *                                                                            +-> event time -> by tenant/meter/subject
  *                                                                                (repartition) -> minute, hour and
  *                                                                                day windows [aggregates-*]
@@ -67,6 +74,19 @@ public final class UsageTopology {
                 Serdes.String(), new WindowTotalsStoreSerde())
                 // Cached, and sent from the cache when it is flushed before each commit: see ShardRollupProcessor.
                 .withCachingEnabled());
+
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.METER_DEFINITIONS), Serdes.String(), Serdes.ByteArray())
+                        // A global store is restored from its own topic; a changelog would be a second copy.
+                        .withLoggingDisabled(),
+                Topics.METER_DEFINITIONS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("meter-definitions"),
+                DefinitionsStoreUpdater::new);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
+                Serdes.String(), Serdes.ByteArray())
+                // Cached, and sent from the cache before each commit, as the rollup is.
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_BOUNDARIES),
+                Serdes.String(), Serdes.Long()));
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
@@ -96,6 +116,15 @@ public final class UsageTopology {
                         Named.as("rollup"), ShardRollupProcessor.STORE)
                 .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
                         .withName("rollups"));
+
+        // Defined meters, counted live per shard; boundaries go to their own topic, everything else to the states'.
+        sequenced.process(() -> new LiveMeterProcessor(settings.rules(), metrics,
+                                settings.latenessHorizon().plus(Windowing.SLACK)),
+                        Named.as("meters"), StoreNames.METER_STATES, StoreNames.METER_BOUNDARIES,
+                        SequenceProcessor.STORE)
+                .to((key, value, context) -> MeterRecordKey.isBoundary(key)
+                                ? Topics.METER_BOUNDARIES : Topics.METER_AGGREGATES,
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName("meter-records"));
 
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))

@@ -76,6 +76,22 @@ public record TopicSpec(String name, int partitions, boolean partitionsFixed, Ma
                 TopicConfig.RETENTION_MS_CONFIG, FOREVER));
     }
 
+    /** Defined meters' absolute states, distinct values and backfill progress: compacted, as many as raw. */
+    public static TopicSpec meterAggregates(final int rawPartitions) {
+        return new TopicSpec(Topics.METER_AGGREGATES, rawPartitions, true, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /**
+     * Where live counting of each meter version began on each shard: one partition (a backfill reads all of it
+     * before it starts), compacted, and kept for as long as the version is (a boundary never changes).
+     */
+    public static TopicSpec meterBoundaries() {
+        return new TopicSpec(Topics.METER_BOUNDARIES, 1, true, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, FOREVER));
+    }
+
     /** A topic of a benchmark or test, with the cluster's defaults. */
     public static TopicSpec other(final String name, final int partitions) {
         return new TopicSpec(name, partitions, false, Map.of());

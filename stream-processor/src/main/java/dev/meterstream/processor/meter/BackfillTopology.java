@@ -1,0 +1,39 @@
+package dev.meterstream.processor.meter;
+
+import dev.meterstream.event.StoreNames;
+import dev.meterstream.event.Topics;
+import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.processor.topology.EventSerdes;
+import dev.meterstream.processor.topology.ProcessorMetrics;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The backfill of one meter version, an application of its own that reads the canonical log from its start:
+ * <pre>
+ * usage.events -> backfill [meter-states] -> meter.aggregates
+ * </pre>
+ */
+public final class BackfillTopology {
+    private BackfillTopology() {
+    }
+
+    public static Topology build(final StoredMeter meter, final Map<Integer, Long> boundaries,
+                                 final ProcessorMetrics metrics, final BackfillWatch watch) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.stream(Topics.EVENTS, Consumed.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT).withName("events"))
+                .process(() -> new BackfillProcessor(meter, boundaries, metrics, watch), Named.as("backfill"),
+                        StoreNames.METER_STATES)
+                .to(Topics.METER_AGGREGATES, Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("meter-aggregates"));
+        return builder.build();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.meterstream.processor.meter;
+
+import dev.meterstream.event.EventRules;
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.StoreNames;
+import dev.meterstream.meter.MeterBoundary;
+import dev.meterstream.meter.MeterRecordJson;
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.MeterSource;
+import dev.meterstream.meter.MeterVersion;
+import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.processor.aggregate.CommitForwarder;
+import dev.meterstream.processor.topology.ProcessorMetrics;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Counts defined meters live, where the events are sequenced (one raw partition, a shard, per task; no
+ * repartitioning). Each event is folded into every version in force that takes its type ({@link MeterFold}); the
+ * changed states go out when the cache is flushed before each commit ({@link CommitForwarder}), in the same
+ * transaction as the events and offsets they cover.
+ *
+ * <p><b>Boundaries.</b> The first time this shard counts a version, it records where: the sequence of the event it
+ * starts with, or, when the version comes into force between events (the definitions are read again every
+ * {@link #REFRESH}), the next sequence the shard will hand out. The boundary is stored and sent in the same
+ * transaction as the states it starts, so after a crash both are replayed together. Every event of the shard below
+ * the boundary is the backfill's, every one from it on is counted here, and the two never meet: that is what makes
+ * a meter defined late exact. A version deleted or replaced stops being counted, and never starts again (a new
+ * definition is a new version).
+ */
+public final class LiveMeterProcessor implements Processor<String, SequencedEvent, String, byte[]> {
+    /** How often the definitions are read again: how soon a new version starts counting live. */
+    static final Duration REFRESH = Duration.ofSeconds(1);
+    private static final Duration EXPIRY = Duration.ofHours(1);
+
+    private final EventRules rules;
+    private final ProcessorMetrics metrics;
+    private final Duration keep;
+    private ProcessorContext<String, byte[]> context;
+    private ReadOnlyKeyValueStore<String, byte[]> definitions;
+    private KeyValueStore<String, Long> boundaries;
+    private KeyValueStore<Integer, Long> sequences;
+    private MeterStates states;
+    private LiveMeters live;
+    private int shard;
+    /** Boundary keys this task knows are recorded (the store is read once per version, not per event). */
+    private final Set<String> started = new HashSet<>();
+
+    /**
+     * @param keep how long after a window ends its state is kept in the store (lateness horizon plus slack)
+     */
+    public LiveMeterProcessor(final EventRules rules, final ProcessorMetrics metrics, final Duration keep) {
+        this.rules = rules;
+        this.metrics = metrics;
+        this.keep = keep;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.definitions = context.getStateStore(StoreNames.METER_DEFINITIONS);
+        this.boundaries = context.getStateStore(StoreNames.METER_BOUNDARIES);
+        this.sequences = context.getStateStore(StoreNames.PARTITION_SEQUENCE);
+        this.states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
+        this.shard = context.taskId().partition();
+        started.clear();
+        CommitForwarder.install(context, states.store(), (key, value) -> value, states::forget);
+        context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
+        context.schedule(EXPIRY, PunctuationType.STREAM_TIME,
+                streamTime -> MeterExpiry.expire(states, streamTime, keep));
+        live = LiveMeters.read(definitions, rules);
+    }
+
+    @Override
+    public void process(final Record<String, SequencedEvent> record) {
+        final SequencedEvent event = record.value();
+        for (final StoredMeter meter : live.of(event.event().tenant(), event.event().meter())) {
+            startAt(meter, event.sequence(), record.timestamp());
+            if (!MeterFold.fold(states, meter, event, MeterSource.LIVE)) {
+                metrics.meterEventSkipped();
+            }
+        }
+    }
+
+    /** Reads the definitions again, and records a boundary for each version this shard has not started yet. */
+    private void refresh() {
+        live = LiveMeters.read(definitions, rules);
+        for (final StoredMeter meter : live.all()) {
+            final Long next = sequences.get(shard);
+            startAt(meter, next == null ? 0 : next, context.currentSystemTimeMs());
+        }
+    }
+
+    private void startAt(final StoredMeter meter, final long sequence, final long timestamp) {
+        final String key = new MeterRecordKey.Boundary(MeterVersion.of(meter), shard).text();
+        if (started.contains(key)) {
+            return;
+        }
+        if (boundaries.get(key) == null) {
+            boundaries.put(key, sequence);
+            context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
+        }
+        started.add(key);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.meterstream.processor.meter;
+
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.MeterWindowKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Drops live states and distinct values whose window ended longer ago than the lateness horizon (plus slack):
+ * no event the edge accepts can reach them any more, and their last value is already sent. Run hourly on stream
+ * time, as the shard rollup's expiry is.
+ */
+final class MeterExpiry {
+    private MeterExpiry() {
+    }
+
+    static void expire(final MeterStates states, final long streamTime, final Duration keep) {
+        final List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = states.store().all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, byte[]> entry = all.next();
+                final MeterWindowKey window = switch (MeterRecordKey.parse(entry.key)) {
+                    case MeterRecordKey.State state -> state.window();
+                    case MeterRecordKey.Distinct distinct -> distinct.window();
+                    default -> null;
+                };
+                if (window != null && window.windowStart().plus(window.size().duration()).plus(keep).toEpochMilli()
+                        < streamTime) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(key -> {
+            states.store().delete(key);
+            states.forget(key);
+        });
+    }
+}
