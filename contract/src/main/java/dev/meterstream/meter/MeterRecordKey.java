@@ -78,6 +78,21 @@ public sealed interface MeterRecordKey {
         }
     }
 
+    /**
+     * That the backfill of one meter version finished and was committed (written by the processor's backfill
+     * coordinator beside the boundaries, value {@code {}}): a restarted processor does not run it again.
+     */
+    record Backfilled(MeterVersion meter) implements MeterRecordKey {
+        public Backfilled {
+            Objects.requireNonNull(meter, "meter");
+        }
+
+        @Override
+        public String text() {
+            return meter.addTo(array("backfilled")).toString();
+        }
+    }
+
     /** Whether {@code text} is a {@link Boundary}'s key, without reading it all (it routes every record). */
     static boolean isBoundary(final String text) {
         return text.startsWith("[\"boundary\",");
@@ -108,6 +123,10 @@ public sealed interface MeterRecordKey {
                 case "progress" -> {
                     expect(array, 5);
                     yield new Progress(MeterVersion.readFrom(array, 1), array.get(4).intValue());
+                }
+                case "backfilled" -> {
+                    expect(array, 4);
+                    yield new Backfilled(MeterVersion.readFrom(array, 1));
                 }
                 default -> throw new IllegalArgumentException("unknown kind " + kind + " of " + size);
             };

@@ -39,6 +39,28 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     }
 
+    /** The group as a compact JSON object in the definition's order, as the views key it. */
+    public String groupsText() {
+        final ObjectNode dimensions = JsonNodeFactory.instance.objectNode();
+        groups.forEach(dimensions::put);
+        return dimensions.toString();
+    }
+
+    /** A group read back from {@link #groupsText()}. */
+    public static Map<String, String> groupsOf(final String text) {
+        try {
+            final JsonNode object = EventParser.READER.readTree(text);
+            final Map<String, String> groups = new LinkedHashMap<>();
+            for (final Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
+            }
+            return groups;
+        } catch (final IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a group: " + text, e);
+        }
+    }
+
     /** The same window and group over all subjects. */
     public MeterWindowKey allSubjects() {
         return new MeterWindowKey(tenant, slug, version, null, groups, size, windowStart);

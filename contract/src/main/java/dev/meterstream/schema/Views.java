@@ -47,6 +47,24 @@ public final class Views {
         public static final String VIEW_NAME = "view_name";
         public static final String COMPLETE_THROUGH = "complete_through";
         public static final String UPDATED_AT = "updated_at";
+        /** A defined meter's slug and version (V006). */
+        public static final String SLUG = "slug";
+        public static final String VERSION = "version";
+        /** A defined meter's group: a compact JSON object of dimension to value (or null), in definition order. */
+        public static final String GROUPS = "groups";
+        /** {@code LIVE} or {@code BACKFILL} ({@code dev.meterstream.meter.MeterSource}). */
+        public static final String SOURCE = "source";
+        /** A state's number: SUM and AVG's sum, MIN and MAX's extreme, LATEST's value. */
+        public static final String NUMBER = "number";
+        /** LATEST: the time (to the millisecond, the rest in {@link #LATEST_NANOS}) and log id of its event. */
+        public static final String LATEST_TIME = "latest_time";
+        public static final String LATEST_NANOS = "latest_nanos";
+        public static final String LATEST_LOG_ID = "latest_log_id";
+        /** A distinct value of a UNIQUE_COUNT meter. */
+        public static final String VALUE = "value";
+        /** A backfill's boundary on a shard, and how far below it it has folded. */
+        public static final String BOUNDARY = "boundary";
+        public static final String THROUGH = "through";
 
         private Column() {
         }
@@ -152,6 +170,22 @@ public final class Views {
     public static final Table VIEW_PROGRESS = new Table("view_progress",
             List.of(Column.VIEW_NAME), List.of(), List.of(Column.COMPLETE_THROUGH, Column.UPDATED_AT));
 
+    /** Subject value of a defined meter's rows over all subjects (a subject is never empty). */
+    public static final String ALL_SUBJECTS = "";
+    /** A defined meter's states per shard and source (V006). */
+    public static final Table METER_STATES = new Table("meter_states",
+            List.of(Column.TENANT, Column.SLUG, Column.VERSION, Column.SUBJECT, Column.MONTH),
+            List.of(Column.WINDOW_SIZE, Column.WINDOW_START, Column.GROUPS, Column.SHARD, Column.SOURCE),
+            List.of(Column.COUNT, Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID));
+    /** The distinct values of a UNIQUE_COUNT meter's windows (V006). */
+    public static final Table METER_DISTINCT_VALUES = new Table("meter_distinct_values",
+            List.of(Column.TENANT, Column.SLUG, Column.VERSION, Column.SUBJECT, Column.MONTH),
+            List.of(Column.WINDOW_SIZE, Column.WINDOW_START, Column.GROUPS, Column.VALUE), List.of());
+    /** Each meter version's boundary and backfill progress per shard (V006). */
+    public static final Table METER_BACKFILL = new Table("meter_backfill",
+            List.of(Column.TENANT, Column.SLUG, Column.VERSION), List.of(Column.SHARD),
+            List.of(Column.BOUNDARY, Column.THROUGH));
+
     /** The row of {@link #VIEW_PROGRESS} that says how complete the usage views are. */
     public static final String USAGE_PROGRESS = "usage";
 
@@ -163,7 +197,8 @@ public final class Views {
 
     /** Every view table. */
     public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT_MONTH,
-            AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS);
+            AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS, METER_STATES, METER_DISTINCT_VALUES,
+            METER_BACKFILL);
 
     private static List<String> concat(final List<String> first, final List<String> second) {
         final List<String> all = new ArrayList<>(first);

@@ -7,7 +7,13 @@ import dev.meterstream.processor.sink.CassandraSink;
 import dev.meterstream.processor.sink.SinkMetrics;
 import dev.meterstream.processor.sink.SinkSettings;
 import dev.meterstream.processor.topology.ProcessorMetrics;
+import dev.meterstream.processor.topology.BackfillTopology;
 import dev.meterstream.processor.topology.UsageTopology;
+import dev.meterstream.processor.meter.MeterBackfills;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -39,13 +45,15 @@ public final class ProcessorServer implements AutoCloseable {
     private final CassandraSink sink;
     private final WebServer server;
     private final Admin admin;
+    private final MeterBackfills backfills;
 
     private ProcessorServer(final KafkaStreams streams, final CassandraSink sink, final WebServer server,
-                            final Admin admin) {
+                            final Admin admin, final MeterBackfills backfills) {
         this.streams = streams;
         this.sink = sink;
         this.server = server;
         this.admin = admin;
+        this.backfills = backfills;
     }
 
     /**
@@ -74,6 +82,9 @@ public final class ProcessorServer implements AutoCloseable {
                 : null;
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 settings.bootstrapServers()));
+        final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.rules(),
+                (meter, boundaries, watch) -> BackfillTopology.build(meter, boundaries, ProcessorMetrics.global(),
+                        watch), shards(admin), admin).start();
         final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
                 java.time.Clock.systemUTC());
         final HealthObserverConfig.Builder health = HealthObserver.builder()
@@ -99,7 +110,20 @@ public final class ProcessorServer implements AutoCloseable {
                 .addFeature(ObserveFeature.just(health.build(), MetricsObserver.create()))
                 .build()
                 .start();
-        return new ProcessorServer(streams, sink, server, admin);
+        return new ProcessorServer(streams, sink, server, admin, backfills);
+    }
+
+    /** The canonical log's partitions: the shards every meter version is counted and backfilled over. */
+    private static int shards(final Admin admin) {
+        try {
+            return admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(Topics.EVENTS).partitions().size();
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not read the partitions of " + Topics.EVENTS, e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the partitions of " + Topics.EVENTS, e);
+        }
     }
 
     private static Runnable once(final Runnable action) {
@@ -148,6 +172,7 @@ public final class ProcessorServer implements AutoCloseable {
     public void close() {
         final long started = System.nanoTime();
         server.stop();
+        backfills.close();
         admin.close(Duration.ofSeconds(5));
         if (sink != null) {
             sink.close();

@@ -9,7 +9,6 @@ import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.StoredMeter;
 import dev.meterstream.processor.aggregate.CommitForwarder;
-import dev.meterstream.processor.topology.ProcessorMetrics;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,7 +25,8 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class BackfillProcessor implements Processor<String, SequencedEvent, String, byte[]> {
     private final StoredMeter meter;
     private final Map<Integer, Long> boundaries;
-    private final ProcessorMetrics metrics;
+    /** Told of each event of a meter's type that brought it no value. */
+    private final Runnable skipped;
     private final BackfillWatch watch;
     private MeterStates states;
     private int shard;
@@ -38,10 +38,10 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
      * @param boundaries every shard's boundary for this version (the backfill starts only when all are known)
      */
     public BackfillProcessor(final StoredMeter meter, final Map<Integer, Long> boundaries,
-                             final ProcessorMetrics metrics, final BackfillWatch watch) {
+                             final Runnable skipped, final BackfillWatch watch) {
         this.meter = meter;
         this.boundaries = Map.copyOf(boundaries);
-        this.metrics = metrics;
+        this.skipped = skipped;
         this.watch = watch;
     }
 
@@ -77,7 +77,7 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
             return;
         }
         if (!MeterFold.fold(states, meter, event, MeterSource.BACKFILL)) {
-            metrics.meterEventSkipped();
+            skipped.run();
         }
         through = event.sequence() + 1;
         states.store().put(progressKey, MeterRecordJson.write(new MeterProgress(through, boundary)));

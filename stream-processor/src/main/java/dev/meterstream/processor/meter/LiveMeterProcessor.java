@@ -10,7 +10,6 @@ import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.StoredMeter;
 import dev.meterstream.processor.aggregate.CommitForwarder;
-import dev.meterstream.processor.topology.ProcessorMetrics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -41,7 +40,8 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     private static final Duration EXPIRY = Duration.ofHours(1);
 
     private final EventRules rules;
-    private final ProcessorMetrics metrics;
+    /** Told of each event of a meter's type that brought it no value. */
+    private final Runnable skipped;
     private final Duration keep;
     private ProcessorContext<String, byte[]> context;
     private ReadOnlyKeyValueStore<String, byte[]> definitions;
@@ -56,9 +56,9 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     /**
      * @param keep how long after a window ends its state is kept in the store (lateness horizon plus slack)
      */
-    public LiveMeterProcessor(final EventRules rules, final ProcessorMetrics metrics, final Duration keep) {
+    public LiveMeterProcessor(final EventRules rules, final Runnable skipped, final Duration keep) {
         this.rules = rules;
-        this.metrics = metrics;
+        this.skipped = skipped;
         this.keep = keep;
     }
 
@@ -84,7 +84,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         for (final StoredMeter meter : live.of(event.event().tenant(), event.event().meter())) {
             startAt(meter, event.sequence(), record.timestamp());
             if (!MeterFold.fold(states, meter, event, MeterSource.LIVE)) {
-                metrics.meterEventSkipped();
+                skipped.run();
             }
         }
     }

@@ -156,7 +156,8 @@ public final class CassandraSink implements AutoCloseable {
     }
 
     private void consume(final ViewProgress progress) {
-        consumer.subscribe(List.of(Topics.EVENTS, Topics.AGGREGATES), new Rebalance());
+        consumer.subscribe(List.of(Topics.EVENTS, Topics.AGGREGATES, Topics.METER_AGGREGATES,
+                Topics.METER_BOUNDARIES), new Rebalance());
         status = "consuming";
         healthy = true;
         long nextProgress = 0;
@@ -190,10 +191,12 @@ public final class CassandraSink implements AutoCloseable {
                 buffer.consumed();
             } else if (record.topic().equals(Topics.EVENTS)) {
                 buffer.addEvent(UsageEventJson.readSequenced(record.value()), record);
-            } else {
+            } else if (record.topic().equals(Topics.AGGREGATES)) {
                 buffer.addAggregate(record.key(), WindowAggregateJson.read(record.value()), record);
+            } else {
+                buffer.addMeterRow(record.key(), MeterRow.read(record.key(), record.value()), record);
             }
-        } catch (final UsageEventJson.MalformedEventException e) {
+        } catch (final UsageEventJson.MalformedEventException | IllegalArgumentException e) {
             // Only the processor writes these topics; an unreadable record is a bug there (or another writer's).
             // Dead-lettered, not allowed to stop the views.
             LOG.warning("dead-lettering unreadable record " + record.topic() + "-" + record.partition() + "@"

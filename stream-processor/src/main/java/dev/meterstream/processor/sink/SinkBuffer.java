@@ -22,6 +22,8 @@ final class SinkBuffer {
 
     private final List<Entry<SequencedEvent>> events = new ArrayList<>();
     private final Map<String, Entry<WindowAggregate>> aggregates = new LinkedHashMap<>();
+    /** Defined meters' records by key (each an absolute value, so the newest per key is kept). */
+    private final Map<String, Entry<MeterRow>> meterRows = new LinkedHashMap<>();
     private long firstRecordNanos;
     private int records;
 
@@ -34,6 +36,12 @@ final class SinkBuffer {
                       final ConsumerRecord<String, byte[]> source) {
         aggregates.remove(key);
         aggregates.put(key, new Entry<>(aggregate, source));
+        consumed();
+    }
+
+    void addMeterRow(final String key, final MeterRow row, final ConsumerRecord<String, byte[]> source) {
+        meterRows.remove(key);
+        meterRows.put(key, new Entry<>(row, source));
         consumed();
     }
 
@@ -53,9 +61,13 @@ final class SinkBuffer {
         return aggregates.values().stream().map(Entry::value).toList();
     }
 
+    Collection<MeterRow> meterRows() {
+        return meterRows.values().stream().map(Entry::value).toList();
+    }
+
     /** Every entry on its own, as a buffer of one (to find which of them a write cannot take). */
     List<SinkBuffer> singles() {
-        final List<SinkBuffer> singles = new ArrayList<>(events.size() + aggregates.size());
+        final List<SinkBuffer> singles = new ArrayList<>(events.size() + aggregates.size() + meterRows.size());
         for (final Entry<SequencedEvent> event : events) {
             final SinkBuffer single = new SinkBuffer();
             single.events.add(event);
@@ -66,12 +78,21 @@ final class SinkBuffer {
             single.aggregates.put(aggregate.getKey(), aggregate.getValue());
             singles.add(single);
         }
+        for (final Map.Entry<String, Entry<MeterRow>> row : meterRows.entrySet()) {
+            final SinkBuffer single = new SinkBuffer();
+            single.meterRows.put(row.getKey(), row.getValue());
+            singles.add(single);
+        }
         return singles;
     }
 
     /** The record of a buffer of one. */
     ConsumerRecord<String, byte[]> onlySource() {
-        return events.isEmpty() ? aggregates.values().iterator().next().source() : events.getFirst().source();
+        if (!events.isEmpty()) {
+            return events.getFirst().source();
+        }
+        return aggregates.isEmpty() ? meterRows.values().iterator().next().source()
+                : aggregates.values().iterator().next().source();
     }
 
     int records() {
@@ -89,6 +110,7 @@ final class SinkBuffer {
     void clear() {
         events.clear();
         aggregates.clear();
+        meterRows.clear();
         records = 0;
     }
 }

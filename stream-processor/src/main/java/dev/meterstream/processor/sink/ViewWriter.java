@@ -28,6 +28,7 @@ final class ViewWriter {
     private final ReplicaGroups replicas;
     private final EventRows events;
     private final RankedRows ranked;
+    private final MeterRows meterRows;
     private final PreparedStatement upsertSeries;
     private final PreparedStatement upsertShard;
     private final PreparedStatement insertMeter;
@@ -41,6 +42,7 @@ final class ViewWriter {
         this.replicas = replicas;
         this.events = new EventRows(session, keyspace, replicas);
         this.ranked = new RankedRows(session, keyspace, replicas);
+        this.meterRows = new MeterRows(session, keyspace, replicas);
         upsertSeries = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.update(keyspace, Views.TOTALS));
         upsertShard = session.prepare(Views.AGGREGATES_BY_SHARD.update(keyspace, Views.TOTALS));
         insertMeter = session.prepare(Views.METERS_BY_TENANT.insert(keyspace, Views.METERS_BY_TENANT.columns()));
@@ -86,6 +88,7 @@ final class ViewWriter {
         for (final List<String> meter : meters) {
             writes.add(requests.send(insertMeter.bind(meter.get(0), meter.get(1)), Views.METERS_BY_TENANT.name(), 1));
         }
+        meterRows.write(buffer.meterRows(), requests, batchRows, writes);
         ranked.write(rankedAggregates, requests, batchRows);
         CassandraRequests.awaitAll(writes);
         if (metersWritten.size() > RankedRows.MAX_REMEMBERED) {

@@ -118,7 +118,7 @@ public final class UsageTopology {
                         .withName("rollups"));
 
         // Defined meters, counted live per shard; boundaries go to their own topic, everything else to the states'.
-        sequenced.process(() -> new LiveMeterProcessor(settings.rules(), metrics,
+        sequenced.process(() -> new LiveMeterProcessor(settings.rules(), metrics::meterEventSkipped,
                                 settings.latenessHorizon().plus(Windowing.SLACK)),
                         Named.as("meters"), StoreNames.METER_STATES, StoreNames.METER_BOUNDARIES,
                         SequenceProcessor.STORE)

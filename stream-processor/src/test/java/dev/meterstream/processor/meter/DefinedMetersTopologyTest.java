@@ -23,6 +23,7 @@ import dev.meterstream.meter.StoredMeter;
 import dev.meterstream.meter.StoredMeterJson;
 import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.processor.topology.ProcessorMetrics;
+import dev.meterstream.processor.topology.BackfillTopology;
 import dev.meterstream.processor.topology.UsageTopology;
 import io.helidon.metrics.api.Metrics;
 import java.math.BigDecimal;

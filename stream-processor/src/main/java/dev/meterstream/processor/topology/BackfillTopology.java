@@ -1,10 +1,10 @@
-package dev.meterstream.processor.meter;
+package dev.meterstream.processor.topology;
 
 import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.Topics;
 import dev.meterstream.meter.StoredMeter;
-import dev.meterstream.processor.topology.EventSerdes;
-import dev.meterstream.processor.topology.ProcessorMetrics;
+import dev.meterstream.processor.meter.BackfillProcessor;
+import dev.meterstream.processor.meter.BackfillWatch;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -30,7 +30,7 @@ public final class BackfillTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.stream(Topics.EVENTS, Consumed.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT).withName("events"))
-                .process(() -> new BackfillProcessor(meter, boundaries, metrics, watch), Named.as("backfill"),
+                .process(() -> new BackfillProcessor(meter, boundaries, metrics::meterEventSkipped, watch), Named.as("backfill"),
                         StoreNames.METER_STATES)
                 .to(Topics.METER_AGGREGATES, Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("meter-aggregates"));

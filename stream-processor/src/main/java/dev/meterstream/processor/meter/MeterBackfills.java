@@ -1,0 +1,297 @@
+package dev.meterstream.processor.meter;
+
+import dev.meterstream.event.EventRules;
+import dev.meterstream.event.Topics;
+import dev.meterstream.meter.MeterRecordJson;
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.MeterVersion;
+import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.meter.StoredMeterJson;
+import dev.meterstream.event.StoreNames;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
+
+/**
+ * Runs the backfills of defined meters, one at a time, each as a Kafka Streams application of its own
+ * ({@link BackfillTopology}) that reads the canonical log from its start.
+ *
+ * <p>It reads the definitions and the boundaries topics (both one partition) to their ends, again and again. A
+ * meter version is backfilled once it is the current record of its meter (deleted or not: a deleted meter's
+ * history stays readable) and every shard has recorded its boundary; a version replaced meanwhile is abandoned. A
+ * backfill is finished when every task has folded its shard up to the boundary: closing the application then
+ * commits the last of it, and only a clean close is noted ({@link MeterRecordKey.Backfilled} on the boundaries
+ * topic), so that a crash before the note runs it again, from its last commit. Its consumer group, changelog and
+ * local state are deleted after.
+ *
+ * <p>Known limit: with several processor instances, each closes its part once its own tasks are done and notes
+ * the version as finished; an instance that still has tasks goes on, but one that crashes before its part is
+ * committed leaves it to a restart that sees the note. Until issue 19 runs several instances, the processor is one.
+ */
+public final class MeterBackfills implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MeterBackfills.class.getName());
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Properties streamsConfig;
+    private final String applicationId;
+    private final EventRules rules;
+    /** Builds a backfill's topology (meter, boundaries, watch). */
+    private final BackfillTopologies topologies;
+    private final int shards;
+    private final Admin admin;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    private final Map<String, StoredMeter> definitions = new HashMap<>();
+    private final Map<MeterVersion, Map<Integer, Long>> boundaries = new HashMap<>();
+    private final Set<MeterVersion> finished = new HashSet<>();
+    private Running running;
+    private volatile String status = "idle";
+
+    /** Makes the topology of one backfill (the topology package's {@code BackfillTopology}). */
+    @FunctionalInterface
+    public interface BackfillTopologies {
+        org.apache.kafka.streams.Topology build(StoredMeter meter, Map<Integer, Long> boundaries, BackfillWatch watch);
+    }
+
+    private record Running(StoredMeter meter, KafkaStreams streams, BackfillWatch watch, String applicationId) {
+    }
+
+    /**
+     * @param streamsConfig the processor's Kafka Streams configuration, which each backfill's is made from
+     * @param shards        partitions of the canonical log (= raw partitions)
+     */
+    public MeterBackfills(final Properties streamsConfig, final EventRules rules, final BackfillTopologies topologies,
+                          final int shards, final Admin admin) {
+        this.streamsConfig = streamsConfig;
+        this.applicationId = streamsConfig.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        this.rules = rules;
+        this.topologies = topologies;
+        this.shards = shards;
+        this.admin = admin;
+        final String bootstrap = streamsConfig.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::run, "meter-backfills");
+    }
+
+    public MeterBackfills start() {
+        thread.start();
+        return this;
+    }
+
+    /** What it is doing, for the health detail. */
+    public String status() {
+        return status;
+    }
+
+    private void run() {
+        final List<TopicPartition> partitions = List.of(new TopicPartition(Topics.METER_DEFINITIONS, 0),
+                new TopicPartition(Topics.METER_BOUNDARIES, 0));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        try {
+            while (!closing) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    read(record);
+                }
+                step();
+            }
+        } catch (final org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
+            if (!closing) {
+                LOG.log(Level.SEVERE, "meter backfills interrupted", e);
+            }
+        } catch (final RuntimeException e) {
+            LOG.log(Level.SEVERE, "meter backfills stopped", e);
+            status = "failed: " + e;
+        } finally {
+            if (running != null) {
+                running.streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            }
+            consumer.close();
+            producer.close();
+        }
+    }
+
+    private void read(final ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        if (record.topic().equals(Topics.METER_DEFINITIONS)) {
+            try {
+                definitions.put(record.key(), StoredMeterJson.read(record.value(), rules));
+            } catch (final IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "meter definition " + record.key() + " does not read; not backfilled", e);
+            }
+            return;
+        }
+        try {
+            switch (MeterRecordKey.parse(record.key())) {
+                case MeterRecordKey.Boundary boundary -> boundaries.computeIfAbsent(boundary.meter(),
+                        meter -> new HashMap<>()).put(boundary.shard(), MeterRecordJson.boundary(record.value())
+                        .sequence());
+                case MeterRecordKey.Backfilled backfilled -> finished.add(backfilled.meter());
+                default -> {
+                }
+            }
+        } catch (final IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "boundaries record " + record.key() + " does not read", e);
+        }
+    }
+
+    private void step() throws InterruptedException {
+        if (running != null) {
+            final StoredMeter current = definitions.get(running.meter.key());
+            if (current == null || current.version() != running.meter.version()) {
+                LOG.info("meter " + running.meter.key() + " version " + running.meter.version()
+                        + " was replaced; its backfill is abandoned");
+                stop(false);
+            } else if (allLocalTasksDone()) {
+                stop(true);
+            }
+            return;
+        }
+        for (final StoredMeter meter : definitions.values()) {
+            final MeterVersion version = MeterVersion.of(meter);
+            final Map<Integer, Long> known = boundaries.get(version);
+            if (!finished.contains(version) && known != null && known.size() >= shards) {
+                begin(meter, known);
+                return;
+            }
+        }
+        status = "idle";
+    }
+
+    private boolean allLocalTasksDone() {
+        if (running.streams.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        for (final ThreadMetadata thread : running.streams.metadataForLocalThreads()) {
+            for (final var task : thread.activeTasks()) {
+                if (!running.watch.done(task.taskId().partition())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void begin(final StoredMeter meter, final Map<Integer, Long> shardBoundaries) {
+        final MeterVersion version = MeterVersion.of(meter);
+        final String id = applicationId + "-backfill-" + digest(version);
+        final Properties config = new Properties();
+        config.putAll(streamsConfig);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, streamsConfig.getProperty(StreamsConfig.STATE_DIR_CONFIG)
+                + "/backfills");
+        final BackfillWatch watch = new BackfillWatch();
+        final KafkaStreams streams = new KafkaStreams(topologies.build(meter, shardBoundaries, watch),
+                config);
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.log(Level.SEVERE, "backfill " + id + " failed; its thread is replaced", error);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        LOG.info("backfilling meter " + meter.key() + " version " + meter.version() + " below " + shardBoundaries
+                + " as " + id);
+        streams.start();
+        running = new Running(meter, streams, watch, id);
+        status = "backfilling " + meter.key() + " version " + meter.version();
+    }
+
+    private void stop(final boolean done) throws InterruptedException {
+        final Running stopping = running;
+        running = null;
+        final boolean closed = stopping.streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (!closed) {
+            // Not committed for sure: run again from the last commit on the next step.
+            LOG.warning("backfill " + stopping.applicationId + " did not close within " + CLOSE_TIMEOUT);
+            return;
+        }
+        final MeterVersion version = MeterVersion.of(stopping.meter);
+        if (done) {
+            try {
+                producer.send(new ProducerRecord<>(Topics.METER_BOUNDARIES,
+                        new MeterRecordKey.Backfilled(version).text(), "{}".getBytes(StandardCharsets.UTF_8)))
+                        .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (final ExecutionException | TimeoutException e) {
+                LOG.log(Level.WARNING, "could not note backfill " + stopping.applicationId + " as finished; it will"
+                        + " run again and find nothing left", e);
+                return;
+            }
+            finished.add(version);
+            LOG.info("backfilled meter " + stopping.meter.key() + " version " + stopping.meter.version());
+        }
+        stopping.streams.cleanUp();
+        try {
+            admin.deleteConsumerGroups(List.of(stopping.applicationId)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(StoreNames.changelog(stopping.applicationId, StoreNames.METER_STATES)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "could not delete what backfill " + stopping.applicationId + " left in Kafka", e);
+        }
+    }
+
+    private static String digest(final MeterVersion version) {
+        try {
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            final byte[] hash = sha.digest(new MeterRecordKey.Backfilled(version).text()
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        try {
+            thread.join(CLOSE_TIMEOUT.plusSeconds(10).toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.meterstream.processor.sink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.MeterState;
+import dev.meterstream.meter.MeterVersion;
+import dev.meterstream.meter.MeterWindowKey;
+import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Writes defined meters' records into their views (V006): states and distinct values in their meter version's
+ * subject-month partitions (batched by partition, as the event-type series are), boundaries and backfill progress
+ * into {@code meter_backfill}.
+ */
+final class MeterRows {
+    private final ReplicaGroups replicas;
+    private final PreparedStatement upsertState;
+    private final PreparedStatement insertDistinct;
+    private final PreparedStatement upsertBoundary;
+    private final PreparedStatement upsertProgress;
+
+    MeterRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
+        this.replicas = replicas;
+        upsertState = session.prepare(Views.METER_STATES.update(keyspace, Views.METER_STATES.values()));
+        insertDistinct = session.prepare(Views.METER_DISTINCT_VALUES.insert(keyspace,
+                Views.METER_DISTINCT_VALUES.columns()));
+        upsertBoundary = session.prepare(Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.BOUNDARY)));
+        upsertProgress = session.prepare(Views.METER_BACKFILL.update(keyspace,
+                List.of(Views.Column.BOUNDARY, Views.Column.THROUGH)));
+    }
+
+    void write(final Collection<MeterRow> rows, final CassandraRequests requests, final int batchRows,
+               final List<CompletableFuture<AsyncResultSet>> writes) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        final Batches states = new Batches(Views.METER_STATES, replicas);
+        final Batches distinct = new Batches(Views.METER_DISTINCT_VALUES, replicas);
+        final Batches backfill = new Batches(Views.METER_BACKFILL, replicas);
+        for (final MeterRow row : rows) {
+            switch (row.key()) {
+                case MeterRecordKey.State key -> {
+                    final MeterWindowKey window = key.window();
+                    final MeterState state = row.state();
+                    final List<Object> partition = partition(window);
+                    final java.time.Instant latest = state.latestTime();
+                    // SET the values, then the primary key, in Views' order.
+                    states.add(partition, upsertState.bind(state.count(), state.number(),
+                            latest == null ? null : java.time.Instant.ofEpochMilli(latest.toEpochMilli()),
+                            latest == null ? null : latest.getNano() % 1_000_000,
+                            latest == null ? null : state.latestLogId(),
+                            partition.get(0), partition.get(1), partition.get(2), partition.get(3), partition.get(4),
+                            window.size().name(), window.windowStart(), window.groupsText(), key.shard(),
+                            key.source().name()));
+                }
+                case MeterRecordKey.Distinct key -> {
+                    final MeterWindowKey window = key.window();
+                    final List<Object> partition = partition(window);
+                    distinct.add(partition, insertDistinct.bind(partition.get(0), partition.get(1), partition.get(2),
+                            partition.get(3), partition.get(4), window.size().name(), window.windowStart(),
+                            window.groupsText(), key.value()));
+                }
+                case MeterRecordKey.Boundary key -> {
+                    final MeterVersion meter = key.meter();
+                    backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
+                            upsertBoundary.bind(row.boundary().sequence(), meter.tenant(), meter.slug(),
+                                    meter.version(), key.shard()));
+                }
+                case MeterRecordKey.Progress key -> {
+                    final MeterVersion meter = key.meter();
+                    backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
+                            upsertProgress.bind(row.progress().boundary(), row.progress().through(), meter.tenant(),
+                                    meter.slug(), meter.version(), key.shard()));
+                }
+                case MeterRecordKey.Backfilled key -> {
+                    // The coordinator's own note; the progress rows already say the same to readers.
+                }
+            }
+        }
+        states.send(requests, batchRows, writes);
+        distinct.send(requests, batchRows, writes);
+        backfill.send(requests, batchRows, writes);
+    }
+
+    private static List<Object> partition(final MeterWindowKey window) {
+        final LocalDate month = SeriesBucket.month(window.windowStart());
+        return List.of(window.tenant(), window.slug(), window.version(),
+                window.subject() == null ? Views.ALL_SUBJECTS : window.subject(), month);
+    }
+}
