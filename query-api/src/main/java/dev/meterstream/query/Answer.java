@@ -94,6 +94,7 @@ final class Answer<T> {
             case null -> json.writeNull();
             // Plain notation, exactly (Quantity): never 9.007199254740992E15.
             case BigDecimal decimal -> json.writeNumber(Quantity.text(Quantity.canonical(decimal)));
+            case Boolean flag -> json.writeBoolean(flag);
             case Double number -> json.writeNumber(number);
             case Long number -> json.writeNumber(number);
             case Integer number -> json.writeNumber(number);

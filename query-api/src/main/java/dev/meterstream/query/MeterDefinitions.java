@@ -74,6 +74,7 @@ final class MeterDefinitions implements AutoCloseable {
     /** The offset of the next record the reader will apply; guarded by {@link #progress}. */
     private long readThrough;
     private volatile boolean running = true;
+    private volatile int shards;
     private final Thread reader;
 
     private MeterDefinitions(final String bootstrapServers, final EventRules rules, final Clock clock) {
@@ -110,6 +111,25 @@ final class MeterDefinitions implements AutoCloseable {
 
     Optional<StoredMeter> get(final String tenant, final String slug) {
         return Optional.ofNullable(meters.get(StoredMeter.key(tenant, slug)));
+    }
+
+    /**
+     * The shards every meter version is counted over: the canonical log's partitions (0 while the processor has
+     * not made it yet). Read once, then remembered: the log's partitions never change.
+     */
+    int shards() {
+        if (shards == 0) {
+            try {
+                shards = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(10, TimeUnit.SECONDS)
+                        .get(Topics.EVENTS).partitions().size();
+            } catch (final ExecutionException | TimeoutException e) {
+                return 0;
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+        return shards;
     }
 
     /** The tenant's meters, deleted ones included, by slug. */

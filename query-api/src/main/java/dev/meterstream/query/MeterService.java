@@ -65,10 +65,13 @@ final class MeterService implements HttpService {
     private final QueryMetrics metrics;
     private final MeterDefinitions definitions;
     private final RecentAnswers<TopRequest, Ranking> recentTops;
+    private final DefinedMeterUsage definedUsage;
 
     MeterService(final QuerySettings settings, final UsageQueries usage, final Freshness freshness,
-                 final QueryMetrics metrics, final MeterDefinitions definitions) {
+                 final QueryMetrics metrics, final MeterDefinitions definitions,
+                 final DefinedMeterUsage definedUsage) {
         this.settings = settings;
+        this.definedUsage = definedUsage;
         this.definitions = definitions;
         this.usage = usage;
         this.freshness = freshness;
@@ -83,8 +86,13 @@ final class MeterService implements HttpService {
                 .get("/", new Endpoint("meters", this::meters, freshness, metrics));
     }
 
-    private Answer<SubjectPoint> usageSeries(final String tenant, final ServerRequest request) {
+    /** A defined meter's answer for its slug; otherwise the event type's count, sum, min and max, as before. */
+    private Answer<?> usageSeries(final String tenant, final ServerRequest request) {
         final String meter = request.path().pathParameters().get("meter");
+        final java.util.Optional<StoredMeter> defined = definitions.get(tenant, meter);
+        if (defined.isPresent()) {
+            return definedUsage.answer(defined.get(), request);
+        }
         final QueryParams params = new QueryParams(request.query());
         final Instant from = params.instant("from");
         final Instant to = params.instant("to");

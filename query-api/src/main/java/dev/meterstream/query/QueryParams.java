@@ -84,6 +84,20 @@ final class QueryParams {
                 : List.of();
     }
 
+    /**
+     * Parameters named {@code prefix[key]}, key to their (first) value, in the order given; an empty value is kept
+     * (it matches an empty string).
+     */
+    java.util.Map<String, String> bracketed(final String prefix) {
+        final java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        for (final String name : query.names()) {
+            if (name.startsWith(prefix + "[") && name.endsWith("]")) {
+                found.put(name.substring(prefix.length() + 1, name.length() - 1), query.all(name).getFirst());
+            }
+        }
+        return found;
+    }
+
     /** from before to, and the range no longer than {@code max}. */
     void range(final Instant from, final Instant to, final Duration max) {
         if (from == null || to == null) {

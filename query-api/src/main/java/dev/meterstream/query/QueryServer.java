@@ -58,7 +58,9 @@ public final class QueryServer implements AutoCloseable {
                     .routing(rules -> routing(rules, settings, metrics,
                             new UsageEventService(events, freshness, metrics),
                             new SubjectService(settings, events, freshness, metrics),
-                            new MeterService(settings, usage, freshness, metrics, meterDefinitions),
+                            new MeterService(settings, usage, freshness, metrics, meterDefinitions,
+                                    new DefinedMeterUsage(settings, new DefinedMeterQueries(session, keyspace),
+                                            meterDefinitions)),
                             new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
                     .build()
                     .start();

@@ -239,7 +239,7 @@ final class UsageQueries {
     }
 
     /** All rows of a query, following pages asynchronously. */
-    private static CompletionStage<List<Row>> all(final CompletionStage<AsyncResultSet> first) {
+    static CompletionStage<List<Row>> all(final CompletionStage<AsyncResultSet> first) {
         return first.thenCompose(page -> collect(page, new ArrayList<>()));
     }
 

@@ -17,6 +17,7 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
+import dev.meterstream.infra.process.Await;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -361,6 +362,100 @@ class QueryApiIT {
         assertEquals("{}", list.get("definitions").get(0).get("groupBy").toString(), "definitions are nested JSON");
         assertEquals(0, json(get("/api/meters", ViewsFixture.GLOBEX_KEY), 200).get("definitions").size(),
                 "another tenant's definitions are not listed");
+    }
+
+    @Test
+    void shouldComputeAMeterDefinedAfterItsEventsExactlyAsOneDefinedBefore() throws Exception {
+        final String key = ViewsFixture.INITECH_KEY;
+        final String admin = ViewsFixture.INITECH_ADMIN_KEY;
+        json(send("PUT", "/api/meters/tokens-late", admin, ViewsFixture.TOKENS_DEFINITION), 201);
+        json(send("PUT", "/api/meters/users", admin, "{\"eventType\": \"llm-call\", \"aggregation\":"
+                + " \"UNIQUE_COUNT\", \"valueProperty\": \"$.user\", \"groupBy\": {\"model\": \"$.model\"}}"), 201);
+        json(send("PUT", "/api/meters/latest", admin, "{\"eventType\": \"llm-call\", \"aggregation\":"
+                + " \"LATEST\", \"valueProperty\": \"$.tokens\"}"), 201);
+        final Instant from = ViewsFixture.BASE;
+        final Instant to = from.plus(Duration.ofDays(3));
+        final String range = "?from=" + from + "&to=" + to;
+        for (final String slug : List.of("tokens-late", "users", "latest")) {
+            Await.until(slug + " to be backfilled", Duration.ofSeconds(120), () ->
+                    !json(get("/api/meters/" + slug + "/usage" + range, key), 200).get("backfilling").asBoolean());
+        }
+        final JsonNode backfilling = json(get("/api/meters/tokens-late/usage" + range, key), 200);
+        assertEquals(1, backfilling.get("version").asInt());
+        assertTrue(backfilling.get("backfill") == null, "no progress once backfilled");
+
+        // Window by window, the meter defined after 10,000 events equals the one defined before them.
+        for (final String window : List.of("&window=HOUR&groupBy=model", "&window=DAY", "&groupBy=model",
+                "&window=DAY&subject=subject-3&subject=subject-7&groupBy=model", "&window=HOUR&filter%5Bmodel%5D=gpt")) {
+            assertEquals(points(ViewsFixture.TOKENS_FIRST, range + window), points("tokens-late", range + window),
+                    window);
+        }
+        // And both equal the events themselves: each day's sum of tokens per model (absent: null).
+        final Map<String, BigDecimal> expected = new TreeMap<>();
+        final Map<String, java.util.Set<String>> users = new TreeMap<>();
+        UsageEvent latest = null;
+        for (final UsageEvent event : views.events("initech")) {
+            final String day = WindowSize.DAY.start(event.timestamp()) + "|" + event.properties().get("model");
+            expected.merge(day, new BigDecimal(event.properties().get("tokens")), BigDecimal::add);
+            users.computeIfAbsent(String.valueOf(event.properties().get("model")), m -> new java.util.TreeSet<>())
+                    .add(event.properties().get("user"));
+            if (event.subject().equals("subject-3") && (latest == null
+                    || event.timestamp().isAfter(latest.timestamp()))) {
+                latest = event;
+            }
+        }
+        final Map<String, BigDecimal> answered = new TreeMap<>();
+        json(get("/api/meters/tokens-late/usage" + range + "&window=DAY&groupBy=model", key), 200).get("points")
+                .forEach(point -> answered.put(point.get("windowStart").asText() + "|"
+                        + (point.get("groupBy").get("model").isNull() ? null
+                        : point.get("groupBy").get("model").asText()), point.get("value").decimalValue()));
+        assertEquals(expected.keySet(), answered.keySet());
+        expected.forEach((day, sum) -> assertEquals(plain(sum), plain(answered.get(day)), day));
+
+        // Unique counts are exact over the whole range, by group and in all.
+        final JsonNode byModel = json(get("/api/meters/users/usage" + range + "&groupBy=model", key), 200);
+        final Map<String, Integer> usersAnswered = new TreeMap<>();
+        byModel.get("points").forEach(point -> usersAnswered.put(String.valueOf(point.get("groupBy").get("model")
+                .isNull() ? null : point.get("groupBy").get("model").asText()), point.get("value").asInt()));
+        final Map<String, Integer> usersExpected = new TreeMap<>();
+        users.forEach((model, set) -> usersExpected.put(model, set.size()));
+        assertEquals(usersExpected, usersAnswered);
+        final long allUsers = users.values().stream().flatMap(java.util.Set::stream).distinct().count();
+        assertEquals(allUsers, json(get("/api/meters/users/usage" + range, key), 200).get("points").get(0)
+                .get("value").asLong(), "the whole range's distinct users: a union, not a sum of groups");
+
+        // LATEST is the value of the latest event.
+        final JsonNode last = json(get("/api/meters/latest/usage" + range + "&subject=subject-3", key), 200);
+        assertEquals(plain(new BigDecimal(latest.properties().get("tokens"))),
+                plain(last.get("points").get(0).get("value")));
+        assertEquals("subject-3", last.get("points").get(0).get("subject").asText());
+
+        // Events sent after the definition are counted live, and still the two meters agree.
+        final BigDecimal before = expected.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        views.sendLlmCalls(500, 2);
+        Await.until("the events sent after the definitions to be counted by both meters", Duration.ofSeconds(120),
+                () -> {
+                    final List<JsonNode> first = points(ViewsFixture.TOKENS_FIRST, range + "&window=DAY");
+                    return total(first).compareTo(before) > 0
+                            && first.equals(points("tokens-late", range + "&window=DAY"));
+                });
+
+        assertProblem(get("/api/meters/tokens-late/usage" + range + "&groupBy=colour", key), 400,
+                "/problems/invalid-query");
+        assertProblem(get("/api/meters/tokens-late/usage" + range + "&filter%5Bcolour%5D=red", key), 400,
+                "/problems/invalid-query");
+    }
+
+    private List<JsonNode> points(final String slug, final String query) throws Exception {
+        final List<JsonNode> points = new ArrayList<>();
+        json(get("/api/meters/" + slug + "/usage" + query, ViewsFixture.INITECH_KEY), 200).get("points")
+                .forEach(points::add);
+        return points;
+    }
+
+    private static BigDecimal total(final List<JsonNode> points) {
+        return points.stream().map(point -> point.get("value").decimalValue()).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
     }
 
     private HttpResponse<String> send(final String method, final String path, final String key, final String body)

@@ -29,6 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import dev.meterstream.meter.MeterDefinitionJson;
+import dev.meterstream.meter.MeterRecordJson;
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.meter.StoredMeterJson;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,6 +56,14 @@ final class ViewsFixture implements AutoCloseable {
     static final String ACME_KEY = "ms_test-acme-analyst-key";
     static final String GLOBEX_KEY = "ms_test-globex-analyst-key";
     static final String ACME_ADMIN_KEY = "ms_test-acme-admin-key";
+    /** Tenant initech sends {@link #LLM_CALL} events with properties, for defined meters. */
+    static final String INITECH_KEY = "ms_test-initech-analyst-key";
+    static final String INITECH_ADMIN_KEY = "ms_test-initech-admin-key";
+    static final String LLM_CALL = "llm-call";
+    /** Defined before any event is sent (its boundaries recorded first), to compare late definitions with. */
+    static final String TOKENS_FIRST = "tokens-first";
+    static final String TOKENS_DEFINITION = "{\"eventType\": \"llm-call\", \"aggregation\": \"SUM\","
+            + " \"valueProperty\": \"$.tokens\", \"groupBy\": {\"model\": \"$.model\"}}";
     /** Midnight three days ago: the data fills whole hours and days from here. */
     static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
 
@@ -65,6 +83,7 @@ final class ViewsFixture implements AutoCloseable {
                 new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200), 50_000, 64, 50, true, 3,
                         Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1,
                         Duration.ofMillis(100)), () -> { });
+        defineFirst(kafka);
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {
             Await.until("the views to be complete through the last send", Duration.ofSeconds(180), () -> {
@@ -82,10 +101,84 @@ final class ViewsFixture implements AutoCloseable {
             }
         }
         query = QueryServer.start(server, new QuerySettings(connection, ApiKeys.of(Map.of(
-                ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex")), 1000, 1000,
+                ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex",
+                ApiKeys.sha256(INITECH_KEY), "initech")), 1000, 1000,
                 Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100, kafka.bootstrapServers(),
-                ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme")),
+                ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme", ApiKeys.sha256(INITECH_ADMIN_KEY),
+                        "initech")),
                 EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5))));
+    }
+
+    /**
+     * Writes meter {@link #TOKENS_FIRST} to the definitions topic (as query-api would) and waits until the processor
+     * has recorded where each shard began counting it, so that it counts every event sent after.
+     */
+    private static void defineFirst(final KafkaEndpoint kafka) {
+        final StoredMeter first = StoredMeter.put(java.util.Optional.empty(), "initech", MeterDefinitionJson.parse(
+                TOKENS_FIRST, TOKENS_DEFINITION.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5))).definition(), BASE).meter();
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, first.key(), StoredMeterJson.bytes(first)));
+        }
+        final Map<Integer, Long> boundaries = new java.util.HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final TopicPartition partition = new TopicPartition(Topics.METER_BOUNDARIES, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            Await.until("the processor to start counting " + TOKENS_FIRST + " on all 4 shards", Duration.ofSeconds(60),
+                    () -> {
+                        for (final var record : consumer.poll(Duration.ofMillis(200))) {
+                            if (MeterRecordKey.parse(record.key()) instanceof MeterRecordKey.Boundary boundary
+                                    && boundary.meter().slug().equals(TOKENS_FIRST)) {
+                                boundaries.put(boundary.shard(), MeterRecordJson.boundary(record.value()).sequence());
+                            }
+                        }
+                        return boundaries.size() == 4;
+                    });
+        }
+    }
+
+    /** Sends {@code count} events of {@link #LLM_CALL} for initech, one in twenty twice; returns when acknowledged. */
+    Instant sendLlmCalls(final int count, final long seed) {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        final Random random = new Random(seed);
+        final List<UsageEvent> known = new ArrayList<>();
+        final String[] models = {"gpt", "claude", "模型 é"};
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                final UsageEvent event;
+                if (!known.isEmpty() && random.nextInt(20) == 0) {
+                    event = known.get(random.nextInt(known.size()));
+                } else {
+                    final Map<String, String> properties = new java.util.HashMap<>();
+                    properties.put("tokens", random.nextInt(10) == 0 ? random.nextInt(1000) + ".25"
+                            : Integer.toString(random.nextInt(5000)));
+                    final int model = random.nextInt(models.length + 1);
+                    if (model < models.length) {
+                        properties.put("model", models[model]);
+                    }
+                    properties.put("user", "u-" + random.nextInt(200));
+                    event = new UsageEvent("initech", "llm-" + seed + "-" + i, "subject-" + random.nextInt(12),
+                            LLM_CALL, 1, BASE.plusNanos(random.nextLong(Duration.ofDays(3).toNanos())), properties,
+                            Instant.now());
+                    distinct.put(event.key(), event);
+                    known.add(event);
+                }
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            }
+            producer.flush();
+        }
+        return Instant.now();
     }
 
     /** Three days of events for two tenants, one in ten sent twice; returns when the last was acknowledged. */
@@ -119,6 +212,7 @@ final class ViewsFixture implements AutoCloseable {
             }
             producer.flush();
         }
+        sendLlmCalls(10_000, 1);
         return Instant.now();
     }
 

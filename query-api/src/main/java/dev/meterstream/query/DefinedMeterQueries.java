@@ -1,0 +1,104 @@
+package dev.meterstream.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.meter.MeterState;
+import dev.meterstream.meter.MeterVersion;
+import dev.meterstream.meter.MeterWindowKey;
+import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
+import dev.meterstream.schema.Views.Column;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/** Reads defined meters' views (V006): a version's states or distinct values of a range, and its backfill. */
+final class DefinedMeterQueries {
+    /** One row of a meter's states: one window, group, shard and source. */
+    record StateRow(Instant windowStart, Map<String, String> groups, MeterState state) {
+    }
+
+    /** One distinct value of a window and group. */
+    record DistinctRow(Instant windowStart, Map<String, String> groups, String value) {
+    }
+
+    /** A shard's boundary and backfill progress; null where not written yet. */
+    record ShardBackfill(int shard, Long boundary, Long through) {
+    }
+
+    private final CqlSession session;
+    private final PreparedStatement states;
+    private final PreparedStatement distinct;
+    private final PreparedStatement backfill;
+
+    DefinedMeterQueries(final CqlSession session, final String keyspace) {
+        this.session = session;
+        final String windows = " AND " + Column.WINDOW_SIZE + " = ? AND " + Column.WINDOW_START + " >= ? AND "
+                + Column.WINDOW_START + " < ?";
+        // Read by position below.
+        states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.WINDOW_START, Column.GROUPS,
+                Column.COUNT, Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID))
+                + " WHERE " + Views.equal(Views.METER_STATES.partitionKey()) + windows);
+        distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace, List.of(Column.WINDOW_START,
+                Column.GROUPS, Column.VALUE)) + " WHERE " + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey())
+                + windows);
+        backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(Column.SHARD, Column.BOUNDARY,
+                Column.THROUGH)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
+    }
+
+    /** Every state row of windows of {@code size} starting in [from, to); subject null for all subjects. */
+    List<StateRow> states(final MeterVersion meter, final String subject, final WindowSize size, final Instant from,
+                          final Instant to) {
+        final List<StateRow> rows = new ArrayList<>();
+        for (final List<Row> month : read(states, meter, subject, size, from, to)) {
+            for (final Row row : month) {
+                final Instant latest = row.getInstant(4);
+                rows.add(new StateRow(row.getInstant(0), MeterWindowKey.groupsOf(row.getString(1)),
+                        new MeterState(row.getLong(2), row.getBigDecimal(3),
+                                latest == null ? null : latest.plusNanos(row.getInt(5)),
+                                row.isNull(6) ? 0 : row.getLong(6), new TreeSet<>())));
+            }
+        }
+        return rows;
+    }
+
+    /** Every distinct value of windows of {@code size} starting in [from, to); subject null for all subjects. */
+    List<DistinctRow> distinct(final MeterVersion meter, final String subject, final WindowSize size,
+                               final Instant from, final Instant to) {
+        final List<DistinctRow> rows = new ArrayList<>();
+        for (final List<Row> month : read(distinct, meter, subject, size, from, to)) {
+            for (final Row row : month) {
+                rows.add(new DistinctRow(row.getInstant(0), MeterWindowKey.groupsOf(row.getString(1)),
+                        row.getString(2)));
+            }
+        }
+        return rows;
+    }
+
+    List<ShardBackfill> backfill(final MeterVersion meter) {
+        final List<ShardBackfill> shards = new ArrayList<>();
+        for (final Row row : session.execute(backfill.bind(meter.tenant(), meter.slug(), meter.version()))) {
+            shards.add(new ShardBackfill(row.getInt(0), row.isNull(1) ? null : row.getLong(1),
+                    row.isNull(2) ? null : row.getLong(2)));
+        }
+        return shards;
+    }
+
+    /** The months' partitions read concurrently, each paged to its end. */
+    private List<List<Row>> read(final PreparedStatement statement, final MeterVersion meter, final String subject,
+                                 final WindowSize size, final Instant from, final Instant to) {
+        final List<CompletableFuture<List<Row>>> months = new ArrayList<>();
+        for (final LocalDate month : SeriesBucket.months(from, to)) {
+            months.add(UsageQueries.all(session.executeAsync(statement.bind(meter.tenant(), meter.slug(),
+                    meter.version(), subject == null ? Views.ALL_SUBJECTS : subject, month, size.name(), from, to)))
+                    .toCompletableFuture());
+        }
+        return months.stream().map(CompletableFuture::join).toList();
+    }
+}
