@@ -83,8 +83,7 @@ public final class ProcessorServer implements AutoCloseable {
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 settings.bootstrapServers()));
         final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.rules(),
-                (meter, boundaries, watch) -> BackfillTopology.build(meter, boundaries, ProcessorMetrics.global(),
-                        watch), shards(admin), admin).start();
+                (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch), shards(admin), admin).start();
         final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
                 java.time.Clock.systemUTC());
         final HealthObserverConfig.Builder health = HealthObserver.builder()

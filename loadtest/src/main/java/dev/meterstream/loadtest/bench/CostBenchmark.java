@@ -46,6 +46,8 @@ public final class CostBenchmark {
 
     private static final List<String> OPTIONS = List.of("--brokers", "--batch", "--subjects", "--set", "--warm-up",
             "--generator", "--aot-cache");
+    /** Options without a value, passed to the run as they are. */
+    private static final List<String> FLAGS = List.of("--properties", "--define-meters");
 
     private CostBenchmark() {
     }
@@ -53,8 +55,11 @@ public final class CostBenchmark {
     public static void main(final String[] args) throws Exception {
         final List<String> positional = new ArrayList<>();
         final List<String> options = new ArrayList<>();
+        final List<String> flags = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--")) {
+            if (FLAGS.contains(args[i])) {
+                flags.add(args[i]);
+            } else if (args[i].startsWith("--")) {
                 if (!OPTIONS.contains(args[i]) || i + 1 >= args.length) {
                     usage("unknown option or missing value: " + args[i]);
                 }
@@ -72,7 +77,7 @@ public final class CostBenchmark {
         final long warmUp = options.contains("--warm-up")
                 ? Math.max(RAMP_SECONDS, Long.parseLong(options.get(options.indexOf("--warm-up") + 1)))
                 : DEFAULT_WARM_UP_SECONDS;
-        final List<String> profileArgs = new ArrayList<>();
+        final List<String> profileArgs = new ArrayList<>(flags);
         for (int i = 0; i < options.size(); i += 2) {
             if (!options.get(i).equals("--warm-up")) {
                 profileArgs.addAll(options.subList(i, i + 2));

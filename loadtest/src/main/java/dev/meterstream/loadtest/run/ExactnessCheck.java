@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import dev.meterstream.loadtest.open.LoadEvents;
 
 /**
  * The exactness check of a load run, against Cassandra: every event answered 202 is in the events table, nothing
@@ -71,11 +72,12 @@ final class ExactnessCheck {
      * @param aggregateCounts   per table and window size, the events the aggregates count
      * @param aggregateSums     the same, their sums
      * @param logPartitions     log partitions seen; {@code gappedPartitions} of them not dense from 0
+     * @param definedMeters     defined meters checked ({@code --define-meters}; 0 otherwise), and what they got wrong
      */
     record Result(long acknowledged, long stored, long missing, long unacknowledged, long foreign, long twice,
                   long wrongQuantity, BigDecimal acknowledgedSum, BigDecimal storedSum,
                   Map<String, Long> aggregateCounts, Map<String, BigDecimal> aggregateSums, int logPartitions,
-                  int gappedPartitions) {
+                  int gappedPartitions, int definedMeters, List<String> definedMeterFailures) {
 
         boolean passed() {
             return failures().isEmpty();
@@ -100,6 +102,7 @@ final class ExactnessCheck {
             if (gappedPartitions > 0) {
                 failures.add(gappedPartitions + " of " + logPartitions + " log partitions have gaps in their ids");
             }
+            definedMeterFailures.forEach(failure -> failures.add("defined meter " + failure));
             return failures;
         }
     }
@@ -110,9 +113,14 @@ final class ExactnessCheck {
     private final List<String> tenants;
     private final int subjects;
     private final int meters;
+    private final boolean definedMeters;
 
+    /**
+     * @param definedMeters whether the run defined meters ({@link LoadEvents#definitions}), to be checked too
+     */
     ExactnessCheck(final CqlSession session, final String keyspace, final String runId, final List<String> tenants,
-                   final int subjects, final int meters) {
+                   final int subjects, final int meters, final boolean definedMeters) {
+        this.definedMeters = definedMeters;
         this.session = session;
         this.keyspace = keyspace;
         this.runId = runId;
@@ -129,14 +137,16 @@ final class ExactnessCheck {
         }
         final Events events = new Events(acknowledged.nextSequence());
         final PreparedStatement eventRows = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.select(keyspace,
-                List.of(Column.EVENT_ID, Column.QUANTITY, Column.LOG_PARTITION, Column.LOG_SEQUENCE)) + " WHERE "
+                List.of(Column.EVENT_ID, Column.QUANTITY, Column.LOG_PARTITION, Column.LOG_SEQUENCE, Column.METER,
+                        Column.EVENT_TIME, Column.EVENT_NANOS)) + " WHERE "
                 + Views.equal(Views.EVENTS_BY_SUBJECT_DAY.partitionKey()));
         final List<Runnable> reads = new ArrayList<>();
         for (final String tenant : tenants) {
             for (int s = 0; s < subjects; s++) {
                 for (final LocalDate day : days) {
                     final String subject = "subject-" + s;
-                    reads.add(() -> session.execute(eventRows.bind(tenant, subject, day)).forEach(events::add));
+                    reads.add(() -> session.execute(eventRows.bind(tenant, subject, day))
+                            .forEach(row -> events.add(tenant, row)));
                 }
             }
         }
@@ -189,13 +199,16 @@ final class ExactnessCheck {
         for (final BitSet ids : events.logIds.values()) {
             gapped += ids.cardinality() == ids.length() ? 0 : 1;
         }
+        final List<String> definedFailures = definedMeters
+                ? new DefinedMetersCheck(session, keyspace).check(events.byType, from, to) : List.of();
         return new Result(acknowledged.sequences().cardinality(), events.stored.cardinality(), missing.cardinality(),
                 unacknowledged.cardinality(), events.foreign, events.twice, events.wrongQuantity,
-                acknowledged.sum(), BigDecimal.valueOf(events.sum), counts, sums, events.logIds.size(), gapped);
+                acknowledged.sum(), BigDecimal.valueOf(events.sum), counts, sums, events.logIds.size(), gapped,
+                definedMeters ? events.byType.size() * LoadEvents.definitions("x").size() : 0, definedFailures);
     }
 
     static long quantityOf(final long sequence) {
-        return sequence % 10 + 1;
+        return LoadEvents.quantityOf(sequence);
     }
 
     /** Runs the reads, at most {@link #IN_FLIGHT} at a time, and rethrows the first failure. */
@@ -228,12 +241,14 @@ final class ExactnessCheck {
         private long twice;
         private long wrongQuantity;
         private long sum;
+        /** Per tenant|event type, what defined meters must hold. */
+        private final Map<String, DefinedMetersCheck.Expected> byType = new java.util.concurrent.ConcurrentHashMap<>();
 
         Events(final long nextSequence) {
             this.nextSequence = nextSequence;
         }
 
-        synchronized void add(final Row row) {
+        synchronized void add(final String tenant, final Row row) {
             final String id = row.getString("event_id");
             final String prefix = runId + "-";
             final long sequence = id.startsWith(prefix) ? parse(id.substring(prefix.length())) : -1;
@@ -252,6 +267,12 @@ final class ExactnessCheck {
             sum += quantity == null ? 0 : quantity.longValue();
             logIds.computeIfAbsent(row.getInt(Column.LOG_PARTITION), p -> new BitSet())
                     .set(Math.toIntExact(row.getLong(Column.LOG_SEQUENCE)));
+            if (definedMeters) {
+                byType.computeIfAbsent(tenant + "|" + row.getString(Column.METER),
+                        type -> new DefinedMetersCheck.Expected()).add(sequence,
+                        row.getInstant(Column.EVENT_TIME).plusNanos(row.getInt(Column.EVENT_NANOS)),
+                        ((long) row.getInt(Column.LOG_PARTITION) << 48) | row.getLong(Column.LOG_SEQUENCE));
+            }
         }
 
         private static long parse(final String digits) {

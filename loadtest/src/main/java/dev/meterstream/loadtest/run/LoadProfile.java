@@ -30,11 +30,14 @@ import java.util.StringJoiner;
  *                     {@code gatling}
  * @param aotCache     the brokers' and services' JVMs start from ahead-of-time caches trained by earlier runs (and
  *                     train them when there are none; {@code --aot-cache on}, the default), or cold ({@code off})
+ * @param properties   events carry properties ({@code --properties}; dev.meterstream.loadtest.open.LoadEvents)
+ * @param defineMeters before the load, three meters are defined per event type and tenant, and the exactness
+ *                     check covers them ({@code --define-meters}, which implies {@code --properties})
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
                           int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
                           int maxInFlight, ConfigOverrides overrides, String generator,
-                          boolean aotCache) {
+                          boolean aotCache, boolean properties, boolean defineMeters) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -88,10 +91,22 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         ConfigOverrides overrides = ConfigOverrides.NONE;
         String generator = "lean";
         boolean aotCache = true;
+        boolean properties = false;
+        boolean defineMeters = false;
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
                 killBroker = true;
+                continue;
+            }
+            if (option.equals("--properties")) {
+                properties = true;
+                continue;
+            }
+            if (option.equals("--define-meters")) {
+                // Defined meters read the events' properties.
+                properties = true;
+                defineMeters = true;
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -121,7 +136,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache);
+                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache, properties, defineMeters);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */
@@ -225,6 +240,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                         + BROKER_DOWN.toSeconds() + " s later" : "")
                 + (overrides.values().isEmpty() ? "" : ", with " + overrides.values())
                 + (generator.equals("lean") ? "" : ", sent by " + generator)
-                + (aotCache ? "" : ", every JVM cold (--aot-cache off)");
+                + (aotCache ? "" : ", every JVM cold (--aot-cache off)")
+                + (defineMeters ? ", 3 meters defined per event type (--define-meters)"
+                        : properties ? ", events with properties (--properties)" : "");
     }
 }

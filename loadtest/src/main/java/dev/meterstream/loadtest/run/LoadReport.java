@@ -245,6 +245,10 @@ final class LoadReport {
                     count, x.aggregateSums().get(view).toPlainString())));
             md.append(String.format("- Partition-scoped ids: %d log partitions, %d with gaps%n", x.logPartitions(),
                     x.gappedPartitions()));
+            if (x.definedMeters() > 0) {
+                md.append(String.format("- Defined meters: %d checked (SUM by 2 dimensions, UNIQUE_COUNT, LATEST per "
+                        + "tenant and event type), %d wrong%n", x.definedMeters(), x.definedMeterFailures().size()));
+            }
             x.failures().forEach(failure -> md.append("- FAILED: ").append(failure).append('\n'));
         }
         md.append("\n## Files\n\n- index.html: this report with charts\n- seconds.csv: per second, requests and "

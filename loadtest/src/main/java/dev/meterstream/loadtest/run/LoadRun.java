@@ -28,6 +28,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import dev.meterstream.event.Topics;
+import dev.meterstream.loadtest.open.LoadEvents;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +102,13 @@ public final class LoadRun {
         final Path ingestKeysFile = Files.writeString(workDir.resolve("ingest-keys"), ingestKeys);
         final Path queryKeysFile = Files.writeString(workDir.resolve("query-keys"),
                 ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
-        final Path adminKeysFile = Files.writeString(workDir.resolve("admin-keys"),
-                ApiKeys.sha256(ApiKeys.generateKey()) + " load-0\n");
+        final List<String> adminKeys = new ArrayList<>();
+        final StringBuilder adminKeyDigests = new StringBuilder();
+        for (final String tenant : tenants) {
+            adminKeys.add(ApiKeys.generateKey());
+            adminKeyDigests.append(ApiKeys.sha256(adminKeys.getLast())).append(' ').append(tenant).append('\n');
+        }
+        final Path adminKeysFile = Files.writeString(workDir.resolve("admin-keys"), adminKeyDigests);
         out.println("load run " + runId + ": " + profile.describe());
         out.println("report in " + reportDir);
         // The runner's own clients (Kafka admin, Cassandra driver) log their configuration at start; that goes to
@@ -112,6 +119,9 @@ public final class LoadRun {
                 profile.aotCache() ? Optional.of(StackLayout.sharedAotCache(root)) : Optional.empty()), out);
         try (stack) {
             stack.start();
+            if (profile.defineMeters()) {
+                defineMeters(stack.url("query-api"), tenants, adminKeys);
+            }
             return measure(stack, runId, tenants, keys, reportDir);
         } finally {
             keepLogs(workDir.resolve("data"), reportDir.resolve("logs"));
@@ -137,6 +147,7 @@ public final class LoadRun {
         properties.put("load.run-id", runId);
         properties.put("load.max-in-flight", Integer.toString(profile.maxInFlight()));
         properties.put("load.out", loadOut.toString());
+        properties.put("load.properties", Boolean.toString(profile.properties()));
         final JavaProcess generator = profile.generator().equals("gatling")
                 ? GatlingProcess.start(root, GENERATOR, "IngestSimulation", 1024, properties,
                         reportDir.resolve("gatling"), reportDir.resolve("generator.log"))
@@ -187,8 +198,14 @@ public final class LoadRun {
             faults.awaitTermination(LoadProfile.BROKER_DOWN.toSeconds() + 240, TimeUnit.SECONDS);
             final Instant firstSecond = Instant.ofEpochSecond(Long.parseLong(totals.getProperty("first.second")));
             out.println("checking exactness against Cassandra");
+            if (profile.defineMeters()) {
+                final int shards = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get()
+                        .get(Topics.EVENTS).partitions().size();
+                Await.until("every defined meter's backfill to finish", SETTLE_TIMEOUT,
+                        () -> new DefinedMetersCheck(session, KEYSPACE).backfilled(tenants, profile.meters(), shards));
+            }
             final ExactnessCheck.Result exactness = new ExactnessCheck(session, KEYSPACE, runId, tenants,
-                    profile.subjects(), profile.meters()).check(
+                    profile.subjects(), profile.meters(), profile.defineMeters()).check(
                     ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
                     firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
@@ -207,6 +224,33 @@ public final class LoadRun {
         } finally {
             faults.shutdownNow();
         }
+    }
+
+    /** Defines {@link LoadEvents#definitions} for every event type of every tenant, through query-api. */
+    private void defineMeters(final String queryApi, final List<String> tenants, final List<String> adminKeys)
+            throws Exception {
+        final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        int defined = 0;
+        for (int t = 0; t < tenants.size(); t++) {
+            for (int m = 0; m < profile.meters(); m++) {
+                for (final Map.Entry<String, String> definition : LoadEvents.definitions("meter-" + m).entrySet()) {
+                    final java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
+                            .newBuilder(java.net.URI.create(queryApi + "/api/meters/" + definition.getKey()))
+                            .header("Authorization", "Bearer " + adminKeys.get(t))
+                            .header("Content-Type", "application/json")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(definition.getValue())).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 201 && response.statusCode() != 200) {
+                        throw new IllegalStateException("defining " + definition.getKey() + " for " + tenants.get(t)
+                                + " got " + response.statusCode() + ": " + response.body());
+                    }
+                    defined++;
+                }
+            }
+        }
+        events.add("defined " + defined + " meters before the load (" + LoadEvents.definitions("x").size()
+                + " per event type and tenant)");
+        out.println(events.getLast());
     }
 
     /**

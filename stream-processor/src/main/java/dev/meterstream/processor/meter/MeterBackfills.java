@@ -2,6 +2,7 @@ package dev.meterstream.processor.meter;
 
 import dev.meterstream.event.EventRules;
 import dev.meterstream.event.Topics;
+import dev.meterstream.meter.MeterProgress;
 import dev.meterstream.meter.MeterRecordJson;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterVersion;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -43,16 +45,18 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
 
 /**
- * Runs the backfills of defined meters, one at a time, each as a Kafka Streams application of its own
- * ({@link BackfillTopology}) that reads the canonical log from its start.
+ * Runs the backfills of defined meters: the versions waiting are folded together, in one Kafka Streams application
+ * of their own (the topology package's {@code BackfillTopology}) that reads the canonical log from its start.
  *
  * <p>It reads the definitions and the boundaries topics (both one partition) to their ends, again and again. A
  * meter version is backfilled once it is the current record of its meter (deleted or not: a deleted meter's
- * history stays readable) and every shard has recorded its boundary; a version replaced meanwhile is abandoned. A
- * backfill is finished when every task has folded its shard up to the boundary: closing the application then
+ * history stays readable) and every shard has recorded its boundary. A version whose every boundary is 0 (defined
+ * before its shards had events) has nothing to fold: its progress is written at once, with no application. A
+ * backfill is finished when every task has folded its shard up to the boundaries: closing the application then
  * commits the last of it, and only a clean close is noted ({@link MeterRecordKey.Backfilled} on the boundaries
- * topic), so that a crash before the note runs it again, from its last commit. Its consumer group, changelog and
- * local state are deleted after.
+ * topic), so that a crash before the note runs it again, from its last commit if the same versions wait, else
+ * from the start with the new set (the old application's group and changelog are deleted). Its consumer group,
+ * changelog and local state are deleted after.
  *
  * <p>Known limit: with several processor instances, each closes its part once its own tasks are done and notes
  * the version as finished; an instance that still has tasks goes on, but one that crashes before its part is
@@ -62,6 +66,8 @@ public final class MeterBackfills implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MeterBackfills.class.getName());
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** Between the processor's application id and a backfill's digest: {@code <id>-backfill-<digest>}. */
+    private static final String BACKFILL_INFIX = "-backfill-";
 
     private final Properties streamsConfig;
     private final String applicationId;
@@ -84,10 +90,11 @@ public final class MeterBackfills implements AutoCloseable {
     /** Makes the topology of one backfill (the topology package's {@code BackfillTopology}). */
     @FunctionalInterface
     public interface BackfillTopologies {
-        org.apache.kafka.streams.Topology build(StoredMeter meter, Map<Integer, Long> boundaries, BackfillWatch watch);
+        org.apache.kafka.streams.Topology build(List<Backfill> backfills, BackfillWatch watch);
     }
 
-    private record Running(StoredMeter meter, KafkaStreams streams, BackfillWatch watch, String applicationId) {
+    private record Running(List<Backfill> backfills, KafkaStreams streams, BackfillWatch watch,
+                           String applicationId) {
     }
 
     /**
@@ -135,6 +142,9 @@ public final class MeterBackfills implements AutoCloseable {
                 }
                 step();
             }
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.log(Level.SEVERE, "meter backfills stopped: Kafka did not answer", e);
+            status = "failed: " + e;
         } catch (final org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
             if (!closing) {
                 LOG.log(Level.SEVERE, "meter backfills interrupted", e);
@@ -178,27 +188,40 @@ public final class MeterBackfills implements AutoCloseable {
         }
     }
 
-    private void step() throws InterruptedException {
+    private void step() throws InterruptedException, ExecutionException, TimeoutException {
         if (running != null) {
-            final StoredMeter current = definitions.get(running.meter.key());
-            if (current == null || current.version() != running.meter.version()) {
-                LOG.info("meter " + running.meter.key() + " version " + running.meter.version()
-                        + " was replaced; its backfill is abandoned");
-                stop(false);
-            } else if (allLocalTasksDone()) {
-                stop(true);
+            if (allLocalTasksDone()) {
+                stop();
             }
             return;
         }
+        final List<Backfill> pending = new ArrayList<>();
         for (final StoredMeter meter : definitions.values()) {
             final MeterVersion version = MeterVersion.of(meter);
             final Map<Integer, Long> known = boundaries.get(version);
             if (!finished.contains(version) && known != null && known.size() >= shards) {
-                begin(meter, known);
-                return;
+                pending.add(new Backfill(meter, known));
             }
         }
-        status = "idle";
+        final List<Backfill> toFold = new ArrayList<>();
+        for (final Backfill backfill : pending) {
+            if (backfill.empty()) {
+                // Counted live from each shard's first event: nothing to fold, so no application to run.
+                for (int shard = 0; shard < shards; shard++) {
+                    producer.send(new ProducerRecord<>(Topics.METER_AGGREGATES, new MeterRecordKey.Progress(
+                            MeterVersion.of(backfill.meter()), shard).text(),
+                            MeterRecordJson.write(new MeterProgress(0, 0))));
+                }
+                noteFinished(backfill);
+            } else {
+                toFold.add(backfill);
+            }
+        }
+        if (!toFold.isEmpty()) {
+            begin(toFold);
+        } else {
+            status = "idle";
+        }
     }
 
     private boolean allLocalTasksDone() {
@@ -215,9 +238,14 @@ public final class MeterBackfills implements AutoCloseable {
         return true;
     }
 
-    private void begin(final StoredMeter meter, final Map<Integer, Long> shardBoundaries) {
-        final MeterVersion version = MeterVersion.of(meter);
-        final String id = applicationId + "-backfill-" + digest(version);
+    /** Starts one application for all of {@code backfills}: one pass over the log, however many there are. */
+    private void begin(final List<Backfill> backfills) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        final List<String> versions = backfills.stream()
+                .map(backfill -> new MeterRecordKey.Backfilled(MeterVersion.of(backfill.meter())).text()).sorted()
+                .toList();
+        final String id = applicationId + BACKFILL_INFIX + digest(String.join("\n", versions));
+        deleteOtherBackfills(id);
         final Properties config = new Properties();
         config.putAll(streamsConfig);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
@@ -225,21 +253,19 @@ public final class MeterBackfills implements AutoCloseable {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streamsConfig.getProperty(StreamsConfig.STATE_DIR_CONFIG)
                 + "/backfills");
         final BackfillWatch watch = new BackfillWatch();
-        final KafkaStreams streams = new KafkaStreams(topologies.build(meter, shardBoundaries, watch),
-                config);
+        final KafkaStreams streams = new KafkaStreams(topologies.build(backfills, watch), config);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.log(Level.SEVERE, "backfill " + id + " failed; its thread is replaced", error);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
-        LOG.info("backfilling meter " + meter.key() + " version " + meter.version() + " below " + shardBoundaries
-                + " as " + id);
+        LOG.info("backfilling " + versions.size() + " meter versions as " + id + ": " + versions);
         streams.start();
-        running = new Running(meter, streams, watch, id);
-        status = "backfilling " + meter.key() + " version " + meter.version();
+        running = new Running(backfills, streams, watch, id);
+        status = "backfilling " + versions.size() + " meter versions";
     }
 
-    private void stop(final boolean done) throws InterruptedException {
+    private void stop() throws InterruptedException, ExecutionException, TimeoutException {
         final Running stopping = running;
         running = null;
         final boolean closed = stopping.streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
@@ -249,35 +275,50 @@ public final class MeterBackfills implements AutoCloseable {
             LOG.warning("backfill " + stopping.applicationId + " did not close within " + CLOSE_TIMEOUT);
             return;
         }
-        final MeterVersion version = MeterVersion.of(stopping.meter);
-        if (done) {
-            try {
-                producer.send(new ProducerRecord<>(Topics.METER_BOUNDARIES,
-                        new MeterRecordKey.Backfilled(version).text(), "{}".getBytes(StandardCharsets.UTF_8)))
-                        .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (final ExecutionException | TimeoutException e) {
-                LOG.log(Level.WARNING, "could not note backfill " + stopping.applicationId + " as finished; it will"
-                        + " run again and find nothing left", e);
-                return;
-            }
-            finished.add(version);
-            LOG.info("backfilled meter " + stopping.meter.key() + " version " + stopping.meter.version());
+        for (final Backfill backfill : stopping.backfills) {
+            noteFinished(backfill);
         }
+        LOG.info("backfill " + stopping.applicationId + " finished");
         stopping.streams.cleanUp();
-        try {
-            admin.deleteConsumerGroups(List.of(stopping.applicationId)).all().get(30, TimeUnit.SECONDS);
-            admin.deleteTopics(List.of(StoreNames.changelog(stopping.applicationId, StoreNames.METER_STATES)))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (final ExecutionException | TimeoutException e) {
-            LOG.log(Level.WARNING, "could not delete what backfill " + stopping.applicationId + " left in Kafka", e);
+        delete(stopping.applicationId);
+    }
+
+    /** Notes on the boundaries topic that a version is backfilled and committed, so no restart runs it again. */
+    private void noteFinished(final Backfill backfill) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        final MeterVersion version = MeterVersion.of(backfill.meter());
+        producer.send(new ProducerRecord<>(Topics.METER_BOUNDARIES, new MeterRecordKey.Backfilled(version).text(),
+                "{}".getBytes(StandardCharsets.UTF_8))).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        finished.add(version);
+    }
+
+    /**
+     * Deletes what earlier backfills left (a crash before their end, with another set of versions pending now: they
+     * are folded again from the start, in the new application).
+     */
+    private void deleteOtherBackfills(final String keep) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        for (final var group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
+            if (group.groupId().startsWith(applicationId + BACKFILL_INFIX) && !group.groupId().equals(keep)) {
+                delete(group.groupId());
+            }
         }
     }
 
-    private static String digest(final MeterVersion version) {
+    private void delete(final String backfillId) {
+        try {
+            admin.deleteConsumerGroups(List.of(backfillId)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(StoreNames.changelog(backfillId, StoreNames.METER_STATES)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (final ExecutionException | TimeoutException | InterruptedException e) {
+            LOG.log(Level.WARNING, "could not delete what backfill " + backfillId + " left in Kafka", e);
+        }
+    }
+
+    private static String digest(final String text) {
         try {
             final MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            final byte[] hash = sha.digest(new MeterRecordKey.Backfilled(version).text()
-                    .getBytes(StandardCharsets.UTF_8));
+            final byte[] hash = sha.digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
         } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

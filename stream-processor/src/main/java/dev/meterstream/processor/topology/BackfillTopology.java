@@ -2,10 +2,10 @@ package dev.meterstream.processor.topology;
 
 import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.Topics;
-import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.processor.meter.Backfill;
 import dev.meterstream.processor.meter.BackfillProcessor;
 import dev.meterstream.processor.meter.BackfillWatch;
-import java.util.Map;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -15,7 +15,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The backfill of one meter version, an application of its own that reads the canonical log from its start:
+ * The backfill of meter versions, an application of its own that reads the canonical log from its start:
  * <pre>
  * usage.events -> backfill [meter-states] -> meter.aggregates
  * </pre>
@@ -24,13 +24,13 @@ public final class BackfillTopology {
     private BackfillTopology() {
     }
 
-    public static Topology build(final StoredMeter meter, final Map<Integer, Long> boundaries,
-                                 final ProcessorMetrics metrics, final BackfillWatch watch) {
+    public static Topology build(final List<Backfill> backfills, final ProcessorMetrics metrics,
+                                 final BackfillWatch watch) {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.stream(Topics.EVENTS, Consumed.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT).withName("events"))
-                .process(() -> new BackfillProcessor(meter, boundaries, metrics::meterEventSkipped, watch), Named.as("backfill"),
+                .process(() -> new BackfillProcessor(backfills, metrics::meterEventSkipped, watch), Named.as("backfill"),
                         StoreNames.METER_STATES)
                 .to(Topics.METER_AGGREGATES, Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("meter-aggregates"));

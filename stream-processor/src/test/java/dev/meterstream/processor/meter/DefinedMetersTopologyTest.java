@@ -264,8 +264,8 @@ class DefinedMetersTopologyTest {
                         stateDir.resolve("backfill-" + meter.definition().slug()))
                 .withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(1024 * 1024);
         final BackfillWatch watch = new BackfillWatch();
-        try (TopologyTestDriver backfill = new TopologyTestDriver(BackfillTopology.build(meter, boundaries, metrics(),
-                watch), backfillSettings.streamsConfig(), T0)) {
+        try (TopologyTestDriver backfill = new TopologyTestDriver(BackfillTopology.build(
+                List.of(new Backfill(meter, boundaries)), metrics(), watch), backfillSettings.streamsConfig(), T0)) {
             final TestInputTopic<String, byte[]> log = backfill.createInputTopic(Topics.EVENTS,
                     new StringSerializer(), new ByteArraySerializer());
             logRecords.forEach(record -> log.pipeInput(record.key(), record.value(), record.timestamp()));

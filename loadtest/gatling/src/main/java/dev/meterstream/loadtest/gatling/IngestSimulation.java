@@ -36,7 +36,8 @@ public class IngestSimulation extends Simulation {
             Integer.getInteger("load.subjects", 1_000), Integer.getInteger("load.meters", 5),
             Integer.getInteger("load.batch", 1), Double.parseDouble(System.getProperty("load.duplicates", "0.05")),
             Double.parseDouble(System.getProperty("load.late", "0.01")),
-            Integer.getInteger("load.max-in-flight", 5_000));
+            Integer.getInteger("load.max-in-flight", 5_000),
+                Boolean.getBoolean("load.properties"));
 
     private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("load.url"))
             .contentTypeHeader("application/json")

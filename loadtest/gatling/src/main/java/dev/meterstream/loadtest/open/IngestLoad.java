@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The events of a load run and what became of them. Event {@code n} (its "sequence") has the id
- * {@code <run>-<n>} and the quantity {@code n % 10 + 1}, so the run's checker can tell from an id alone whether it
+ * {@code <run>-<n>} and the quantity and properties of {@link LoadEvents}, so the run's checker can tell from an id alone whether it
  * was sent and what it must add up to. A share of the events are re-sends of an event already answered 202 (the
  * same JSON, to the same tenant, as a client retrying would), and a share are late (event time 5 minutes to 24 hours
  * back). Every answer is recorded: status, response time and, for a 202, the sequences it acknowledged. An arrival
@@ -42,6 +42,7 @@ public final class IngestLoad {
     private final double duplicateShare;
     private final double lateShare;
     private final int maxInFlight;
+    private final boolean properties;
     private final AtomicLong nextSequence = new AtomicLong();
     private final String[][] recent;
     private final long[] recentWritten;
@@ -71,6 +72,15 @@ public final class IngestLoad {
 
     public IngestLoad(final String runId, final int tenants, final int subjects, final int meters, final int batch,
                final double duplicateShare, final double lateShare, final int maxInFlight) {
+        this(runId, tenants, subjects, meters, batch, duplicateShare, lateShare, maxInFlight, false);
+    }
+
+    /**
+     * @param properties whether events carry {@link LoadEvents#propertiesOf properties} (for defined meters)
+     */
+    public IngestLoad(final String runId, final int tenants, final int subjects, final int meters, final int batch,
+               final double duplicateShare, final double lateShare, final int maxInFlight, final boolean properties) {
+        this.properties = properties;
         this.runId = runId;
         this.tenants = tenants;
         this.subjects = subjects;
@@ -114,7 +124,8 @@ public final class IngestLoad {
                     ? random.nextLong(LATE_MIN_MILLIS, LATE_MAX_MILLIS) : 0);
             final String event = "{\"id\":\"" + runId + "-" + sequence + "\",\"subject\":\"subject-"
                     + random.nextInt(subjects) + "\",\"meter\":\"meter-" + random.nextInt(meters) + "\",\"quantity\":"
-                    + (sequence % 10 + 1) + ",\"timestamp\":\"" + time + "\"}";
+                    + LoadEvents.quantityOf(sequence) + ",\"timestamp\":\"" + time + "\""
+                    + (properties ? ",\"properties\":" + LoadEvents.propertiesJson(sequence) : "") + "}";
             events.add(event);
             fresh.add(event);
             sequences[created++] = sequence;

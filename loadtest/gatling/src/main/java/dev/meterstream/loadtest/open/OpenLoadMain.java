@@ -25,7 +25,8 @@ public final class OpenLoadMain {
                 Integer.getInteger("load.subjects", 1_000), Integer.getInteger("load.meters", 5),
                 Integer.getInteger("load.batch", 1), Double.parseDouble(System.getProperty("load.duplicates", "0.05")),
                 Double.parseDouble(System.getProperty("load.late", "0.01")),
-                Integer.getInteger("load.max-in-flight", 5_000));
+                Integer.getInteger("load.max-in-flight", 5_000),
+                Boolean.getBoolean("load.properties"));
         final Path out = Files.createDirectories(Path.of(required("load.out")));
         final OpenLoadGenerator generator = new OpenLoadGenerator(load, URI.create(required("load.url")), keys,
                 ArrivalSchedule.parse(required("load.stages")), Integer.getInteger("load.max-connections", 1_000),

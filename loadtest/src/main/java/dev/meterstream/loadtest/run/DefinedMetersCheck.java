@@ -1,0 +1,146 @@
+package dev.meterstream.loadtest.run;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.loadtest.open.LoadEvents;
+import dev.meterstream.meter.MeterWindowKey;
+import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.Views;
+import dev.meterstream.schema.Views.Column;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The exactness check of the meters a run with {@code --define-meters} defined ({@link LoadEvents#definitions}):
+ * for each tenant and event type, over the stored events of the run, the SUM per (model, region) and its count,
+ * the distinct users, and the LATEST tokens must be exactly what the views hold for all subjects (their DAY
+ * windows merged across shards, sources and groups).
+ */
+final class DefinedMetersCheck {
+    /** What the stored events of one tenant and event type add up to. */
+    static final class Expected {
+        private final Map<String, Long> tokensByGroup = new TreeMap<>();
+        private final Set<String> users = new HashSet<>();
+        private long count;
+        private Instant latestTime;
+        private long latestLogId;
+        private long latestTokens;
+
+        synchronized void add(final long sequence, final Instant time, final long logId) {
+            final Map<String, String> properties = LoadEvents.propertiesOf(sequence);
+            final long tokens = Long.parseLong(properties.get("tokens"));
+            tokensByGroup.merge(properties.get("model") + "|" + properties.get("region"), tokens, Long::sum);
+            users.add(properties.get("user"));
+            count++;
+            if (latestTime == null || time.isAfter(latestTime) || (time.equals(latestTime) && logId < latestLogId)) {
+                latestTime = time;
+                latestLogId = logId;
+                latestTokens = tokens;
+            }
+        }
+    }
+
+    private final CqlSession session;
+    private final String keyspace;
+
+    DefinedMetersCheck(final CqlSession session, final String keyspace) {
+        this.session = session;
+        this.keyspace = keyspace;
+    }
+
+    /**
+     * Whether every defined meter's version 1 has a boundary on each of {@code shards} shards and its backfill
+     * reached it (before the load, with no events yet, that is at once: a boundary of 0).
+     */
+    boolean backfilled(final List<String> tenants, final int eventTypes, final int shards) {
+        final PreparedStatement backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(
+                Column.BOUNDARY, Column.THROUGH)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
+        for (final String tenant : tenants) {
+            for (int m = 0; m < eventTypes; m++) {
+                for (final String slug : LoadEvents.definitions("meter-" + m).keySet()) {
+                    int done = 0;
+                    for (final Row row : session.execute(backfill.bind(tenant, slug, 1))) {
+                        done += !row.isNull(0) && !row.isNull(1) && row.getLong(0) == row.getLong(1) ? 1 : 0;
+                    }
+                    if (done < shards) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Every difference found, per tenant and event type ({@code expected}: tenant|type to what the events hold). */
+    List<String> check(final Map<String, Expected> expected, final Instant from, final Instant to) {
+        final List<String> failures = new ArrayList<>();
+        final PreparedStatement states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.GROUPS,
+                Column.COUNT, Column.NUMBER)) + " WHERE " + Views.equal(Views.METER_STATES.partitionKey()) + " AND "
+                + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
+        final PreparedStatement latest = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.NUMBER,
+                Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID)) + " WHERE "
+                + Views.equal(Views.METER_STATES.partitionKey()) + " AND " + Column.WINDOW_SIZE + " = '"
+                + WindowSize.DAY.name() + "'");
+        final PreparedStatement distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace,
+                List.of(Column.VALUE)) + " WHERE " + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey()) + " AND "
+                + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
+        final List<LocalDate> months = SeriesBucket.months(from, to.plusNanos(1));
+        expected.forEach((tenantType, events) -> {
+            final String tenant = tenantType.substring(0, tenantType.indexOf('|'));
+            final String type = tenantType.substring(tenantType.indexOf('|') + 1);
+            final Map<String, Long> tokens = new TreeMap<>();
+            long count = 0;
+            final Set<String> users = new HashSet<>();
+            BigDecimal latestTokens = null;
+            Instant latestTime = null;
+            long latestLogId = 0;
+            for (final LocalDate month : months) {
+                for (final Row row : session.execute(states.bind(tenant, type + "-" + LoadEvents.TOKENS, 1,
+                        Views.ALL_SUBJECTS, month))) {
+                    final Map<String, String> groups = MeterWindowKey.groupsOf(row.getString(0));
+                    tokens.merge(groups.get("model") + "|" + groups.get("region"),
+                            row.getBigDecimal(2).longValueExact(), Long::sum);
+                    count += row.getLong(1);
+                }
+                for (final Row row : session.execute(distinct.bind(tenant, type + "-" + LoadEvents.USERS, 1,
+                        Views.ALL_SUBJECTS, month))) {
+                    users.add(row.getString(0));
+                }
+                for (final Row row : session.execute(latest.bind(tenant, type + "-" + LoadEvents.LATEST, 1,
+                        Views.ALL_SUBJECTS, month))) {
+                    final Instant time = row.getInstant(1).plusNanos(row.getInt(2));
+                    final long logId = row.getLong(3);
+                    if (latestTime == null || time.isAfter(latestTime)
+                            || (time.equals(latestTime) && logId < latestLogId)) {
+                        latestTime = time;
+                        latestLogId = logId;
+                        latestTokens = row.getBigDecimal(0);
+                    }
+                }
+            }
+            if (!tokens.equals(events.tokensByGroup) || count != events.count) {
+                failures.add(String.format("%s %s-%s: %d events, sums by group %s; the events hold %d, %s", tenant,
+                        type, LoadEvents.TOKENS, count, tokens, events.count, events.tokensByGroup));
+            }
+            if (!users.equals(events.users)) {
+                failures.add(String.format("%s %s-%s: %d distinct users; the events hold %d", tenant, type,
+                        LoadEvents.USERS, users.size(), events.users.size()));
+            }
+            if (latestTokens == null || latestTokens.longValueExact() != events.latestTokens
+                    || !latestTime.equals(events.latestTime)) {
+                failures.add(String.format("%s %s-%s: %s at %s; the latest event holds %d at %s", tenant, type,
+                        LoadEvents.LATEST, latestTokens, latestTime, events.latestTokens, events.latestTime));
+            }
+        });
+        return failures;
+    }
+}
