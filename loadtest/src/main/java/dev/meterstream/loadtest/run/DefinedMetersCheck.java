@@ -132,8 +132,12 @@ final class DefinedMetersCheck {
                         type, LoadEvents.TOKENS, count, tokens, events.count, events.tokensByGroup));
             }
             if (!users.equals(events.users)) {
-                failures.add(String.format("%s %s-%s: %d distinct users; the events hold %d", tenant, type,
-                        LoadEvents.USERS, users.size(), events.users.size()));
+                final Set<String> extra = new HashSet<>(users);
+                extra.removeAll(events.users);
+                final Set<String> absent = new HashSet<>(events.users);
+                absent.removeAll(users);
+                failures.add(String.format("%s %s-%s: %d distinct users, %d of them in no event, %d users of the "
+                        + "events absent", tenant, type, LoadEvents.USERS, users.size(), extra.size(), absent.size()));
             }
             if (latestTokens == null || latestTokens.longValueExact() != events.latestTokens
                     || !latestTime.equals(events.latestTime)) {
