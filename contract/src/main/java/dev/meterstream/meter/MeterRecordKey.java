@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.WindowSize;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -32,20 +30,9 @@ public sealed interface MeterRecordKey {
 
         @Override
         public String text() {
-            return window.appendTo(new StringBuilder(128).append("[\"state\",")).append(',').append(shard)
-                    .append(",\"").append(source.name()).append("\"]").toString();
-        }
-
-        /**
-         * The text of the state key of these parts, {@code groups} as {@link MeterWindowKey#groupsText} writes them:
-         * what {@link #text()} is, without making the key (the live fold writes six per event and meter).
-         */
-        public static String text(final String tenant, final String slug, final int version, final String subject,
-                                  final String groups, final WindowSize size, final Instant windowStart,
-                                  final int shard, final MeterSource source) {
-            return KeyText.window(new StringBuilder(128).append("[\"state\","), tenant, slug, version, subject,
-                    groups, size, windowStart).append(',').append(shard).append(",\"").append(source.name())
-                    .append("\"]").toString();
+            final ArrayNode array = array("state");
+            window.addTo(array);
+            return array.add(shard).add(source.name()).toString();
         }
     }
 
@@ -61,17 +48,9 @@ public sealed interface MeterRecordKey {
 
         @Override
         public String text() {
-            return KeyText.string(window.appendTo(new StringBuilder(128).append("[\"distinct\",")).append(','), value)
-                    .append(']').toString();
-        }
-
-        /** The text of the distinct value's key of these parts (see {@link State#text(String, String, int,
-         * String, String, WindowSize, Instant, int, MeterSource)}). */
-        public static String text(final String tenant, final String slug, final int version, final String subject,
-                                  final String groups, final WindowSize size, final Instant windowStart,
-                                  final String value) {
-            return KeyText.string(KeyText.window(new StringBuilder(128).append("[\"distinct\","), tenant, slug,
-                    version, subject, groups, size, windowStart).append(','), value).append(']').toString();
+            final ArrayNode array = array("distinct");
+            window.addTo(array);
+            return array.add(value).toString();
         }
     }
 

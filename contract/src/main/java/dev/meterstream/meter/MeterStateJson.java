@@ -1,6 +1,9 @@
 package dev.meterstream.meter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.Quantity;
 import java.io.IOException;
@@ -18,25 +21,20 @@ public final class MeterStateJson {
     }
 
     public static byte[] write(final MeterState state) {
-        // By hand, not through a tree: the live fold writes one per state it changes, several per event.
-        final StringBuilder text = new StringBuilder(96).append("{\"count\":").append(state.count());
+        final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("count", state.count());
         if (state.number() != null) {
-            text.append(",\"number\":\"").append(Quantity.text(state.number())).append('"');
+            node.put("number", Quantity.text(state.number()));
         }
         if (state.latestTime() != null) {
-            text.append(",\"latestTime\":\"").append(state.latestTime()).append("\",\"latestLogId\":")
-                    .append(state.latestLogId());
+            node.put("latestTime", state.latestTime().toString());
+            node.put("latestLogId", state.latestLogId());
         }
         if (!state.distinct().isEmpty()) {
-            text.append(",\"distinct\":[");
-            boolean first = true;
-            for (final String value : state.distinct()) {
-                KeyText.string(first ? text : text.append(','), value);
-                first = false;
-            }
-            text.append(']');
+            final ArrayNode distinct = node.putArray("distinct");
+            state.distinct().forEach(distinct::add);
         }
-        return text.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public static MeterState read(final byte[] bytes) {

@@ -1,6 +1,9 @@
 package dev.meterstream.meter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.WindowSize;
 import java.io.IOException;
@@ -38,12 +41,9 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
 
     /** The group as a compact JSON object in the definition's order, as the views key it. */
     public String groupsText() {
-        return groupsText(groups);
-    }
-
-    /** {@code groups} as {@link #groupsText()} writes them. */
-    public static String groupsText(final Map<String, String> groups) {
-        return KeyText.groups(new StringBuilder(64), groups).toString();
+        final ObjectNode dimensions = JsonNodeFactory.instance.objectNode();
+        groups.forEach(dimensions::put);
+        return dimensions.toString();
     }
 
     /** A group read back from {@link #groupsText()}. */
@@ -68,12 +68,17 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
 
     /** {@code ["tenant","slug",version,"subject"|null,{"dimension":"value"|null,...},"SIZE","windowStart"]}. */
     public String text() {
-        return appendTo(new StringBuilder(128).append('[')).append(']').toString();
+        final ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        addTo(array);
+        return array.toString();
     }
 
-    /** Appends this key's seven elements, comma-separated (keys that embed a window key). */
-    StringBuilder appendTo(final StringBuilder text) {
-        return KeyText.window(text, tenant, slug, version, subject, groupsText(), size, windowStart);
+    /** Appends this key's seven elements to {@code array} (keys that embed a window key). */
+    void addTo(final ArrayNode array) {
+        array.add(tenant).add(slug).add(version).add(subject);
+        final ObjectNode dimensions = array.addObject();
+        groups.forEach(dimensions::put);
+        array.add(size.name()).add(windowStart.toString());
     }
 
     public static MeterWindowKey parse(final String text) {

@@ -50,8 +50,8 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     private MeterStates states;
     private LiveMeters live;
     private int shard;
-    /** Versions this task knows have a boundary on its shard (the store is read once per version, not per event). */
-    private final Set<MeterVersion> started = new HashSet<>();
+    /** Boundary keys this task knows are recorded (the store is read once per version, not per event). */
+    private final Set<String> started = new HashSet<>();
 
     /**
      * @param keep how long after a window ends its state is kept in the store (lateness horizon plus slack)
@@ -91,7 +91,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
 
     /** Reads the definitions again, and records a boundary for each version this shard has not started yet. */
     private void refresh() {
-        live = LiveMeters.read(definitions, rules, live);
+        live = LiveMeters.read(definitions, rules);
         for (final StoredMeter meter : live.all()) {
             final Long next = sequences.get(shard);
             startAt(meter, next == null ? 0 : next, context.currentSystemTimeMs());
@@ -99,15 +99,14 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     }
 
     private void startAt(final StoredMeter meter, final long sequence, final long timestamp) {
-        final MeterVersion version = MeterVersion.of(meter);
-        if (started.contains(version)) {
+        final String key = new MeterRecordKey.Boundary(MeterVersion.of(meter), shard).text();
+        if (started.contains(key)) {
             return;
         }
-        final String key = new MeterRecordKey.Boundary(version, shard).text();
         if (boundaries.get(key) == null) {
             boundaries.put(key, sequence);
             context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
         }
-        started.add(version);
+        started.add(key);
     }
 }

@@ -21,53 +21,24 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class LiveMeters {
     private static final Logger LOG = Logger.getLogger(LiveMeters.class.getName());
 
-    /** A record of the store as it was read, and what it said (null if it did not read). */
-    private record Read(byte[] bytes, StoredMeter meter) {
-    }
-
     private final Map<String, List<StoredMeter>> byType;
     private final List<StoredMeter> all;
-    private final Map<String, Read> records;
 
-    private LiveMeters(final Map<String, List<StoredMeter>> byType, final List<StoredMeter> all,
-                       final Map<String, Read> records) {
+    private LiveMeters(final Map<String, List<StoredMeter>> byType, final List<StoredMeter> all) {
         this.byType = byType;
         this.all = all;
-        this.records = records;
     }
 
     static LiveMeters read(final ReadOnlyKeyValueStore<String, byte[]> definitions, final EventRules rules) {
-        return read(definitions, rules, null);
-    }
-
-    /**
-     * Reads the store again; a record unchanged since {@code previous} is not parsed again (every task does this
-     * every second).
-     */
-    static LiveMeters read(final ReadOnlyKeyValueStore<String, byte[]> definitions, final EventRules rules,
-                           final LiveMeters previous) {
         final Map<String, List<StoredMeter>> byType = new HashMap<>();
         final List<StoredMeter> all = new ArrayList<>();
-        final Map<String, Read> read = new HashMap<>();
         try (KeyValueIterator<String, byte[]> records = definitions.all()) {
             while (records.hasNext()) {
                 final KeyValue<String, byte[]> record = records.next();
-                final Read known = previous == null ? null : previous.records.get(record.key);
-                if (known != null && java.util.Arrays.equals(known.bytes, record.value)) {
-                    read.put(record.key, known);
-                    if (known.meter != null && !known.meter.deleted()) {
-                        byType.computeIfAbsent(typeKey(known.meter.tenant(), known.meter.definition().eventType()),
-                                type -> new ArrayList<>()).add(known.meter);
-                        all.add(known.meter);
-                    }
-                    continue;
-                }
                 final StoredMeter meter;
                 try {
                     meter = StoredMeterJson.read(record.value, rules);
-                    read.put(record.key, new Read(record.value, meter));
                 } catch (final IllegalArgumentException e) {
-                    read.put(record.key, new Read(record.value, null));
                     // Only query-api writes the topic, and it writes what this reads; a record that does not
                     // read counts nothing rather than stopping every meter.
                     LOG.log(Level.WARNING, "meter definition " + record.key + " does not read; it counts nothing", e);
@@ -80,7 +51,7 @@ final class LiveMeters {
                 }
             }
         }
-        return new LiveMeters(byType, List.copyOf(all), read);
+        return new LiveMeters(byType, List.copyOf(all));
     }
 
     /** The versions in force that take events of {@code eventType} from {@code tenant}. */

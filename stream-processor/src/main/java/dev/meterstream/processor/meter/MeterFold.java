@@ -31,19 +31,14 @@ final class MeterFold {
             return false;
         }
         final Aggregation aggregation = meter.definition().aggregation();
-        final String tenant = meter.tenant();
-        final String slug = meter.definition().slug();
-        final String groups = MeterWindowKey.groupsText(input.groups());
-        final String[] subjects = {sequenced.event().subject(), null};
         for (final WindowSize size : WindowSize.values()) {
-            final java.time.Instant start = size.start(input.time());
-            for (final String subject : subjects) {
+            final MeterWindowKey subject = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
+                    meter.version(), sequenced.event().subject(), input.groups(), size, size.start(input.time()));
+            for (final MeterWindowKey window : new MeterWindowKey[] {subject, subject.allSubjects()}) {
                 if (aggregation == Aggregation.UNIQUE_COUNT) {
-                    states.distinct(MeterRecordKey.Distinct.text(tenant, slug, meter.version(), subject, groups, size,
-                            start, input.text()));
+                    states.distinct(new MeterRecordKey.Distinct(window, input.text()));
                 } else {
-                    states.fold(MeterRecordKey.State.text(tenant, slug, meter.version(), subject, groups, size, start,
-                            sequenced.partition(), source), aggregation, input);
+                    states.fold(new MeterRecordKey.State(window, sequenced.partition(), source), aggregation, input);
                 }
             }
         }

@@ -30,8 +30,8 @@ final class MeterStates {
         return store;
     }
 
-    /** Folds {@code input} into the state keyed {@code text} (a {@link MeterRecordKey.State}'s text). */
-    void fold(final String text, final Aggregation aggregation, final MeterInput input) {
+    void fold(final MeterRecordKey.State key, final Aggregation aggregation, final MeterInput input) {
+        final String text = key.text();
         MeterState state = touched.get(text);
         if (state == null) {
             final byte[] stored = store.get(text);
@@ -42,8 +42,9 @@ final class MeterStates {
         touched.put(text, updated);
     }
 
-    /** Records a distinct value (a {@link MeterRecordKey.Distinct}'s text) unless it is already known (a value is sent once per window and group). */
-    void distinct(final String text) {
+    /** Records a distinct value unless it is already known (a value is sent once per window and group). */
+    void distinct(final MeterRecordKey.Distinct key) {
+        final String text = key.text();
         if (touched.containsKey(text) || store.get(text) != null) {
             return;
         }
