@@ -31,11 +31,20 @@ final class Answer<T> {
     private final Map<String, Object> fields = new LinkedHashMap<>();
     private final String itemsName;
     private final List<Column<T>> columns;
+    /** The CSV's columns, where they differ from JSON's (a nested object as one column per member). */
+    private List<Column<T>> csvColumns;
     private final List<T> items = new ArrayList<>();
 
     private Answer(final String itemsName, final List<Column<T>> columns) {
         this.itemsName = itemsName;
         this.columns = List.copyOf(columns);
+        this.csvColumns = this.columns;
+    }
+
+    /** CSV's columns instead of JSON's: a spreadsheet wants a flat row. */
+    Answer<T> csvColumns(final List<Column<T>> columns) {
+        this.csvColumns = List.copyOf(columns);
+        return this;
     }
 
     static <T> Answer<T> of(final String itemsName, final List<Column<T>> columns) {
@@ -79,10 +88,11 @@ final class Answer<T> {
 
     byte[] csv() {
         final StringBuilder text = new StringBuilder();
-        text.append(String.join(",", columns.stream().map(Column::name).toList())).append("\r\n");
+        text.append(String.join(",", csvColumns.stream().map(column -> csvValue(column.name())).toList()))
+                .append("\r\n");
         for (final T item : items) {
-            for (int i = 0; i < columns.size(); i++) {
-                text.append(i == 0 ? "" : ",").append(csvValue(columns.get(i).value().apply(item)));
+            for (int i = 0; i < csvColumns.size(); i++) {
+                text.append(i == 0 ? "" : ",").append(csvValue(csvColumns.get(i).value().apply(item)));
             }
             text.append("\r\n");
         }

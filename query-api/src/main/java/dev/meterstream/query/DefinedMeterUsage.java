@@ -100,6 +100,14 @@ final class DefinedMeterUsage {
         if (!subjects.isEmpty()) {
             answer.field("subjects", subjects);
         }
+        // CSV: one column per dimension asked ("groupBy.<name>"), so each group is a flat row.
+        final List<Answer.Column<DefinedUsage.Point>> csv = new ArrayList<>(subjects.isEmpty()
+                ? List.of(WINDOW_START, WINDOW_END) : List.of(WINDOW_START, WINDOW_END, SUBJECT));
+        for (final String name : groupBy) {
+            csv.add(new Answer.Column<>("groupBy." + name, point -> point.groupBy().get(name)));
+        }
+        csv.add(VALUE);
+        answer.csvColumns(csv);
         backfill(read, answer);
         final List<Tile> tiles = size == null ? Tile.covering(from, to) : List.of(new Tile(size, from, to));
         for (final String subject : subjects.isEmpty() ? Arrays.asList((String) null) : subjects) {

@@ -440,10 +440,34 @@ class QueryApiIT {
                             && first.equals(points("tokens-late", range + "&window=DAY"));
                 });
 
+        // CSV: one column per dimension asked, one line per point.
+        final HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+                        + "/api/meters/tokens-late/usage" + range + "&window=DAY&groupBy=model"))
+                .header("Authorization", "Bearer " + key).header("Accept", "text/csv").build(),
+                HttpResponse.BodyHandlers.ofString());
+        final List<String> lines = List.of(csv.body().split("\r\n"));
+        assertEquals("windowStart,windowEnd,groupBy.model,value", lines.getFirst());
+        assertEquals(points("tokens-late", range + "&window=DAY&groupBy=model").size() + 1, lines.size());
+        assertTrue(lines.contains(from + "," + from.plus(Duration.ofDays(1)) + ",gpt,"
+                + plain(new BigDecimal(answeredDay(key, range, from, "gpt")))), csv.body());
+
         assertProblem(get("/api/meters/tokens-late/usage" + range + "&groupBy=colour", key), 400,
                 "/problems/invalid-query");
         assertProblem(get("/api/meters/tokens-late/usage" + range + "&filter%5Bcolour%5D=red", key), 400,
                 "/problems/invalid-query");
+    }
+
+    /** The value of one day's point of tokens-late for one model, as JSON answers it. */
+    private String answeredDay(final String key, final String range, final Instant day, final String model)
+            throws Exception {
+        for (final JsonNode point : json(get("/api/meters/tokens-late/usage" + range + "&window=DAY&groupBy=model",
+                key), 200).get("points")) {
+            if (point.get("windowStart").asText().equals(day.toString())
+                    && model.equals(point.get("groupBy").get("model").asText(null))) {
+                return point.get("value").asText();
+            }
+        }
+        throw new AssertionError("no point for " + model + " on " + day);
     }
 
     private List<JsonNode> points(final String slug, final String query) throws Exception {
