@@ -49,16 +49,20 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     /** A group read back from {@link #groupsText()}. */
     public static Map<String, String> groupsOf(final String text) {
         try {
-            final JsonNode object = EventParser.READER.readTree(text);
-            final Map<String, String> groups = new LinkedHashMap<>();
-            for (final Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-                final Map.Entry<String, JsonNode> field = fields.next();
-                groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
-            }
-            return groups;
+            return groupsOf(EventParser.READER.readTree(text));
         } catch (final IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a group: " + text, e);
         }
+    }
+
+    /** A group as a JSON object: dimension to value, null where the event had none. */
+    private static Map<String, String> groupsOf(final JsonNode object) {
+        final Map<String, String> groups = new LinkedHashMap<>();
+        for (final Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
+        }
+        return groups;
     }
 
     /** The same window and group over all subjects. */
@@ -95,11 +99,7 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
 
     /** The seven elements of a window key in {@code array} from {@code first} on. */
     static MeterWindowKey readFrom(final JsonNode array, final int first) {
-        final Map<String, String> groups = new LinkedHashMap<>();
-        for (final Iterator<Map.Entry<String, JsonNode>> fields = array.get(first + 4).fields(); fields.hasNext(); ) {
-            final Map.Entry<String, JsonNode> field = fields.next();
-            groups.put(field.getKey(), field.getValue().isNull() ? null : field.getValue().textValue());
-        }
+        final Map<String, String> groups = groupsOf(array.get(first + 4));
         final JsonNode subject = array.get(first + 3);
         if (!subject.isNull() && !subject.isTextual()) {
             throw new IllegalArgumentException("a subject is a string or null, was " + subject);
