@@ -10,10 +10,6 @@ import dev.meterstream.processor.topology.ProcessorMetrics;
 import dev.meterstream.processor.topology.BackfillTopology;
 import dev.meterstream.processor.topology.UsageTopology;
 import dev.meterstream.processor.meter.MeterBackfills;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -68,7 +64,8 @@ public final class ProcessorServer implements AutoCloseable {
     /** Starts the topology, and the Cassandra sink beside it unless the sink settings disable it. */
     public static ProcessorServer start(final Config serverConfig, final ProcessorSettings settings,
                                         final SinkSettings sinkSettings, final Runnable onFailure) {
-        final TopicSetup.Replication replication = createTopics(settings);
+        final CreatedTopics topics = createTopics(settings);
+        final TopicSetup.Replication replication = topics.replication();
         final Runnable failOnce = once(onFailure);
         final KafkaStreams streams = new KafkaStreams(UsageTopology.build(settings.topology(), ProcessorMetrics.global()),
                 settings.streamsConfig(replication), new CommitFlushedClients());
@@ -83,7 +80,8 @@ public final class ProcessorServer implements AutoCloseable {
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 settings.bootstrapServers()));
         final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.rules(),
-                (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch), shards(admin), admin).start();
+                (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch),
+                topics.shards(), admin).start();
         final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
                 java.time.Clock.systemUTC());
         final HealthObserverConfig.Builder health = HealthObserver.builder()
@@ -112,19 +110,6 @@ public final class ProcessorServer implements AutoCloseable {
         return new ProcessorServer(streams, sink, server, admin, backfills);
     }
 
-    /** The canonical log's partitions: the shards every meter version is counted and backfilled over. */
-    private static int shards(final Admin admin) {
-        try {
-            return admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(60, TimeUnit.SECONDS)
-                    .get(Topics.EVENTS).partitions().size();
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not read the partitions of " + Topics.EVENTS, e);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the partitions of " + Topics.EVENTS, e);
-        }
-    }
-
     private static Runnable once(final Runnable action) {
         final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
@@ -135,22 +120,30 @@ public final class ProcessorServer implements AutoCloseable {
     }
 
     /**
-     * Creates the topics the topology reads and writes if they are missing, and checks those that exist (see
-     * {@link TopicSetup}); returns the replication its internal topics must have. The canonical log has as many
-     * partitions as the raw topic, so that raw partition p's events (IDs p-0, p-1, ...) stay together and in order.
+     * What {@link #createTopics} found: the replication internal topics must have, and the shards (the canonical
+     * log's partitions, as many as raw's) every meter version is counted and backfilled over.
      */
-    static TopicSetup.Replication createTopics(final ProcessorSettings settings) {
+    record CreatedTopics(TopicSetup.Replication replication, int shards) {
+    }
+
+    /**
+     * Creates the topics the topology reads and writes if they are missing, and checks those that exist (see
+     * {@link TopicSetup}); returns the replication its internal topics must have and the shards. The canonical log
+     * has as many partitions as the raw topic, so that raw partition p's events (IDs p-0, p-1, ...) stay together
+     * and in order.
+     */
+    static CreatedTopics createTopics(final ProcessorSettings settings) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             final int rawPartitions = TopicSetup.ensure(admin, TopicSpec.raw(settings.topicPartitions(),
                     settings.rawRetention()));
-            TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));
+            final int shards = TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));
             TopicSetup.ensure(admin, TopicSpec.aggregates(rawPartitions));
             TopicSetup.ensure(admin, TopicSpec.deadLetters());
             TopicSetup.ensure(admin, TopicSpec.meterDefinitions());
             TopicSetup.ensure(admin, TopicSpec.meterAggregates(rawPartitions));
             TopicSetup.ensure(admin, TopicSpec.meterBoundaries());
-            return TopicSetup.replication(admin);
+            return new CreatedTopics(TopicSetup.replication(admin), shards);
         }
     }
 
