@@ -50,8 +50,11 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     private MeterStates states;
     private LiveMeters live;
     private int shard;
-    /** Boundary keys this task knows are recorded (the store is read once per version, not per event). */
-    private final Set<String> started = new HashSet<>();
+    /**
+     * Versions this task knows have a boundary on its shard: the store is read, and the boundary's key written,
+     * once per version, not per event.
+     */
+    private final Set<MeterVersion> started = new HashSet<>();
 
     /**
      * @param keep how long after a window ends its state is kept in the store (lateness horizon plus slack)
@@ -99,14 +102,15 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     }
 
     private void startAt(final StoredMeter meter, final long sequence, final long timestamp) {
-        final String key = new MeterRecordKey.Boundary(MeterVersion.of(meter), shard).text();
-        if (started.contains(key)) {
+        final MeterVersion version = MeterVersion.of(meter);
+        if (started.contains(version)) {
             return;
         }
+        final String key = new MeterRecordKey.Boundary(version, shard).text();
         if (boundaries.get(key) == null) {
             boundaries.put(key, sequence);
             context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
         }
-        started.add(key);
+        started.add(version);
     }
 }
