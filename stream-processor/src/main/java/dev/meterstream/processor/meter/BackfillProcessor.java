@@ -58,7 +58,6 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
     @Override
     public void init(final ProcessorContext<String, byte[]> context) {
         states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
-        states.forgetAll();
         CommitForwarder.install(context, states.store(), (key, value) -> value, states::forget);
         shard = context.taskId().partition();
         positions = new java.util.ArrayList<>(backfills.size());

@@ -56,8 +56,4 @@ final class MeterStates {
     void forget(final String key) {
         touched.remove(key);
     }
-
-    void forgetAll() {
-        touched.clear();
-    }
 }
