@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
-import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
 import dev.meterstream.meter.MeterDefinition;
 import dev.meterstream.meter.MeterProgress;
@@ -319,12 +317,4 @@ class DefinedMetersTopologyTest {
         return (window.subject() == null ? "*" : window.subject()) + "|" + window.size() + "|" + window.windowStart()
                 + "|" + window.groups();
     }
-
-    @SuppressWarnings("unused")
-    private static List<SequencedEvent> log(final List<TestRecord<String, byte[]>> records) {
-        return records.stream().map(record -> UsageEventJson.readSequenced(record.value())).toList();
-    }
-
-    @SuppressWarnings("unused")
-    private static final WindowSize[] SIZES = WindowSize.values();
 }
