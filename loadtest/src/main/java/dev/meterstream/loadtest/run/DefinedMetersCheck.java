@@ -49,12 +49,23 @@ final class DefinedMetersCheck {
         }
     }
 
+    private static final String DAYS = " AND " + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'";
+
     private final CqlSession session;
-    private final String keyspace;
+    /** A meter's day states of one partition; read by position below. */
+    private final PreparedStatement states;
+    private final PreparedStatement distinct;
+    private final PreparedStatement backfill;
 
     DefinedMetersCheck(final CqlSession session, final String keyspace) {
         this.session = session;
-        this.keyspace = keyspace;
+        states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.GROUPS, Column.COUNT,
+                Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID)) + " WHERE "
+                + Views.equal(Views.METER_STATES.partitionKey()) + DAYS);
+        distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace, List.of(Column.VALUE)) + " WHERE "
+                + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey()) + DAYS);
+        backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(Column.BOUNDARY, Column.THROUGH))
+                + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
     }
 
     /**
@@ -62,8 +73,6 @@ final class DefinedMetersCheck {
      * reached it (before the load, with no events yet, that is at once: a boundary of 0).
      */
     boolean backfilled(final List<String> tenants, final int eventTypes, final int shards) {
-        final PreparedStatement backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(
-                Column.BOUNDARY, Column.THROUGH)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
         for (final String tenant : tenants) {
             for (int m = 0; m < eventTypes; m++) {
                 for (final String slug : LoadEvents.definitions("meter-" + m).keySet()) {
@@ -83,16 +92,6 @@ final class DefinedMetersCheck {
     /** Every difference found, per tenant and event type ({@code expected}: tenant|type to what the events hold). */
     List<String> check(final Map<String, Expected> expected, final Instant from, final Instant to) {
         final List<String> failures = new ArrayList<>();
-        final PreparedStatement states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.GROUPS,
-                Column.COUNT, Column.NUMBER)) + " WHERE " + Views.equal(Views.METER_STATES.partitionKey()) + " AND "
-                + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
-        final PreparedStatement latest = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.NUMBER,
-                Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID)) + " WHERE "
-                + Views.equal(Views.METER_STATES.partitionKey()) + " AND " + Column.WINDOW_SIZE + " = '"
-                + WindowSize.DAY.name() + "'");
-        final PreparedStatement distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace,
-                List.of(Column.VALUE)) + " WHERE " + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey()) + " AND "
-                + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'");
         final List<LocalDate> months = SeriesBucket.months(from, to.plusNanos(1));
         expected.forEach((tenantType, events) -> {
             final String tenant = tenantType.substring(0, tenantType.indexOf('|'));
@@ -115,15 +114,15 @@ final class DefinedMetersCheck {
                         Views.ALL_SUBJECTS, month))) {
                     users.add(row.getString(0));
                 }
-                for (final Row row : session.execute(latest.bind(tenant, type + "-" + LoadEvents.LATEST, 1,
+                for (final Row row : session.execute(states.bind(tenant, type + "-" + LoadEvents.LATEST, 1,
                         Views.ALL_SUBJECTS, month))) {
-                    final Instant time = row.getInstant(1).plusNanos(row.getInt(2));
-                    final long logId = row.getLong(3);
+                    final Instant time = row.getInstant(3).plusNanos(row.getInt(4));
+                    final long logId = row.getLong(5);
                     if (latestTime == null || time.isAfter(latestTime)
                             || (time.equals(latestTime) && logId < latestLogId)) {
                         latestTime = time;
                         latestLogId = logId;
-                        latestTokens = row.getBigDecimal(0);
+                        latestTokens = row.getBigDecimal(2);
                     }
                 }
             }

@@ -52,7 +52,7 @@ final class ExactnessCheck {
         BigDecimal sum() {
             long sum = 0;
             for (int s = sequences.nextSetBit(0); s >= 0; s = sequences.nextSetBit(s + 1)) {
-                sum += quantityOf(s);
+                sum += LoadEvents.quantityOf(s);
             }
             return BigDecimal.valueOf(sum);
         }
@@ -207,10 +207,6 @@ final class ExactnessCheck {
                 definedMeters ? events.byType.size() * LoadEvents.definitions("x").size() : 0, definedFailures);
     }
 
-    static long quantityOf(final long sequence) {
-        return LoadEvents.quantityOf(sequence);
-    }
-
     /** Runs the reads, at most {@link #IN_FLIGHT} at a time, and rethrows the first failure. */
     private static void run(final List<Runnable> reads) throws Exception {
         final Semaphore slots = new Semaphore(IN_FLIGHT);
@@ -262,7 +258,8 @@ final class ExactnessCheck {
             }
             stored.set((int) sequence);
             final BigDecimal quantity = row.getBigDecimal(Column.QUANTITY);
-            wrongQuantity += quantity != null && quantity.compareTo(BigDecimal.valueOf(quantityOf(sequence))) == 0
+            wrongQuantity += quantity != null
+                    && quantity.compareTo(BigDecimal.valueOf(LoadEvents.quantityOf(sequence))) == 0
                     ? 0 : 1;
             sum += quantity == null ? 0 : quantity.longValue();
             logIds.computeIfAbsent(row.getInt(Column.LOG_PARTITION), p -> new BitSet())

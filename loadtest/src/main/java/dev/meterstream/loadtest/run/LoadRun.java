@@ -201,8 +201,9 @@ public final class LoadRun {
             if (profile.defineMeters()) {
                 final int shards = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get()
                         .get(Topics.EVENTS).partitions().size();
+                final DefinedMetersCheck defined = new DefinedMetersCheck(session, KEYSPACE);
                 Await.until("every defined meter's backfill to finish", SETTLE_TIMEOUT,
-                        () -> new DefinedMetersCheck(session, KEYSPACE).backfilled(tenants, profile.meters(), shards));
+                        () -> defined.backfilled(tenants, profile.meters(), shards));
             }
             final ExactnessCheck.Result exactness = new ExactnessCheck(session, KEYSPACE, runId, tenants,
                     profile.subjects(), profile.meters(), profile.defineMeters()).check(
