@@ -117,11 +117,7 @@ final class ViewsFixture implements AutoCloseable {
         final StoredMeter first = StoredMeter.put(java.util.Optional.empty(), "initech", MeterDefinitionJson.parse(
                 TOKENS_FIRST, TOKENS_DEFINITION.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5))).definition(), BASE).meter();
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, first.key(), StoredMeterJson.bytes(first)));
         }
         final Map<Integer, Long> boundaries = new java.util.HashMap<>();
@@ -147,14 +143,10 @@ final class ViewsFixture implements AutoCloseable {
 
     /** Sends {@code count} events of {@link #LLM_CALL} for initech, one in twenty twice; returns when acknowledged. */
     Instant sendLlmCalls(final int count, final long seed) {
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
         final Random random = new Random(seed);
         final List<UsageEvent> known = new ArrayList<>();
         final String[] models = {"gpt", "claude", "模型 é"};
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafkaBootstrapServers)) {
             for (int i = 0; i < count; i++) {
                 final UsageEvent event;
                 if (!known.isEmpty() && random.nextInt(20) == 0) {
@@ -181,15 +173,19 @@ final class ViewsFixture implements AutoCloseable {
         return Instant.now();
     }
 
+    /** A producer that waits for every replica, as the edge's does. */
+    private static KafkaProducer<String, byte[]> producer(final String bootstrapServers) {
+        final Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
     /** Three days of events for two tenants, one in ten sent twice; returns when the last was acknowledged. */
     private Instant send(final KafkaEndpoint kafka) {
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
         final Random random = new Random(11);
         final List<UsageEvent> known = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             for (int i = 0; i < 4_000; i++) {
                 final UsageEvent event;
                 if (!known.isEmpty() && random.nextInt(10) == 0) {
