@@ -1,7 +1,6 @@
 package dev.meterstream.meter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meterstream.event.EventParser;
@@ -16,9 +15,8 @@ import java.util.Objects;
 
 /**
  * Which state of a defined meter a {@link MeterState} is: one version of one tenant's meter, one subject, one group
- * (a value, or null, per dimension), one window. As text (the key of its store and topic records) it is a compact
- * JSON array: subjects and dimension values may hold any character, '/' included, and JSON strings keep them
- * apart without an escape scheme of our own.
+ * (a value, or null, per dimension), one window. Subjects and dimension values may hold any character; the binary
+ * form ({@link MeterRecordKey}) keeps them apart by length, and {@link #groupsText()} (the views' column) by JSON.
  *
  * @param tenant      whose meter
  * @param slug        the meter
@@ -70,50 +68,48 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         return new MeterWindowKey(tenant, slug, version, null, groups, size, windowStart);
     }
 
-    /** {@code ["tenant","slug",version,"subject"|null,{"dimension":"value"|null,...},"SIZE","windowStart"]}. */
-    public String text() {
-        final ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        addTo(array);
-        return array.toString();
-    }
-
-    /** Appends this key's seven elements to {@code array} (keys that embed a window key). */
-    void addTo(final ArrayNode array) {
-        array.add(tenant).add(slug).add(version).add(subject);
-        final ObjectNode dimensions = array.addObject();
-        groups.forEach(dimensions::put);
-        array.add(size.name()).add(windowStart.toString());
-    }
-
-    public static MeterWindowKey parse(final String text) {
-        try {
-            final JsonNode array = EventParser.READER.readTree(text);
-            if (array == null || !array.isArray() || array.size() != 7) {
-                throw new IllegalArgumentException("a meter window key is a JSON array of 7, was " + text);
-            }
-            return readFrom(array, 0);
-        } catch (final IOException | RuntimeException e) {
-            throw new IllegalArgumentException("not a meter window key: " + text, e);
+    /** Appends this key in its binary form (keys that embed a window key; see {@link MeterRecordKey}). */
+    void writeTo(final MeterBytes.Writer out) {
+        out.writeString(tenant).writeString(slug).writeVarLong(version).writeNullableString(subject);
+        out.writeVarLong(groups.size());
+        groups.forEach((name, value) -> out.writeString(name).writeNullableString(value));
+        if (windowStart.getNano() != 0) {
+            throw new IllegalArgumentException("a window starts on a whole second, was " + windowStart);
         }
+        out.writeByte(sizeCode(size)).writeLong(windowStart.getEpochSecond());
     }
 
-    /** The seven elements of a window key in {@code array} from {@code first} on. */
-    static MeterWindowKey readFrom(final JsonNode array, final int first) {
-        final Map<String, String> groups = groupsOf(array.get(first + 4));
-        final JsonNode subject = array.get(first + 3);
-        if (!subject.isNull() && !subject.isTextual()) {
-            throw new IllegalArgumentException("a subject is a string or null, was " + subject);
+    /** A window key as {@link #writeTo} wrote it. */
+    static MeterWindowKey readFrom(final MeterBytes.Reader in) {
+        final String tenant = in.readString();
+        final String slug = in.readString();
+        final int version = in.readVarInt();
+        final String subject = in.readNullableString();
+        final int dimensions = in.readVarInt();
+        final Map<String, String> groups = new LinkedHashMap<>();
+        for (int i = 0; i < dimensions; i++) {
+            groups.put(in.readString(), in.readNullableString());
         }
-        return new MeterWindowKey(text(array, first), text(array, first + 1), array.get(first + 2).intValue(),
-                subject.textValue(), groups, WindowSize.valueOf(text(array, first + 5)),
-                Instant.parse(text(array, first + 6)));
+        final WindowSize size = sizeOf(in.readByte());
+        return new MeterWindowKey(tenant, slug, version, subject, groups, size,
+                Instant.ofEpochSecond(in.readLong()));
     }
 
-    private static String text(final JsonNode array, final int index) {
-        final JsonNode node = array.get(index);
-        if (!node.isTextual()) {
-            throw new IllegalArgumentException("element " + index + " must be a string, was " + node);
-        }
-        return node.textValue();
+    /** Fixed codes, not ordinals: the keys outlive any reordering of {@link WindowSize}. */
+    private static int sizeCode(final WindowSize size) {
+        return switch (size) {
+            case MINUTE -> 1;
+            case HOUR -> 2;
+            case DAY -> 3;
+        };
+    }
+
+    private static WindowSize sizeOf(final int code) {
+        return switch (code) {
+            case 1 -> WindowSize.MINUTE;
+            case 2 -> WindowSize.HOUR;
+            case 3 -> WindowSize.DAY;
+            default -> throw new IllegalArgumentException("no window size has code " + code);
+        };
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.meterstream.event.WindowSize;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +21,46 @@ class MeterWindowKeyTest {
         groups.put("zone", "eu/west \"1\"");
         groups.put("model", null);
         groups.put("empty", "");
-        final MeterWindowKey key = new MeterWindowKey("acme", "tokens", 3, "a/b,c 😀", groups, WindowSize.HOUR,
+        final MeterWindowKey window = new MeterWindowKey("acme", "tokens", 3, "a/b,c 😀", groups, WindowSize.HOUR,
                 Instant.parse("2026-12-03T10:00:00Z"));
+        final MeterVersion version = new MeterVersion("acme", "tokens", 3);
+        final List<MeterRecordKey> keys = List.of(new MeterRecordKey.State(window, 11, MeterSource.BACKFILL),
+                new MeterRecordKey.State(window.allSubjects(), 0, MeterSource.LIVE),
+                new MeterRecordKey.Distinct(window, "é"), new MeterRecordKey.Distinct(window, ""),
+                new MeterRecordKey.Boundary(version, 7), new MeterRecordKey.Progress(version, 7),
+                new MeterRecordKey.Backfilled(version));
 
-        final MeterWindowKey read = MeterWindowKey.parse(key.text());
+        for (final MeterRecordKey key : keys) {
+            final MeterRecordKey read = MeterRecordKey.read(key.bytes());
+            assertEquals(key, read);
+            assertEquals(key instanceof MeterRecordKey.Boundary, MeterRecordKey.isBoundary(key.bytes()));
+        }
+        assertEquals(List.of("zone", "model", "empty"),
+                List.copyOf(((MeterRecordKey.State) MeterRecordKey.read(keys.get(0).bytes())).window().groups()
+                        .keySet()), "in definition order");
+        assertEquals(keys.size(), keys.stream().map(key -> HexFormat.of().formatHex(key.bytes())).distinct().count());
+    }
 
-        assertEquals(key, read);
-        assertEquals(List.of("zone", "model", "empty"), List.copyOf(read.groups().keySet()), "in definition order");
-        assertEquals("[\"acme\",\"tokens\",3,\"a/b,c 😀\",{\"zone\":\"eu/west \\\"1\\\"\",\"model\":null,"
-                + "\"empty\":\"\"},\"HOUR\",\"2026-12-03T10:00:00Z\"]", key.text());
-        assertThrows(IllegalArgumentException.class, () -> MeterWindowKey.parse("acme/tokens"));
-        assertThrows(IllegalArgumentException.class, () -> MeterWindowKey.parse("[\"acme\"]"));
+    @Test
+    void keysShouldKeepTheirBytesAcrossVersions() {
+        // Stored keys and compacted topics depend on these exact bytes: a change here makes every key a new one.
+        final MeterWindowKey window = new MeterWindowKey("t", "m", 1, "s", Map.of("g", "v"), WindowSize.MINUTE,
+                Instant.ofEpochSecond(60));
+        assertEquals("eace9071" + "01" + "0174" + "016d" + "01" + "010173" + "01" + "0167" + "010176" + "01"
+                + "000000000000003c" + "02" + "00", HexFormat.of().formatHex(new MeterRecordKey.State(window, 2, MeterSource.LIVE).bytes()));
+    }
+
+    @Test
+    void keysThatAreNotOursShouldNotRead() {
+        final byte[] key = new MeterRecordKey.Boundary(new MeterVersion("acme", "tokens", 1), 3).bytes();
+        for (int i = 0; i < key.length; i++) {
+            final byte[] changed = key.clone();
+            changed[i] ^= 1;
+            assertThrows(IllegalArgumentException.class, () -> MeterRecordKey.read(changed), "byte " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MeterRecordKey.read(new byte[3]));
+        assertThrows(IllegalArgumentException.class,
+                () -> MeterRecordKey.read("[\"boundary\",\"acme\"]".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -40,8 +71,11 @@ class MeterWindowKeyTest {
                         (7L << 48) | 42, new TreeSet<>()),
                 new MeterState(4, null, null, 0, new TreeSet<>(List.of("", "é", "😀", "a,b"))));
         for (final MeterState state : states) {
-            assertEquals(state, MeterStateJson.read(MeterStateJson.write(state)));
+            assertEquals(state, MeterStateBytes.read(MeterStateBytes.write(state)));
         }
-        assertThrows(IllegalArgumentException.class, () -> MeterStateJson.read("[]".getBytes()));
+        assertThrows(IllegalArgumentException.class, () -> MeterStateBytes.read("[]".getBytes()));
+        assertThrows(IllegalArgumentException.class, () -> MeterStateBytes.read(new byte[0]));
+        final byte[] longer = java.util.Arrays.copyOf(MeterStateBytes.write(states.get(1)), 40);
+        assertThrows(IllegalArgumentException.class, () -> MeterStateBytes.read(longer));
     }
 }

@@ -38,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -121,9 +120,9 @@ final class ViewsFixture implements AutoCloseable {
             producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, first.key(), StoredMeterJson.bytes(first)));
         }
         final Map<Integer, Long> boundaries = new java.util.HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             final TopicPartition partition = new TopicPartition(Topics.METER_BOUNDARIES, 0);
             consumer.assign(List.of(partition));
@@ -131,7 +130,7 @@ final class ViewsFixture implements AutoCloseable {
             Await.until("the processor to start counting " + TOKENS_FIRST + " on all 4 shards", Duration.ofSeconds(60),
                     () -> {
                         for (final var record : consumer.poll(Duration.ofMillis(200))) {
-                            if (MeterRecordKey.parse(record.key()) instanceof MeterRecordKey.Boundary boundary
+                            if (MeterRecordKey.read(record.key()) instanceof MeterRecordKey.Boundary boundary
                                     && boundary.meter().slug().equals(TOKENS_FIRST)) {
                                 boundaries.put(boundary.shard(), MeterRecordJson.boundary(record.value()).sequence());
                             }

@@ -31,11 +31,11 @@ public final class CommitForwarder {
      * @param flushed told each key as it is sent, before the forward
      */
     @SuppressWarnings("unchecked")
-    public static <V, O> void install(final ProcessorContext<String, O> context, final KeyValueStore<String, V> store,
-                               final BiFunction<String, V, O> output, final Consumer<String> flushed) {
-        final InternalProcessorContext<String, O> internal = (InternalProcessorContext<String, O>) context;
+    public static <K, V, O> void install(final ProcessorContext<K, O> context, final KeyValueStore<K, V> store,
+                                         final BiFunction<K, V, O> output, final Consumer<K> flushed) {
+        final InternalProcessorContext<K, O> internal = (InternalProcessorContext<K, O>) context;
         final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
-        final boolean cached = ((CachedStateStore<String, V>) store).setFlushListener(record -> {
+        final boolean cached = ((CachedStateStore<K, V>) store).setFlushListener(record -> {
             final V value = record.value().newValue;
             flushed.accept(record.key());
             if (value == null) {

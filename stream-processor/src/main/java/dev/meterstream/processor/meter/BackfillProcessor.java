@@ -9,6 +9,7 @@ import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.processor.aggregate.CommitForwarder;
 import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,15 +22,15 @@ import org.apache.kafka.streams.processor.api.Record;
  * store, sent with the states it covers and committed with the offsets, so a restart resumes where the last commit
  * left off and never folds an event twice.
  */
-public final class BackfillProcessor implements Processor<String, SequencedEvent, String, byte[]> {
+public final class BackfillProcessor implements Processor<String, SequencedEvent, Bytes, byte[]> {
     /** One version's position on this task's shard. */
     private static final class Position {
         final Backfill backfill;
         final long boundary;
-        final String progressKey;
+        final Bytes progressKey;
         long through;
 
-        Position(final Backfill backfill, final long boundary, final String progressKey, final long through) {
+        Position(final Backfill backfill, final long boundary, final Bytes progressKey, final long through) {
             this.backfill = backfill;
             this.boundary = boundary;
             this.progressKey = progressKey;
@@ -56,7 +57,7 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
     }
 
     @Override
-    public void init(final ProcessorContext<String, byte[]> context) {
+    public void init(final ProcessorContext<Bytes, byte[]> context) {
         states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
         CommitForwarder.install(context, states.store(), (key, value) -> value, states::forget);
         shard = context.taskId().partition();
@@ -68,7 +69,7 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
                 throw new IllegalStateException("no boundary for shard " + shard + " of "
                         + MeterVersion.of(backfill.meter()));
             }
-            final String key = new MeterRecordKey.Progress(MeterVersion.of(backfill.meter()), shard).text();
+            final Bytes key = Bytes.wrap(new MeterRecordKey.Progress(MeterVersion.of(backfill.meter()), shard).bytes());
             final byte[] stored = states.store().get(key);
             final long through = stored == null ? 0 : MeterRecordJson.progress(stored).through();
             if (stored == null) {

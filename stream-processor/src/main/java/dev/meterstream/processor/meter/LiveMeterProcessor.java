@@ -13,6 +13,7 @@ import dev.meterstream.processor.aggregate.CommitForwarder;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,7 +35,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * a meter defined late exact. A version deleted or replaced stops being counted, and never starts again (a new
  * definition is a new version).
  */
-public final class LiveMeterProcessor implements Processor<String, SequencedEvent, String, byte[]> {
+public final class LiveMeterProcessor implements Processor<String, SequencedEvent, Bytes, byte[]> {
     /** How often the definitions are read again: how soon a new version starts counting live. */
     static final Duration REFRESH = Duration.ofSeconds(1);
     private static final Duration EXPIRY = Duration.ofHours(1);
@@ -43,9 +44,9 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     /** Told of each event of a meter's type that brought it no value. */
     private final Runnable skipped;
     private final Duration keep;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<Bytes, byte[]> context;
     private ReadOnlyKeyValueStore<String, byte[]> definitions;
-    private KeyValueStore<String, Long> boundaries;
+    private KeyValueStore<Bytes, Long> boundaries;
     private KeyValueStore<Integer, Long> sequences;
     private MeterStates states;
     private LiveMeters live;
@@ -66,7 +67,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     }
 
     @Override
-    public void init(final ProcessorContext<String, byte[]> context) {
+    public void init(final ProcessorContext<Bytes, byte[]> context) {
         this.context = context;
         this.definitions = context.getStateStore(StoreNames.METER_DEFINITIONS);
         this.boundaries = context.getStateStore(StoreNames.METER_BOUNDARIES);
@@ -106,7 +107,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         if (started.contains(version)) {
             return;
         }
-        final String key = new MeterRecordKey.Boundary(version, shard).text();
+        final Bytes key = Bytes.wrap(new MeterRecordKey.Boundary(version, shard).bytes());
         if (boundaries.get(key) == null) {
             boundaries.put(key, sequence);
             context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));

@@ -37,8 +37,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,8 +74,8 @@ public final class MeterBackfills implements AutoCloseable {
     private final BackfillTopologies topologies;
     private final int shards;
     private final Admin admin;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
     private volatile boolean closing;
 
@@ -113,10 +111,10 @@ public final class MeterBackfills implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), new ByteArraySerializer());
+                new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "meter-backfills");
     }
 
@@ -137,7 +135,7 @@ public final class MeterBackfills implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         try {
             while (!closing) {
-                for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     read(record);
                 }
                 step();
@@ -162,20 +160,21 @@ public final class MeterBackfills implements AutoCloseable {
         }
     }
 
-    private void read(final ConsumerRecord<String, byte[]> record) {
+    private void read(final ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null || record.value() == null) {
             return;
         }
         if (record.topic().equals(Topics.METER_DEFINITIONS)) {
+            final String key = new String(record.key(), StandardCharsets.UTF_8);
             try {
-                definitions.put(record.key(), StoredMeterJson.read(record.value(), rules));
+                definitions.put(key, StoredMeterJson.read(record.value(), rules));
             } catch (final IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "meter definition " + record.key() + " does not read; not backfilled", e);
+                LOG.log(Level.WARNING, "meter definition " + key + " does not read; not backfilled", e);
             }
             return;
         }
         try {
-            switch (MeterRecordKey.parse(record.key())) {
+            switch (MeterRecordKey.read(record.key())) {
                 case MeterRecordKey.Boundary boundary -> boundaries.computeIfAbsent(boundary.meter(),
                         meter -> new HashMap<>()).put(boundary.shard(), MeterRecordJson.boundary(record.value())
                         .sequence());
@@ -184,7 +183,7 @@ public final class MeterBackfills implements AutoCloseable {
                 }
             }
         } catch (final IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "boundaries record " + record.key() + " does not read", e);
+            LOG.log(Level.WARNING, "boundaries record " + record.partition() + "@" + record.offset() + " does not read", e);
         }
     }
 
@@ -209,7 +208,7 @@ public final class MeterBackfills implements AutoCloseable {
                 // Counted live from each shard's first event: nothing to fold, so no application to run.
                 for (int shard = 0; shard < shards; shard++) {
                     producer.send(new ProducerRecord<>(Topics.METER_AGGREGATES, new MeterRecordKey.Progress(
-                            MeterVersion.of(backfill.meter()), shard).text(),
+                            MeterVersion.of(backfill.meter()), shard).bytes(),
                             MeterRecordJson.write(new MeterProgress(0, 0))));
                 }
                 noteFinished(backfill);
@@ -242,7 +241,7 @@ public final class MeterBackfills implements AutoCloseable {
     private void begin(final List<Backfill> backfills) throws ExecutionException, InterruptedException,
             TimeoutException {
         final List<String> versions = backfills.stream()
-                .map(backfill -> new MeterRecordKey.Backfilled(MeterVersion.of(backfill.meter())).text()).sorted()
+                .map(backfill -> MeterVersion.of(backfill.meter()).toString()).sorted()
                 .toList();
         final String id = applicationId + BACKFILL_INFIX + digest(String.join("\n", versions));
         deleteOtherBackfills(id);
@@ -287,7 +286,7 @@ public final class MeterBackfills implements AutoCloseable {
     private void noteFinished(final Backfill backfill) throws InterruptedException, ExecutionException,
             TimeoutException {
         final MeterVersion version = MeterVersion.of(backfill.meter());
-        producer.send(new ProducerRecord<>(Topics.METER_BOUNDARIES, new MeterRecordKey.Backfilled(version).text(),
+        producer.send(new ProducerRecord<>(Topics.METER_BOUNDARIES, new MeterRecordKey.Backfilled(version).bytes(),
                 "{}".getBytes(StandardCharsets.UTF_8))).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         finished.add(version);
     }

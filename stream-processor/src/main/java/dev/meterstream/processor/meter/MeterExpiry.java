@@ -5,6 +5,7 @@ import dev.meterstream.meter.MeterWindowKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -18,11 +19,11 @@ final class MeterExpiry {
     }
 
     static void expire(final MeterStates states, final long streamTime, final Duration keep) {
-        final List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = states.store().all()) {
+        final List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = states.store().all()) {
             while (all.hasNext()) {
-                final KeyValue<String, byte[]> entry = all.next();
-                final MeterWindowKey window = switch (MeterRecordKey.parse(entry.key)) {
+                final KeyValue<Bytes, byte[]> entry = all.next();
+                final MeterWindowKey window = switch (MeterRecordKey.read(entry.key.get())) {
                     case MeterRecordKey.State state -> state.window();
                     case MeterRecordKey.Distinct distinct -> distinct.window();
                     default -> null;

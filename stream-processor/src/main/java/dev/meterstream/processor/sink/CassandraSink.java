@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The Cassandra sink: reads the canonical log and the aggregates topic ({@code read_committed}, in a consumer
@@ -64,7 +64,7 @@ public final class CassandraSink implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean healthy;
     private volatile String status = "starting";
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private FlushWriter writer;
     private SinkDeadLetters deadLetters;
     private int flushes;
@@ -134,7 +134,7 @@ public final class CassandraSink implements AutoCloseable {
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
                             Topics.EVENTS, Topics.AGGREGATES), settings.progressInterval(), session, keyspace,
                     metrics);
-            consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             try {
                 consume(progress);
             } finally {
@@ -164,7 +164,7 @@ public final class CassandraSink implements AutoCloseable {
         while (!closing) {
             if (buffer.records() < settings.maxBufferedRecords()) {
                 try {
-                    for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                         add(record);
                     }
                 } catch (final WakeupException e) {
@@ -185,16 +185,16 @@ public final class CassandraSink implements AutoCloseable {
         }
     }
 
-    private void add(final ConsumerRecord<String, byte[]> record) {
+    private void add(final ConsumerRecord<byte[], byte[]> record) {
         try {
             if (record.value() == null) {
                 buffer.consumed();
             } else if (record.topic().equals(Topics.EVENTS)) {
                 buffer.addEvent(UsageEventJson.readSequenced(record.value()), record);
             } else if (record.topic().equals(Topics.AGGREGATES)) {
-                buffer.addAggregate(record.key(), WindowAggregateJson.read(record.value()), record);
+                buffer.addAggregate(Bytes.wrap(record.key()), WindowAggregateJson.read(record.value()), record);
             } else {
-                buffer.addMeterRow(record.key(), MeterRow.read(record.key(), record.value()), record);
+                buffer.addMeterRow(Bytes.wrap(record.key()), MeterRow.read(record.key(), record.value()), record);
             }
         } catch (final UsageEventJson.MalformedEventException | IllegalArgumentException e) {
             // Only the processor writes these topics; an unreadable record is a bug there (or another writer's).

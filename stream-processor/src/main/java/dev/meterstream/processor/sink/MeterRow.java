@@ -5,17 +5,17 @@ import dev.meterstream.meter.MeterProgress;
 import dev.meterstream.meter.MeterRecordJson;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterState;
-import dev.meterstream.meter.MeterStateJson;
+import dev.meterstream.meter.MeterStateBytes;
 
 /**
  * A defined meter's record read for the views: its key and, by kind, its state, boundary or progress (a distinct
  * value has none). Read whole when polled, so that a record that does not read is dead-lettered before a flush.
  */
 record MeterRow(MeterRecordKey key, MeterState state, MeterBoundary boundary, MeterProgress progress) {
-    static MeterRow read(final String key, final byte[] value) {
-        final MeterRecordKey parsed = MeterRecordKey.parse(key);
+    static MeterRow read(final byte[] key, final byte[] value) {
+        final MeterRecordKey parsed = MeterRecordKey.read(key);
         return switch (parsed) {
-            case MeterRecordKey.State state -> new MeterRow(state, MeterStateJson.read(value), null, null);
+            case MeterRecordKey.State state -> new MeterRow(state, MeterStateBytes.read(value), null, null);
             case MeterRecordKey.Distinct distinct -> new MeterRow(distinct, null, null, null);
             case MeterRecordKey.Boundary boundary -> new MeterRow(boundary, null, MeterRecordJson.boundary(value), null);
             case MeterRecordKey.Progress progress -> new MeterRow(progress, null, null, MeterRecordJson.progress(value));

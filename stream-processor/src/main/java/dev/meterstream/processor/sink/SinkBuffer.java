@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The records gathered since the last flush (everything polled since: the consumer's positions are what is
@@ -17,29 +18,29 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class SinkBuffer {
     /** One row source and the record it was read from. */
-    record Entry<T>(T value, ConsumerRecord<String, byte[]> source) {
+    record Entry<T>(T value, ConsumerRecord<byte[], byte[]> source) {
     }
 
     private final List<Entry<SequencedEvent>> events = new ArrayList<>();
-    private final Map<String, Entry<WindowAggregate>> aggregates = new LinkedHashMap<>();
+    private final Map<Bytes, Entry<WindowAggregate>> aggregates = new LinkedHashMap<>();
     /** Defined meters' records by key (each an absolute value, so the newest per key is kept). */
-    private final Map<String, Entry<MeterRow>> meterRows = new LinkedHashMap<>();
+    private final Map<Bytes, Entry<MeterRow>> meterRows = new LinkedHashMap<>();
     private long firstRecordNanos;
     private int records;
 
-    void addEvent(final SequencedEvent event, final ConsumerRecord<String, byte[]> source) {
+    void addEvent(final SequencedEvent event, final ConsumerRecord<byte[], byte[]> source) {
         events.add(new Entry<>(event, source));
         consumed();
     }
 
-    void addAggregate(final String key, final WindowAggregate aggregate,
-                      final ConsumerRecord<String, byte[]> source) {
+    void addAggregate(final Bytes key, final WindowAggregate aggregate,
+                      final ConsumerRecord<byte[], byte[]> source) {
         aggregates.remove(key);
         aggregates.put(key, new Entry<>(aggregate, source));
         consumed();
     }
 
-    void addMeterRow(final String key, final MeterRow row, final ConsumerRecord<String, byte[]> source) {
+    void addMeterRow(final Bytes key, final MeterRow row, final ConsumerRecord<byte[], byte[]> source) {
         meterRows.remove(key);
         meterRows.put(key, new Entry<>(row, source));
         consumed();
@@ -73,12 +74,12 @@ final class SinkBuffer {
             single.events.add(event);
             singles.add(single);
         }
-        for (final Map.Entry<String, Entry<WindowAggregate>> aggregate : aggregates.entrySet()) {
+        for (final Map.Entry<Bytes, Entry<WindowAggregate>> aggregate : aggregates.entrySet()) {
             final SinkBuffer single = new SinkBuffer();
             single.aggregates.put(aggregate.getKey(), aggregate.getValue());
             singles.add(single);
         }
-        for (final Map.Entry<String, Entry<MeterRow>> row : meterRows.entrySet()) {
+        for (final Map.Entry<Bytes, Entry<MeterRow>> row : meterRows.entrySet()) {
             final SinkBuffer single = new SinkBuffer();
             single.meterRows.put(row.getKey(), row.getValue());
             singles.add(single);
@@ -87,7 +88,7 @@ final class SinkBuffer {
     }
 
     /** The record of a buffer of one. */
-    ConsumerRecord<String, byte[]> onlySource() {
+    ConsumerRecord<byte[], byte[]> onlySource() {
         if (!events.isEmpty()) {
             return events.getFirst().source();
         }

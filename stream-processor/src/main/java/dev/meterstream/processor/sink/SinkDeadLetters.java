@@ -14,7 +14,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The sink's way to the dead-letter topic, for a record the views cannot take: it is written there as it was read,
@@ -22,7 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * never lost, and at worst written twice after a crash: a dead letter is for people to read, not counted).
  */
 final class SinkDeadLetters implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final SinkMetrics metrics;
     private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
 
@@ -32,11 +31,11 @@ final class SinkDeadLetters implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-dead-letters");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.metrics = metrics;
     }
 
-    void send(final ConsumerRecord<String, byte[]> record, final String reason) {
+    void send(final ConsumerRecord<byte[], byte[]> record, final String reason) {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DEAD_LETTER_REASON, ("Cassandra sink: " + reason).getBytes(StandardCharsets.UTF_8));
         final String source = Topics.deadLetterSource(record.topic(), record.partition(), record.offset());

@@ -28,11 +28,11 @@ public final class BackfillTopology {
                                  final BackfillWatch watch) {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.stream(Topics.EVENTS, Consumed.with(Serdes.String(), EventSerdes.SEQUENCED_EVENT).withName("events"))
                 .process(() -> new BackfillProcessor(backfills, metrics::meterEventSkipped, watch), Named.as("backfill"),
                         StoreNames.METER_STATES)
-                .to(Topics.METER_AGGREGATES, Produced.with(Serdes.String(), Serdes.ByteArray())
+                .to(Topics.METER_AGGREGATES, Produced.with(Serdes.Bytes(), Serdes.ByteArray())
                         .withName("meter-aggregates"));
         return builder.build();
     }

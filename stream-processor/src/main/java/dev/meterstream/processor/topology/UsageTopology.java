@@ -82,11 +82,11 @@ public final class UsageTopology {
                 Topics.METER_DEFINITIONS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("meter-definitions"),
                 DefinitionsStoreUpdater::new);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
-                Serdes.String(), Serdes.ByteArray())
+                Serdes.Bytes(), Serdes.ByteArray())
                 // Cached, and sent from the cache before each commit, as the rollup is.
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_BOUNDARIES),
-                Serdes.String(), Serdes.Long()));
+                Serdes.Bytes(), Serdes.Long()));
 
         final Map<String, KStream<String, Decoded>> decoded = builder
                 .stream(Topics.RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw"))
@@ -122,9 +122,9 @@ public final class UsageTopology {
                                 settings.latenessHorizon().plus(Windowing.SLACK)),
                         Named.as("meters"), StoreNames.METER_STATES, StoreNames.METER_BOUNDARIES,
                         SequenceProcessor.STORE)
-                .to((key, value, context) -> MeterRecordKey.isBoundary(key)
+                .to((key, value, context) -> MeterRecordKey.isBoundary(key.get())
                                 ? Topics.METER_BOUNDARIES : Topics.METER_AGGREGATES,
-                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName("meter-records"));
+                        Produced.with(Serdes.Bytes(), Serdes.ByteArray()).withName("meter-records"));
 
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))

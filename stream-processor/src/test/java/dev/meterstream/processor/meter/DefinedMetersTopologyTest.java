@@ -14,7 +14,7 @@ import dev.meterstream.meter.MeterRecordJson;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterState;
-import dev.meterstream.meter.MeterStateJson;
+import dev.meterstream.meter.MeterStateBytes;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.meter.PropertyPath;
 import dev.meterstream.meter.StoredMeter;
@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -68,8 +69,8 @@ class DefinedMetersTopologyTest {
     private TestInputTopic<String, byte[]> raw;
     private TestInputTopic<String, byte[]> definitions;
     private TestOutputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> meterAggregates;
-    private TestOutputTopic<String, byte[]> meterBoundaries;
+    private TestOutputTopic<byte[], byte[]> meterAggregates;
+    private TestOutputTopic<byte[], byte[]> meterBoundaries;
 
     @BeforeEach
     void start() {
@@ -82,9 +83,9 @@ class DefinedMetersTopologyTest {
         definitions = driver.createInputTopic(Topics.METER_DEFINITIONS, new StringSerializer(),
                 new ByteArraySerializer());
         events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
-        meterAggregates = driver.createOutputTopic(Topics.METER_AGGREGATES, new StringDeserializer(),
+        meterAggregates = driver.createOutputTopic(Topics.METER_AGGREGATES, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        meterBoundaries = driver.createOutputTopic(Topics.METER_BOUNDARIES, new StringDeserializer(),
+        meterBoundaries = driver.createOutputTopic(Topics.METER_BOUNDARIES, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
 
@@ -169,17 +170,17 @@ class DefinedMetersTopologyTest {
             }
         }
 
-        final List<TestRecord<String, byte[]>> live = meterAggregates.readRecordsToList();
+        final List<TestRecord<byte[], byte[]>> live = meterAggregates.readRecordsToList();
         final Map<Integer, Long> boundaries = boundariesOf("late-sum");
         assertEquals(Map.of(0, 601L), boundaries, "the late meters start counting at the event after the 601st");
         assertEquals(boundariesOf("late-sum"), boundariesOf("late-unique-count"));
         assertEquals(Map.of(0, 0L), boundariesOf("first-sum"), "defined before any event: nothing to backfill");
 
-        final List<TestRecord<String, byte[]>> backfilled = new ArrayList<>();
+        final List<TestRecord<byte[], byte[]>> backfilled = new ArrayList<>();
         for (final Aggregation aggregation : aggregations) {
             backfilled.addAll(backfill(meter(slug("late", aggregation), aggregation), boundaries));
         }
-        final List<TestRecord<String, byte[]>> all = new ArrayList<>(live);
+        final List<TestRecord<byte[], byte[]>> all = new ArrayList<>(live);
         all.addAll(backfilled);
 
         for (final Aggregation aggregation : aggregations) {
@@ -202,7 +203,7 @@ class DefinedMetersTopologyTest {
         final Map<Integer, Long> boundaries = boundariesOf("count");
         assertEquals(Map.of(0, 100L), boundaries);
 
-        final List<TestRecord<String, byte[]>> output = backfill(meter("count", Aggregation.COUNT), boundaries);
+        final List<TestRecord<byte[], byte[]>> output = backfill(meter("count", Aggregation.COUNT), boundaries);
         final MeterProgress progress = lastProgress(output);
         assertEquals(new MeterProgress(100, 100), progress);
         assertTrue(progress.done());
@@ -237,8 +238,8 @@ class DefinedMetersTopologyTest {
     /** The boundaries sent for a slug, by shard. */
     private Map<Integer, Long> boundariesOf(final String slug) {
         final Map<Integer, Long> found = new TreeMap<>();
-        for (final TestRecord<String, byte[]> record : allBoundaries()) {
-            final MeterRecordKey.Boundary key = (MeterRecordKey.Boundary) MeterRecordKey.parse(record.key());
+        for (final TestRecord<byte[], byte[]> record : allBoundaries()) {
+            final MeterRecordKey.Boundary key = (MeterRecordKey.Boundary) MeterRecordKey.read(record.key());
             if (key.meter().slug().equals(slug)) {
                 found.put(key.shard(), MeterRecordJson.boundary(record.value()).sequence());
             }
@@ -246,9 +247,9 @@ class DefinedMetersTopologyTest {
         return found;
     }
 
-    private final List<TestRecord<String, byte[]>> boundaryRecords = new ArrayList<>();
+    private final List<TestRecord<byte[], byte[]>> boundaryRecords = new ArrayList<>();
 
-    private List<TestRecord<String, byte[]>> allBoundaries() {
+    private List<TestRecord<byte[], byte[]>> allBoundaries() {
         boundaryRecords.addAll(meterBoundaries.readRecordsToList());
         return boundaryRecords;
     }
@@ -256,7 +257,7 @@ class DefinedMetersTopologyTest {
     private final List<TestRecord<String, byte[]>> logRecords = new ArrayList<>();
 
     /** Runs the backfill of {@code meter} over the canonical log written so far, to its end. */
-    private List<TestRecord<String, byte[]>> backfill(final StoredMeter meter, final Map<Integer, Long> boundaries) {
+    private List<TestRecord<byte[], byte[]>> backfill(final StoredMeter meter, final Map<Integer, Long> boundaries) {
         logRecords.addAll(events.readRecordsToList());
         final ProcessorSettings backfillSettings = ProcessorSettings.defaults("backfill-test", "unused:9092",
                         stateDir.resolve("backfill-" + meter.definition().slug()))
@@ -268,15 +269,15 @@ class DefinedMetersTopologyTest {
                     new StringSerializer(), new ByteArraySerializer());
             logRecords.forEach(record -> log.pipeInput(record.key(), record.value(), record.timestamp()));
             assertTrue(watch.done(0), "the backfill reached the boundary");
-            return backfill.createOutputTopic(Topics.METER_AGGREGATES, new StringDeserializer(),
+            return backfill.createOutputTopic(Topics.METER_AGGREGATES, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer()).readRecordsToList();
         }
     }
 
-    private static MeterProgress lastProgress(final List<TestRecord<String, byte[]>> records) {
+    private static MeterProgress lastProgress(final List<TestRecord<byte[], byte[]>> records) {
         MeterProgress last = null;
-        for (final TestRecord<String, byte[]> record : records) {
-            if (MeterRecordKey.parse(record.key()) instanceof MeterRecordKey.Progress) {
+        for (final TestRecord<byte[], byte[]> record : records) {
+            if (MeterRecordKey.read(record.key()) instanceof MeterRecordKey.Progress) {
                 last = MeterRecordJson.progress(record.value());
             }
         }
@@ -287,18 +288,18 @@ class DefinedMetersTopologyTest {
      * What a reader answers for one meter: per subject (or '*'), window and group, the value of the states of every
      * shard and source merged (the newest record of each key, as compaction keeps); a unique count's values.
      */
-    private static Map<String, Object> answers(final List<TestRecord<String, byte[]>> records, final String slug,
+    private static Map<String, Object> answers(final List<TestRecord<byte[], byte[]>> records, final String slug,
                                                final Aggregation aggregation) {
-        final Map<String, byte[]> latest = new LinkedHashMap<>();
-        records.forEach(record -> latest.put(record.key(), record.value()));
+        final Map<Bytes, byte[]> latest = new LinkedHashMap<>();
+        records.forEach(record -> latest.put(Bytes.wrap(record.key()), record.value()));
         final Map<String, MeterState> states = new TreeMap<>();
         final Map<String, Set<String>> distinct = new TreeMap<>();
         final Set<MeterSource> sources = new TreeSet<>();
-        latest.forEach((text, value) -> {
-            switch (MeterRecordKey.parse(text)) {
+        latest.forEach((bytes, value) -> {
+            switch (MeterRecordKey.read(bytes.get())) {
                 case MeterRecordKey.State state when state.window().slug().equals(slug) -> {
                     sources.add(state.source());
-                    states.merge(describe(state.window()), MeterStateJson.read(value),
+                    states.merge(describe(state.window()), MeterStateBytes.read(value),
                             (a, b) -> a.merge(aggregation, b));
                 }
                 case MeterRecordKey.Distinct value1 when value1.window().slug().equals(slug) ->
