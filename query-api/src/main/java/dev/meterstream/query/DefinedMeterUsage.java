@@ -3,6 +3,7 @@ package dev.meterstream.query;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
 import dev.meterstream.meter.MeterVersion;
+import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.meter.StoredMeter;
 import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
@@ -109,10 +110,12 @@ final class DefinedMeterUsage {
         csv.add(VALUE);
         answer.csvColumns(csv);
         backfill(read, answer);
-        final List<Tile> tiles = size == null ? Tile.covering(from, to) : List.of(new Tile(size, from, to));
         for (final String subject : subjects.isEmpty() ? Arrays.asList((String) null) : subjects) {
-            final DefinedUsage usage = new DefinedUsage(aggregation, groupBy, filters, from, to,
-                    size == null ? null : size.duration());
+            // A subject's days are stored as its hours: they are read as such and merged into days.
+            final List<Tile> tiles = size == null
+                    ? Tile.covering(from, to, MeterWindowKey.storedAs(WindowSize.DAY, subject))
+                    : List.of(new Tile(MeterWindowKey.storedAs(size, subject), from, to));
+            final DefinedUsage usage = new DefinedUsage(aggregation, groupBy, filters, from, to, size);
             for (final Tile tile : tiles) {
                 if (aggregation == Aggregation.UNIQUE_COUNT) {
                     queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
@@ -168,11 +171,13 @@ final class DefinedMeterUsage {
 
     /** A part of a range read in windows of one size. */
     record Tile(WindowSize size, Instant from, Instant to) {
-        /** [from, to) (on minute boundaries) as minutes up to the first hour, hours up to the first day, days, then
-         * hours and minutes to the end. */
-        static List<Tile> covering(final Instant from, final Instant to) {
+        /**
+         * [from, to) (on minute boundaries) as minutes up to the first hour, hours up to the first day, days, then
+         * hours and minutes to the end; no window larger than {@code largest}.
+         */
+        static List<Tile> covering(final Instant from, final Instant to, final WindowSize largest) {
             final List<Tile> tiles = new ArrayList<>();
-            cover(tiles, from, to, WindowSize.values().length - 1);
+            cover(tiles, from, to, largest.ordinal());
             return tiles;
         }
 

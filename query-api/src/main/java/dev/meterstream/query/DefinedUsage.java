@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
 import dev.meterstream.meter.MeterState;
 import java.math.BigDecimal;
@@ -34,15 +35,16 @@ final class DefinedUsage {
     private final Map<String, String> filters;
     private final Instant rangeStart;
     private final Instant rangeEnd;
-    private final java.time.Duration window;
+    private final WindowSize window;
     private final Map<Key, MeterState> states = new LinkedHashMap<>();
     private final Map<Key, Set<String>> distinct = new LinkedHashMap<>();
 
     /**
-     * @param window the window of each point, or null for one point over [from, to)
+     * @param window the window of each point, or null for one point over [from, to); rows of smaller windows are
+     *               merged into the one holding them
      */
     DefinedUsage(final Aggregation aggregation, final List<String> groupBy, final Map<String, String> filters,
-                 final Instant from, final Instant to, final java.time.Duration window) {
+                 final Instant from, final Instant to, final WindowSize window) {
         this.aggregation = aggregation;
         this.groupBy = List.copyOf(groupBy);
         this.filters = Map.copyOf(filters);
@@ -77,7 +79,7 @@ final class DefinedUsage {
             for (int i = 0; i < groupBy.size(); i++) {
                 groups.put(groupBy.get(i), key.groupValues().get(i));
             }
-            points.add(new Point(key.windowStart(), window == null ? rangeEnd : key.windowStart().plus(window),
+            points.add(new Point(key.windowStart(), window == null ? rangeEnd : key.windowStart().plus(window.duration()),
                     subject, Collections.unmodifiableMap(groups), value));
         });
         return points;
@@ -94,7 +96,7 @@ final class DefinedUsage {
         for (final String name : groupBy) {
             values.add(groups.get(name));
         }
-        return new Key(window == null ? rangeStart : windowStart, values);
+        return new Key(window == null ? rangeStart : window.start(windowStart), values);
     }
 
     private static int compareGroups(final List<String> a, final List<String> b) {

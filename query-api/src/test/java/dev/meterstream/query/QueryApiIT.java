@@ -392,11 +392,15 @@ class QueryApiIT {
         }
         // And both equal the events themselves: each day's sum of tokens per model (absent: null).
         final Map<String, BigDecimal> expected = new TreeMap<>();
+        final Map<String, BigDecimal> expectedOfSubject = new TreeMap<>();
         final Map<String, java.util.Set<String>> users = new TreeMap<>();
         UsageEvent latest = null;
         for (final UsageEvent event : views.events("initech")) {
             final String day = WindowSize.DAY.start(event.timestamp()) + "|" + event.properties().get("model");
             expected.merge(day, new BigDecimal(event.properties().get("tokens")), BigDecimal::add);
+            if (event.subject().equals("subject-3")) {
+                expectedOfSubject.merge(day, new BigDecimal(event.properties().get("tokens")), BigDecimal::add);
+            }
             users.computeIfAbsent(String.valueOf(event.properties().get("model")), m -> new java.util.TreeSet<>())
                     .add(event.properties().get("user"));
             if (event.subject().equals("subject-3") && (latest == null
@@ -411,6 +415,15 @@ class QueryApiIT {
                         : point.get("groupBy").get("model").asText()), point.get("value").decimalValue()));
         assertEquals(expected.keySet(), answered.keySet());
         expected.forEach((day, sum) -> assertEquals(plain(sum), plain(answered.get(day)), day));
+        // A subject's days too (stored as its hours, merged when read).
+        final Map<String, String> answeredOfSubject = new TreeMap<>();
+        json(get("/api/meters/tokens-late/usage" + range + "&window=DAY&subject=subject-3&groupBy=model", key), 200)
+                .get("points").forEach(point -> answeredOfSubject.put(point.get("windowStart").asText() + "|"
+                        + (point.get("groupBy").get("model").isNull() ? null
+                        : point.get("groupBy").get("model").asText()), plain(point.get("value").decimalValue())));
+        final Map<String, String> plainOfSubject = new TreeMap<>();
+        expectedOfSubject.forEach((day, sum) -> plainOfSubject.put(day, plain(sum)));
+        assertEquals(plainOfSubject, answeredOfSubject, "subject-3's days");
 
         // Unique counts are exact over the whole range, by group and in all.
         final JsonNode byModel = json(get("/api/meters/users/usage" + range + "&groupBy=model", key), 200);

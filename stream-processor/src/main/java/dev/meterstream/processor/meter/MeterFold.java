@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * How one event is folded into one meter version's states, live and in a backfill alike: in each window size,
- * for its subject and for all subjects. A UNIQUE_COUNT records the value itself (its count is the number of
+ * for all subjects, and for its subject in the sizes stored per subject ({@link MeterWindowKey#storedAs}). A UNIQUE_COUNT records the value itself (its count is the number of
  * distinct values); every other aggregation folds its state for the event's shard and source.
  */
 final class MeterFold {
@@ -34,7 +34,10 @@ final class MeterFold {
         for (final WindowSize size : WindowSize.values()) {
             final MeterWindowKey subject = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
                     meter.version(), sequenced.event().subject(), input.groups(), size, size.start(input.time()));
-            for (final MeterWindowKey window : new MeterWindowKey[] {subject, subject.allSubjects()}) {
+            final MeterWindowKey[] windows = MeterWindowKey.storedAs(size, subject.subject()) == size
+                    ? new MeterWindowKey[] {subject, subject.allSubjects()}
+                    : new MeterWindowKey[] {subject.allSubjects()};
+            for (final MeterWindowKey window : windows) {
                 if (aggregation == Aggregation.UNIQUE_COUNT) {
                     states.distinct(new MeterRecordKey.Distinct(window, input.text()));
                 } else {
