@@ -20,8 +20,9 @@ public final class Topics {
      */
     public static final String METER_DEFINITIONS = "meter.definitions";
     /**
-     * The states of defined meters (per shard, live or backfilled), their distinct values and the backfills'
-     * progress: absolute values, so compacted ({@link dev.meterstream.meter.MeterRecordKey}).
+     * The backfilled states of defined meters (per shard), their distinct values and the backfills' progress:
+     * absolute values, so compacted ({@link dev.meterstream.meter.MeterRecordKey}). Live states are in
+     * {@link #liveMeterStates}.
      */
     public static final String METER_AGGREGATES = "meter.aggregates";
     /** Where live counting of each meter version began on each shard: what its backfill stops at. */
@@ -45,6 +46,16 @@ public final class Topics {
      */
     public static String bySeriesRepartition(final String applicationId) {
         return applicationId + "-" + BY_SERIES + "-repartition";
+    }
+
+    /**
+     * Defined meters' live states and distinct values per shard: the changelog of the processor's store of them,
+     * read by the sink as it reads {@link #METER_AGGREGATES} (same keys and values; a null value is the store
+     * forgetting an expired window, not a change to the views). The changelog is the output because a separate
+     * output topic held the same record for every changelog record: one Kafka write per state change, not two.
+     */
+    public static String liveMeterStates(final String applicationId) {
+        return StoreNames.changelog(applicationId, StoreNames.METER_STATES);
     }
 
     private Topics() {

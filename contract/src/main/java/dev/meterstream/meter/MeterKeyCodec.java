@@ -57,10 +57,6 @@ final class MeterKeyCodec {
         return bytes;
     }
 
-    static boolean isBoundary(final byte[] key) {
-        return key.length > KIND_AT && key[KIND_AT] == BOUNDARY;
-    }
-
     static MeterRecordKey read(final byte[] bytes) {
         if (bytes == null || bytes.length <= KIND_AT) {
             throw new IllegalArgumentException("not a meter record key: too short");

@@ -62,11 +62,6 @@ public sealed interface MeterRecordKey {
         }
     }
 
-    /** Whether {@code key} is a {@link Boundary}'s, without reading it all (it routes every record). */
-    static boolean isBoundary(final byte[] key) {
-        return MeterKeyCodec.isBoundary(key);
-    }
-
     /** A key as {@link #bytes()} wrote it; {@link IllegalArgumentException} for anything else. */
     static MeterRecordKey read(final byte[] bytes) {
         return MeterKeyCodec.read(bytes);

@@ -33,7 +33,6 @@ class MeterWindowKeyTest {
         for (final MeterRecordKey key : keys) {
             final MeterRecordKey read = MeterRecordKey.read(key.bytes());
             assertEquals(key, read);
-            assertEquals(key instanceof MeterRecordKey.Boundary, MeterRecordKey.isBoundary(key.bytes()));
         }
         assertEquals(List.of("zone", "model", "empty"),
                 List.copyOf(((MeterRecordKey.State) MeterRecordKey.read(keys.get(0).bytes())).window().groups()

@@ -24,6 +24,17 @@ public final class CommitForwarder {
     }
 
     /**
+     * Tells {@code flushed} each key the store's cache writes out, and sends nothing: for a store whose changelog is
+     * itself the output (the changelog gets the same records at the same flush, in the same transaction).
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> void onFlush(final KeyValueStore<K, V> store, final Consumer<K> flushed) {
+        if (!((CachedStateStore<K, V>) store).setFlushListener(record -> flushed.accept(record.key()), false)) {
+            throw new IllegalStateException("store " + store.name() + " needs caching enabled to tell its flushes");
+        }
+    }
+
+    /**
      * Forwards {@code output(key, value)} for every key written to {@code store} since the last flush; deletions are
      * not sent. Call from {@link org.apache.kafka.streams.processor.api.Processor#init}, where the processor's node
      * is the current one.

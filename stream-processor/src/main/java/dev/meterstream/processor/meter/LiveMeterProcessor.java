@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Counts defined meters live, where the events are sequenced (one raw partition, a shard, per task; no
  * repartitioning). Each event is folded into every version in force that takes its type ({@link MeterFold}); the
- * changed states go out when the cache is flushed before each commit ({@link CommitForwarder}), in the same
- * transaction as the events and offsets they cover.
+ * changed states go out when the cache is flushed before each commit, to the store's changelog (the sink reads it:
+ * {@link dev.meterstream.event.Topics#liveMeterStates}), in the same transaction as the events and offsets they
+ * cover. Only boundaries are forwarded.
  *
  * <p><b>Boundaries.</b> The first time this shard counts a version, it records where: the sequence of the event it
  * starts with, or, when the version comes into force between events (the definitions are read again every
@@ -75,7 +76,8 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         this.states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
         this.shard = context.taskId().partition();
         started.clear();
-        CommitForwarder.install(context, states.store(), (key, value) -> value, states::forget);
+        // The store's changelog is the live states' output (Topics.liveMeterStates): nothing to forward.
+        CommitForwarder.onFlush(states.store(), states::forget);
         context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
         context.schedule(EXPIRY, PunctuationType.STREAM_TIME,
                 streamTime -> MeterExpiry.expire(states, streamTime, keep));

@@ -157,7 +157,7 @@ public final class CassandraSink implements AutoCloseable {
 
     private void consume(final ViewProgress progress) {
         consumer.subscribe(List.of(Topics.EVENTS, Topics.AGGREGATES, Topics.METER_AGGREGATES,
-                Topics.METER_BOUNDARIES), new Rebalance());
+                Topics.METER_BOUNDARIES, Topics.liveMeterStates(processorGroup)), new Rebalance());
         status = "consuming";
         healthy = true;
         long nextProgress = 0;
@@ -320,6 +320,8 @@ public final class CassandraSink implements AutoCloseable {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // It reads a changelog Kafka Streams makes (Topics.liveMeterStates): never make it first, wrongly.
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(5_000, settings.maxBufferedRecords()));
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.fetchMinBytes());
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) settings.fetchMaxWait().toMillis());

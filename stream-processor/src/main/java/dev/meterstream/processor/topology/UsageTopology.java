@@ -6,7 +6,6 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
-import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
@@ -117,14 +116,14 @@ public final class UsageTopology {
                 .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
                         .withName("rollups"));
 
-        // Defined meters, counted live per shard; boundaries go to their own topic, everything else to the states'.
+        // Defined meters, counted live per shard: the states' output is their store's changelog; boundaries are
+        // forwarded to their own topic.
         sequenced.process(() -> new LiveMeterProcessor(settings.rules(), metrics::meterEventSkipped,
                                 settings.latenessHorizon().plus(Windowing.SLACK)),
                         Named.as("meters"), StoreNames.METER_STATES, StoreNames.METER_BOUNDARIES,
                         SequenceProcessor.STORE)
-                .to((key, value, context) -> MeterRecordKey.isBoundary(key.get())
-                                ? Topics.METER_BOUNDARIES : Topics.METER_AGGREGATES,
-                        Produced.with(Serdes.Bytes(), Serdes.ByteArray()).withName("meter-records"));
+                .to(Topics.METER_BOUNDARIES, Produced.with(Serdes.Bytes(), Serdes.ByteArray())
+                        .withName("meter-boundaries"));
 
         final KGroupedStream<String, SequencedEvent> bySeries = sequenced
                 .processValues(EventTimeProcessor::new, Named.as("event-time"))
