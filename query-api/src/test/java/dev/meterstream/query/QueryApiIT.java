@@ -269,7 +269,8 @@ class QueryApiIT {
             page.findElement(org.openqa.selenium.By.id("key")).sendKeys(ViewsFixture.ACME_KEY,
                     org.openqa.selenium.Keys.TAB);
             final var wait = new org.openqa.selenium.support.ui.WebDriverWait(page, Duration.ofSeconds(30));
-            wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#meter option")).size() == 3);
+            // The event types are the list's own options; defined meters are in a group of their own.
+            wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#meter > option")).size() == 3);
             new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("meter")))
                     .selectByVisibleText("meter-1");
             page.findElement(org.openqa.selenium.By.id("subjects")).sendKeys("subject-1, subject-5");
@@ -296,6 +297,67 @@ class QueryApiIT {
             expectedBars.forEach((window, sum) -> assertEquals(sum.doubleValue(), bars.get(window).doubleValue(),
                     1e-9, "bar height of " + window + " is the sum of both subjects"));
             browser.screenshot(Path.of("target", "analyst-page.png"));
+        }
+    }
+
+    /**
+     * The analysts' page with a defined meter: grouped by one of its dimensions, it draws one line per group, each
+     * point the sum of that group's tokens in its hour, as the events add up.
+     */
+    @Test
+    void shouldDrawOneLinePerGroupOfADefinedMeterInARealBrowser() throws Exception {
+        final Instant from = ViewsFixture.BASE.plus(Duration.ofDays(1));
+        final Instant to = from.plus(Duration.ofDays(1));
+        final String range = "?from=" + from + "&to=" + to + "&window=HOUR&groupBy=model";
+        final Map<String, String> expected = new TreeMap<>();
+        Await.until("tokens-first to hold every event of the day", Duration.ofSeconds(60), () -> {
+            final Map<String, BigDecimal> sums = new TreeMap<>();
+            for (final UsageEvent event : views.events("initech")) {
+                if (!event.timestamp().isBefore(from) && event.timestamp().isBefore(to)) {
+                    final Object model = event.properties().get("model");
+                    sums.merge((model == null ? "(none)" : model) + "|" + WindowSize.HOUR.start(event.timestamp()),
+                            new BigDecimal(event.properties().get("tokens")), BigDecimal::add);
+                }
+            }
+            expected.clear();
+            sums.forEach((point, sum) -> expected.put(point, plain(sum)));
+            final Map<String, String> answered = new TreeMap<>();
+            json(get("/api/meters/" + ViewsFixture.TOKENS_FIRST + "/usage" + range, ViewsFixture.INITECH_KEY), 200)
+                    .get("points").forEach(point -> answered.put((point.get("groupBy").get("model").isNull()
+                            ? "(none)" : point.get("groupBy").get("model").asText()) + "|"
+                            + point.get("windowStart").asText(), plain(point.get("value"))));
+            return expected.equals(answered);
+        });
+
+        try (Browser browser = Browser.start()) {
+            final org.openqa.selenium.WebDriver page = browser.driver();
+            page.get(views.baseUrl() + "/");
+            page.findElement(org.openqa.selenium.By.id("key")).sendKeys(ViewsFixture.INITECH_KEY,
+                    org.openqa.selenium.Keys.TAB);
+            final var wait = new org.openqa.selenium.support.ui.WebDriverWait(page, Duration.ofSeconds(30));
+            wait.until(d -> !d.findElements(org.openqa.selenium.By.cssSelector("#meter optgroup option")).isEmpty());
+            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("meter")))
+                    .selectByValue(ViewsFixture.TOKENS_FIRST);
+            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("group-by")))
+                    .selectByValue("model");
+            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("window")))
+                    .selectByVisibleText("HOUR");
+            page.findElement(org.openqa.selenium.By.id("from")).sendKeys(from.toString());
+            page.findElement(org.openqa.selenium.By.id("to")).sendKeys(to.toString());
+            page.findElement(org.openqa.selenium.By.id("show")).click();
+            wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("points"));
+
+            final Map<String, String> drawn = new TreeMap<>();
+            for (final var point : page.findElements(org.openqa.selenium.By.cssSelector("#chart circle.point"))) {
+                drawn.put(point.getDomAttribute("data-group") + "|" + point.getDomAttribute("data-window-start"),
+                        plain(new BigDecimal(point.getDomAttribute("data-value"))));
+            }
+            assertEquals(expected, drawn, "every hour of every model, as the events add up");
+            final java.util.Set<String> lines = new java.util.TreeSet<>();
+            page.findElements(org.openqa.selenium.By.cssSelector("#chart polyline.line"))
+                    .forEach(line -> lines.add(line.getDomAttribute("data-group")));
+            assertEquals(java.util.Set.of("(none)", "claude", "gpt", "模型 é"), lines, "one line per group");
+            browser.screenshot(Path.of("target", "analyst-page-groups.png"));
         }
     }
 
