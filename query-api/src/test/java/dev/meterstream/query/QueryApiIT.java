@@ -442,6 +442,11 @@ class QueryApiIT {
             Await.until(slug + " to be backfilled", Duration.ofSeconds(120), () ->
                     !json(get("/api/meters/" + slug + "/usage" + range, key), 200).get("backfilling").asBoolean());
         }
+        // The coordinator that ran those backfills is alive, and says so in the processor's liveness.
+        final HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(views.processorUrl()
+                + "/observe/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, live.statusCode(), live.body());
+        assertTrue(live.body().contains("meter-backfills"), live.body());
         final JsonNode backfilling = json(get("/api/meters/tokens-late/usage" + range, key), 200);
         assertEquals(1, backfilling.get("version").asInt());
         assertTrue(backfilling.get("backfill") == null, "no progress once backfilled");

@@ -240,6 +240,10 @@ final class ViewsFixture implements AutoCloseable {
         return "http://127.0.0.1:" + query.port();
     }
 
+    String processorUrl() {
+        return "http://127.0.0.1:" + processor.port();
+    }
+
     String kafkaBootstrapServers() {
         return kafkaBootstrapServers;
     }

@@ -93,7 +93,12 @@ public final class ProcessorServer implements AutoCloseable {
                 .addCheck(() -> HealthCheckResponse.builder()
                         .status(streams.state() == KafkaStreams.State.RUNNING)
                         .detail("state", streams.state().name())
-                        .build(), HealthCheckType.READINESS, "kafka-streams");
+                        .build(), HealthCheckType.READINESS, "kafka-streams")
+                // A stopped backfill coordinator leaves new meters unbackfilled for good: restart the process.
+                .addCheck(() -> HealthCheckResponse.builder()
+                        .status(backfills.healthy())
+                        .detail("status", backfills.status())
+                        .build(), HealthCheckType.LIVENESS, "meter-backfills");
         if (sink != null) {
             health.addCheck(() -> HealthCheckResponse.builder()
                     .status(sink.healthy())

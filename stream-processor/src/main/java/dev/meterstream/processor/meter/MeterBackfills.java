@@ -84,6 +84,8 @@ public final class MeterBackfills implements AutoCloseable {
     private final Set<MeterVersion> finished = new HashSet<>();
     private Running running;
     private volatile String status = "idle";
+    /** Set when the coordinator stopped on an error: no meter defined since will be backfilled until a restart. */
+    private volatile boolean failed;
 
     /** Makes the topology of one backfill (the topology package's {@code BackfillTopology}). */
     @FunctionalInterface
@@ -128,6 +130,11 @@ public final class MeterBackfills implements AutoCloseable {
         return status;
     }
 
+    /** False once the coordinator has stopped on an error (a liveness failure: a restart starts it again). */
+    public boolean healthy() {
+        return !failed;
+    }
+
     private void run() {
         final List<TopicPartition> partitions = List.of(new TopicPartition(Topics.METER_DEFINITIONS, 0),
                 new TopicPartition(Topics.METER_BOUNDARIES, 0));
@@ -143,6 +150,7 @@ public final class MeterBackfills implements AutoCloseable {
         } catch (final ExecutionException | TimeoutException e) {
             LOG.log(Level.SEVERE, "meter backfills stopped: Kafka did not answer", e);
             status = "failed: " + e;
+            failed = true;
         } catch (final org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
             if (!closing) {
                 LOG.log(Level.SEVERE, "meter backfills interrupted", e);
@@ -150,6 +158,7 @@ public final class MeterBackfills implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.log(Level.SEVERE, "meter backfills stopped", e);
             status = "failed: " + e;
+            failed = true;
         } finally {
             if (running != null) {
                 running.streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
