@@ -28,16 +28,17 @@ final class MeterBytes {
         }
 
         Writer writeInt(final int value) {
-            ensure(4);
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                bytes[size++] = (byte) (value >>> shift);
-            }
-            return this;
+            return writeBigEndian(value, 4);
         }
 
         Writer writeLong(final long value) {
-            ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
+            return writeBigEndian(value, 8);
+        }
+
+        /** The low {@code width} bytes of {@code value}, most significant first. */
+        private Writer writeBigEndian(final long value, final int width) {
+            ensure(width);
+            for (int shift = 8 * (width - 1); shift >= 0; shift -= 8) {
                 bytes[size++] = (byte) (value >>> shift);
             }
             return this;
@@ -102,18 +103,18 @@ final class MeterBytes {
         }
 
         int readInt() {
-            need(4);
-            int value = 0;
-            for (int i = 0; i < 4; i++) {
-                value = (value << 8) | (bytes[position++] & 0xFF);
-            }
-            return value;
+            return (int) readBigEndian(4);
         }
 
         long readLong() {
-            need(8);
+            return readBigEndian(8);
+        }
+
+        /** {@code width} bytes, most significant first, as a {@link Writer} writes them. */
+        private long readBigEndian(final int width) {
+            need(width);
             long value = 0;
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < width; i++) {
                 value = (value << 8) | (bytes[position++] & 0xFF);
             }
             return value;

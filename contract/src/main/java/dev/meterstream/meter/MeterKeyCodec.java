@@ -34,16 +34,8 @@ final class MeterKeyCodec {
                 distinct.window().writeTo(out);
                 out.writeString(distinct.value());
             }
-            case MeterRecordKey.Boundary boundary -> {
-                out.writeByte(BOUNDARY);
-                boundary.meter().writeTo(out);
-                out.writeVarLong(boundary.shard());
-            }
-            case MeterRecordKey.Progress progress -> {
-                out.writeByte(PROGRESS);
-                progress.meter().writeTo(out);
-                out.writeVarLong(progress.shard());
-            }
+            case MeterRecordKey.Boundary boundary -> writeShardOf(out, BOUNDARY, boundary.meter(), boundary.shard());
+            case MeterRecordKey.Progress progress -> writeShardOf(out, PROGRESS, progress.meter(), progress.shard());
             case MeterRecordKey.Backfilled backfilled -> {
                 out.writeByte(BACKFILLED);
                 backfilled.meter().writeTo(out);
@@ -55,6 +47,14 @@ final class MeterKeyCodec {
             bytes[i] = (byte) (hash >>> (24 - 8 * i));
         }
         return bytes;
+    }
+
+    /** The kinds that name one meter version on one shard. */
+    private static void writeShardOf(final MeterBytes.Writer out, final int kind, final MeterVersion meter,
+                                     final int shard) {
+        out.writeByte(kind);
+        meter.writeTo(out);
+        out.writeVarLong(shard);
     }
 
     static MeterRecordKey read(final byte[] bytes) {
