@@ -274,12 +274,7 @@ class QueryApiIT {
             new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("meter")))
                     .selectByVisibleText("meter-1");
             page.findElement(org.openqa.selenium.By.id("subjects")).sendKeys("subject-1, subject-5");
-            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("window")))
-                    .selectByVisibleText("HOUR");
-            page.findElement(org.openqa.selenium.By.id("from")).sendKeys(from.toString());
-            page.findElement(org.openqa.selenium.By.id("to")).sendKeys(to.toString());
-            page.findElement(org.openqa.selenium.By.id("show")).click();
-            wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("complete through"));
+            showHourly(page, wait, from, to, "complete through");
 
             final Map<String, String> rows = new TreeMap<>();
             for (final var row : page.findElements(org.openqa.selenium.By.cssSelector("#usage-table tbody tr"))) {
@@ -340,12 +335,7 @@ class QueryApiIT {
                     .selectByValue(ViewsFixture.TOKENS_FIRST);
             new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("group-by")))
                     .selectByValue("model");
-            new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("window")))
-                    .selectByVisibleText("HOUR");
-            page.findElement(org.openqa.selenium.By.id("from")).sendKeys(from.toString());
-            page.findElement(org.openqa.selenium.By.id("to")).sendKeys(to.toString());
-            page.findElement(org.openqa.selenium.By.id("show")).click();
-            wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains("points"));
+            showHourly(page, wait, from, to, "points");
 
             final Map<String, String> drawn = new TreeMap<>();
             for (final var point : page.findElements(org.openqa.selenium.By.cssSelector("#chart circle.point"))) {
@@ -359,6 +349,18 @@ class QueryApiIT {
             assertEquals(java.util.Set.of("(none)", "claude", "gpt", "模型 é"), lines, "one line per group");
             browser.screenshot(Path.of("target", "analyst-page-groups.png"));
         }
+    }
+
+    /** Asks the page for hourly windows of [from, to) and waits until its status line holds {@code done}. */
+    private static void showHourly(final org.openqa.selenium.WebDriver page,
+                                   final org.openqa.selenium.support.ui.WebDriverWait wait, final Instant from,
+                                   final Instant to, final String done) {
+        new org.openqa.selenium.support.ui.Select(page.findElement(org.openqa.selenium.By.id("window")))
+                .selectByVisibleText("HOUR");
+        page.findElement(org.openqa.selenium.By.id("from")).sendKeys(from.toString());
+        page.findElement(org.openqa.selenium.By.id("to")).sendKeys(to.toString());
+        page.findElement(org.openqa.selenium.By.id("show")).click();
+        wait.until(d -> d.findElement(org.openqa.selenium.By.id("status")).getText().contains(done));
     }
 
     @Test
