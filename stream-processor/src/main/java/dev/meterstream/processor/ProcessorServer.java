@@ -80,7 +80,8 @@ public final class ProcessorServer implements AutoCloseable {
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 settings.bootstrapServers()));
         final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.rules(),
-                (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch),
+                (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch,
+                        settings.meterStateEntries()),
                 topics.shards(), admin).start();
         final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
                 java.time.Clock.systemUTC());

@@ -33,6 +33,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads      stream threads in this instance
  * @param commitInterval     how often a transaction commits (and aggregates are emitted)
  * @param cacheMaxBytes      record cache that folds repeated aggregate updates between commits
+ * @param meterStateEntries  most defined meters' states (and distinct values) a task holds as objects: the ones in
+ *                           use are folded into without reading the store (about 300 bytes each)
  * @param topicPartitions    partitions of the raw topic if this service creates it ({@code topics.raw-partitions},
  *                           shared with the edge); the log and aggregates get as many as the raw topic has
  * @param rawRetention       how long the raw topic keeps events ({@code topics.raw-retention}, shared with the edge)
@@ -55,6 +57,7 @@ public record ProcessorSettings(
         int streamThreads,
         Duration commitInterval,
         long cacheMaxBytes,
+        int meterStateEntries,
         int topicPartitions,
         Duration rawRetention,
         double lagAlarmShare,
@@ -80,6 +83,10 @@ public record ProcessorSettings(
         }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("processor.stream-threads must be at least 1, was " + streamThreads);
+        }
+        if (meterStateEntries < 1) {
+            throw new IllegalArgumentException("processor.meter-state-entries must be at least 1, was "
+                    + meterStateEntries);
         }
         if (topicPartitions < 1) {
             throw new IllegalArgumentException(ServiceConfig.RAW_PARTITIONS + " must be at least 1, was "
@@ -125,6 +132,7 @@ public record ProcessorSettings(
                 processor.get("stream-threads").asInt().get(),
                 processor.get("commit-interval").as(Duration.class).get(),
                 processor.get("cache-max-bytes").asLong().get(),
+                processor.get("meter-state-entries").asInt().get(),
                 config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
                 ServiceConfig.rawRetention(config),
                 processor.get("lag-alarm-share").asDouble().get(),
@@ -147,48 +155,54 @@ public record ProcessorSettings(
     public ProcessorSettings withDedupeHotWindow(final Duration value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, value, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withExactlyOnce(final boolean value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withStreamThreads(final int value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCommitInterval(final Duration value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCacheMaxBytes(final long value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+    }
+
+    public ProcessorSettings withMeterStateEntries(final int value) {
+        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
+                value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withRawPartitions(final int value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withFetchMaxWait(final Duration value) {
         return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value);
     }
 
     /** What the topology is built from. */
     public TopologySettings topology() {
-        return new TopologySettings(rules(), dedupeHotWindow, dedupeHotMaxIds, commitInterval);
+        return new TopologySettings(rules(), dedupeHotWindow, dedupeHotMaxIds, commitInterval, meterStateEntries);
     }
 
     /** The event rules, with the same horizon and tolerance as the edge's (both read {@code events.}). */

@@ -1,5 +1,6 @@
 package dev.meterstream.processor.aggregate;
 
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,14 +25,22 @@ public final class CommitForwarder {
     }
 
     /**
-     * Tells {@code flushed} each key the store's cache writes out, and sends nothing: for a store whose changelog is
-     * itself the output (the changelog gets the same records at the same flush, in the same transaction).
+     * A way for the processor whose {@code init} calls this to send records from outside {@code process}, from a
+     * {@link CommitHookStore}'s hook: each is stamped with the task's stream time and sent from the processor's node.
      */
     @SuppressWarnings("unchecked")
-    public static <K, V> void onFlush(final KeyValueStore<K, V> store, final Consumer<K> flushed) {
-        if (!((CachedStateStore<K, V>) store).setFlushListener(record -> flushed.accept(record.key()), false)) {
-            throw new IllegalStateException("store " + store.name() + " needs caching enabled to tell its flushes");
-        }
+    public static <K, V> BiConsumer<K, V> sender(final ProcessorContext<K, V> context) {
+        final InternalProcessorContext<K, V> internal = (InternalProcessorContext<K, V>) context;
+        final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
+        return (key, value) -> {
+            final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+            internal.setCurrentNode(node);
+            try {
+                internal.forward(new Record<>(key, value, internal.currentStreamTimeMs()));
+            } finally {
+                internal.setCurrentNode(previous);
+            }
+        };
     }
 
     /**

@@ -18,8 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * Folds meter versions over the canonical log below their boundaries, in one pass for all of them: partition p of
  * the log holds shard p's events in sequence order, so its task folds every event with a sequence below the
  * shard's boundary of a version ({@link MeterSource#BACKFILL} states) and leaves the rest, which live counting has.
- * Each version's progress on the shard (every sequence below {@code through} folded) is an entry of the same cached
- * store, sent with the states it covers and committed with the offsets, so a restart resumes where the last commit
+ * Each version's progress on the shard (every sequence below {@code through} folded) is an entry of the same store,
+ * written and sent with the states it covers and committed with the offsets, so a restart resumes where the last commit
  * left off and never folds an event twice.
  */
 public final class BackfillProcessor implements Processor<String, SequencedEvent, Bytes, byte[]> {
@@ -42,24 +42,28 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
     /** Told of each event of a meter's type that brought it no value. */
     private final Runnable skipped;
     private final BackfillWatch watch;
+    private final int stateEntries;
     private MeterStates states;
     private int shard;
     private List<Position> positions;
     private int open;
 
     /**
-     * @param backfills the versions, each with every shard's boundary (a backfill starts only when all are known)
+     * @param backfills    the versions, each with every shard's boundary (a backfill starts only when all are known)
+     * @param stateEntries most states held as objects ({@link MeterStates})
      */
-    public BackfillProcessor(final List<Backfill> backfills, final Runnable skipped, final BackfillWatch watch) {
+    public BackfillProcessor(final List<Backfill> backfills, final Runnable skipped, final BackfillWatch watch,
+                             final int stateEntries) {
         this.backfills = List.copyOf(backfills);
         this.skipped = skipped;
         this.watch = watch;
+        this.stateEntries = stateEntries;
     }
 
     @Override
     public void init(final ProcessorContext<Bytes, byte[]> context) {
-        states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
-        CommitForwarder.install(context, states.store(), (key, value) -> value, states::forget);
+        states = MeterStates.over(context.getStateStore(StoreNames.METER_STATES), stateEntries,
+                CommitForwarder.sender(context));
         shard = context.taskId().partition();
         positions = new java.util.ArrayList<>(backfills.size());
         open = 0;
@@ -70,11 +74,11 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
                         + MeterVersion.of(backfill.meter()));
             }
             final Bytes key = Bytes.wrap(new MeterRecordKey.Progress(MeterVersion.of(backfill.meter()), shard).bytes());
-            final byte[] stored = states.store().get(key);
+            final byte[] stored = states.get(key);
             final long through = stored == null ? 0 : MeterRecordJson.progress(stored).through();
             if (stored == null) {
                 // Sent at the first commit (or the close): a shard with nothing to fold is done at once.
-                states.store().put(key, MeterRecordJson.write(new MeterProgress(0, boundary)));
+                states.put(key, MeterRecordJson.write(new MeterProgress(0, boundary)));
             }
             positions.add(new Position(backfill, boundary, key, through));
             open += through < boundary ? 1 : 0;
@@ -100,7 +104,7 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
                 skipped.run();
             }
             position.through = event.sequence() + 1;
-            states.store().put(position.progressKey,
+            states.put(position.progressKey,
                     MeterRecordJson.write(new MeterProgress(position.through, position.boundary)));
             if (position.through == position.boundary && --open == 0) {
                 watch.report(shard, true);

@@ -9,7 +9,6 @@ import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.StoredMeter;
-import dev.meterstream.processor.aggregate.CommitForwarder;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -24,7 +23,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Counts defined meters live, where the events are sequenced (one raw partition, a shard, per task; no
  * repartitioning). Each event is folded into every version in force that takes its type ({@link MeterFold}); the
- * changed states go out when the cache is flushed before each commit, to the store's changelog (the sink reads it:
+ * changed states are written just before each commit ({@link MeterStates}), to the store's changelog (the sink reads it:
  * {@link dev.meterstream.event.Topics#liveMeterStates}), in the same transaction as the events and offsets they
  * cover. Only boundaries are forwarded.
  *
@@ -45,6 +44,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     /** Told of each event of a meter's type that brought it no value. */
     private final Runnable skipped;
     private final Duration keep;
+    private final int stateEntries;
     private ProcessorContext<Bytes, byte[]> context;
     private ReadOnlyKeyValueStore<String, byte[]> definitions;
     private KeyValueStore<Bytes, Long> boundaries;
@@ -59,12 +59,15 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     private final Set<MeterVersion> started = new HashSet<>();
 
     /**
-     * @param keep how long after a window ends its state is kept in the store (lateness horizon plus slack)
+     * @param keep         how long after a window ends its state is kept in the store (lateness horizon plus slack)
+     * @param stateEntries most states held as objects ({@link MeterStates})
      */
-    public LiveMeterProcessor(final EventRules rules, final Runnable skipped, final Duration keep) {
+    public LiveMeterProcessor(final EventRules rules, final Runnable skipped, final Duration keep,
+                              final int stateEntries) {
         this.rules = rules;
         this.skipped = skipped;
         this.keep = keep;
+        this.stateEntries = stateEntries;
     }
 
     @Override
@@ -73,11 +76,11 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         this.definitions = context.getStateStore(StoreNames.METER_DEFINITIONS);
         this.boundaries = context.getStateStore(StoreNames.METER_BOUNDARIES);
         this.sequences = context.getStateStore(StoreNames.PARTITION_SEQUENCE);
-        this.states = new MeterStates(context.getStateStore(StoreNames.METER_STATES));
+        // The store's changelog is the live states' output (Topics.liveMeterStates): nothing to send.
+        this.states = MeterStates.over(context.getStateStore(StoreNames.METER_STATES), stateEntries,
+                (key, value) -> { });
         this.shard = context.taskId().partition();
         started.clear();
-        // The store's changelog is the live states' output (Topics.liveMeterStates): nothing to forward.
-        CommitForwarder.onFlush(states.store(), states::forget);
         context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
         context.schedule(EXPIRY, PunctuationType.STREAM_TIME,
                 streamTime -> MeterExpiry.expire(states, streamTime, keep));

@@ -34,9 +34,6 @@ final class MeterExpiry {
                 }
             }
         }
-        expired.forEach(key -> {
-            states.store().delete(key);
-            states.forget(key);
-        });
+        expired.forEach(states::delete);
     }
 }

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param dedupeHotWindow how long ids stay in the in-memory dedupe tier
  * @param dedupeHotMaxIds most ids in the in-memory tier per task
  * @param commitInterval  how often a transaction commits (the shard rollup emits at that pace)
+ * @param meterStateEntries most defined meters' states a task holds as objects between commits
  */
 public record TopologySettings(EventRules rules, Duration dedupeHotWindow, int dedupeHotMaxIds,
-                               Duration commitInterval) {
+                               Duration commitInterval, int meterStateEntries) {
     /** Events this much older than the newest are still counted (and their copies still dropped). */
     public Duration latenessHorizon() {
         return rules.latenessHorizon();

@@ -6,6 +6,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
+import dev.meterstream.processor.aggregate.CommitHookStore;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
@@ -80,10 +81,9 @@ public final class UsageTopology {
                         .withLoggingDisabled(),
                 Topics.METER_DEFINITIONS, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("meter-definitions"),
                 DefinitionsStoreUpdater::new);
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_STATES),
-                Serdes.Bytes(), Serdes.ByteArray())
-                // Cached, and sent from the cache before each commit, as the rollup is.
-                .withCachingEnabled());
+        // Not in the record cache: the processor holds the states in use and writes the changed ones before each
+        // commit (MeterStates).
+        builder.addStateStore(CommitHookStore.builder(StoreNames.METER_STATES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.METER_BOUNDARIES),
                 Serdes.Bytes(), Serdes.Long()));
 
@@ -119,7 +119,7 @@ public final class UsageTopology {
         // Defined meters, counted live per shard: the states' output is their store's changelog; boundaries are
         // forwarded to their own topic.
         sequenced.process(() -> new LiveMeterProcessor(settings.rules(), metrics::meterEventSkipped,
-                                settings.latenessHorizon().plus(Windowing.SLACK)),
+                                settings.latenessHorizon().plus(Windowing.SLACK), settings.meterStateEntries()),
                         Named.as("meters"), StoreNames.METER_STATES, StoreNames.METER_BOUNDARIES,
                         SequenceProcessor.STORE)
                 .to(Topics.METER_BOUNDARIES, Produced.with(Serdes.Bytes(), Serdes.ByteArray())

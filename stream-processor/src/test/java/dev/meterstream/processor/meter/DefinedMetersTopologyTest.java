@@ -74,9 +74,13 @@ class DefinedMetersTopologyTest {
 
     @BeforeEach
     void start() {
-        settings = ProcessorSettings.defaults("meters-test", "unused:9092", stateDir.resolve("main"))
+        start(ProcessorSettings.defaults("meters-test", "unused:9092", stateDir.resolve("main"))
                 .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
-                .withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(1);
+                .withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(1));
+    }
+
+    private void start(final ProcessorSettings settings) {
+        this.settings = settings;
         driver = new TopologyTestDriver(UsageTopology.build(settings.topology(), metrics()), settings.streamsConfig(),
                 T0);
         raw = driver.createInputTopic(Topics.RAW, new StringSerializer(), new ByteArraySerializer());
@@ -150,6 +154,21 @@ class DefinedMetersTopologyTest {
 
     @Test
     void aMeterDefinedLateShouldEqualTheSameMeterDefinedFirstWindowByWindow() {
+        compareLateWithFirst();
+    }
+
+    /**
+     * With room for only a few states as objects, most folds read their state back from the store and most
+     * changes are written when dropped, not at the commit: the answers must not change.
+     */
+    @Test
+    void theSameShouldHoldWhenFewStatesAreHeld() {
+        driver.close();
+        start(settings.withMeterStateEntries(7));
+        compareLateWithFirst();
+    }
+
+    private void compareLateWithFirst() {
         final List<Aggregation> aggregations = List.of(Aggregation.values());
         for (final Aggregation aggregation : aggregations) {
             define(meter(slug("first", aggregation), aggregation));
@@ -262,10 +281,11 @@ class DefinedMetersTopologyTest {
         logRecords.addAll(events.readRecordsToList());
         final ProcessorSettings backfillSettings = ProcessorSettings.defaults("backfill-test", "unused:9092",
                         stateDir.resolve("backfill-" + meter.definition().slug()))
-                .withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(1024 * 1024);
+                .withMeterStateEntries(settings.meterStateEntries()).withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(1024 * 1024);
         final BackfillWatch watch = new BackfillWatch();
         try (TopologyTestDriver backfill = new TopologyTestDriver(BackfillTopology.build(
-                List.of(new Backfill(meter, boundaries)), metrics(), watch), backfillSettings.streamsConfig(), T0)) {
+                List.of(new Backfill(meter, boundaries)), metrics(), watch, backfillSettings.meterStateEntries()),
+                backfillSettings.streamsConfig(), T0)) {
             final TestInputTopic<String, byte[]> log = backfill.createInputTopic(Topics.EVENTS,
                     new StringSerializer(), new ByteArraySerializer());
             logRecords.forEach(record -> log.pipeInput(record.key(), record.value(), record.timestamp()));
