@@ -6,8 +6,9 @@ package dev.meterstream.meter;
  *
  * <p>The hash comes first because the processor's record cache keeps keys in a tree ordered by their bytes: JSON
  * keys that began with the kind, tenant and meter compared tens of bytes deep at every step (a tenth of the
- * processor's samples in session 15), while keys that begin with a hash differ within their first bytes. The hash
- * is FNV-1a, fixed here, because it is part of every stored key: a different hash would make different keys.
+ * processor's samples in session 15), while keys that begin with a hash differ within their first bytes. (The states
+ * have since left the record cache, session 17; the hash stays.) The hash is FNV-1a, fixed here, because it is part
+ * of every stored key: a different hash would make different keys.
  */
 final class MeterKeyCodec {
     private static final int STATE = 1;

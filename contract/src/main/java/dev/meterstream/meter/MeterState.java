@@ -31,12 +31,15 @@ public record MeterState(long count, BigDecimal number, Instant latestTime, long
     /** AVG's precision when read: 34 significant digits (IEEE 754 decimal128), far past any quantity. */
     public static final MathContext AVERAGE = MathContext.DECIMAL128;
 
+    /** Shared by every state without distinct values: all but UNIQUE_COUNT's, which are folded per event. */
+    private static final SortedSet<String> NONE = Collections.unmodifiableSortedSet(new TreeSet<>());
+
     public MeterState {
-        distinct = Collections.unmodifiableSortedSet(new TreeSet<>(distinct));
+        distinct = distinct.isEmpty() ? NONE : Collections.unmodifiableSortedSet(new TreeSet<>(distinct));
     }
 
     public static MeterState empty() {
-        return new MeterState(0, null, null, 0, new TreeSet<>());
+        return new MeterState(0, null, null, 0, NONE);
     }
 
     /** This state with {@code input} folded in, as {@code aggregation} folds. */
