@@ -45,7 +45,7 @@ public final class CostBenchmark {
             "query-api");
 
     private static final List<String> OPTIONS = List.of("--brokers", "--batch", "--subjects", "--set", "--warm-up",
-            "--generator", "--aot-cache");
+            "--generator", "--aot-cache", "--define-only");
     /** Options without a value, passed to the run as they are. */
     private static final List<String> FLAGS = List.of("--properties", "--define-meters");
 

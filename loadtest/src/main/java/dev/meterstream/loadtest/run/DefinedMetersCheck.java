@@ -52,13 +52,16 @@ final class DefinedMetersCheck {
     private static final String DAYS = " AND " + Column.WINDOW_SIZE + " = '" + WindowSize.DAY.name() + "'";
 
     private final CqlSession session;
+    private final Set<String> kinds;
     /** A meter's day states of one partition; read by position below. */
     private final PreparedStatement states;
     private final PreparedStatement distinct;
     private final PreparedStatement backfill;
 
-    DefinedMetersCheck(final CqlSession session, final String keyspace) {
+    /** @param kinds the meters defined per event type ({@link LoadEvents#KINDS}), the ones checked */
+    DefinedMetersCheck(final CqlSession session, final String keyspace, final Set<String> kinds) {
         this.session = session;
+        this.kinds = Set.copyOf(kinds);
         states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.GROUPS, Column.COUNT,
                 Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID)) + " WHERE "
                 + Views.equal(Views.METER_STATES.partitionKey()) + DAYS);
@@ -75,7 +78,7 @@ final class DefinedMetersCheck {
     boolean backfilled(final List<String> tenants, final int eventTypes, final int shards) {
         for (final String tenant : tenants) {
             for (int m = 0; m < eventTypes; m++) {
-                for (final String slug : LoadEvents.definitions("meter-" + m).keySet()) {
+                for (final String slug : LoadEvents.definitions("meter-" + m, kinds).keySet()) {
                     int done = 0;
                     for (final Row row : session.execute(backfill.bind(tenant, slug, 1))) {
                         done += !row.isNull(0) && !row.isNull(1) && row.getLong(0) == row.getLong(1) ? 1 : 0;
@@ -103,19 +106,16 @@ final class DefinedMetersCheck {
             Instant latestTime = null;
             long latestLogId = 0;
             for (final LocalDate month : months) {
-                for (final Row row : session.execute(states.bind(tenant, type + "-" + LoadEvents.TOKENS, 1,
-                        Views.ALL_SUBJECTS, month))) {
+                for (final Row row : rows(states, LoadEvents.TOKENS, tenant, type, month)) {
                     final Map<String, String> groups = MeterWindowKey.groupsOf(row.getString(0));
                     tokens.merge(groups.get("model") + "|" + groups.get("region"),
                             row.getBigDecimal(2).longValueExact(), Long::sum);
                     count += row.getLong(1);
                 }
-                for (final Row row : session.execute(distinct.bind(tenant, type + "-" + LoadEvents.USERS, 1,
-                        Views.ALL_SUBJECTS, month))) {
+                for (final Row row : rows(distinct, LoadEvents.USERS, tenant, type, month)) {
                     users.add(row.getString(0));
                 }
-                for (final Row row : session.execute(states.bind(tenant, type + "-" + LoadEvents.LATEST, 1,
-                        Views.ALL_SUBJECTS, month))) {
+                for (final Row row : rows(states, LoadEvents.LATEST, tenant, type, month)) {
                     final Instant time = row.getInstant(3).plusNanos(row.getInt(4));
                     final long logId = row.getLong(5);
                     if (latestTime == null || time.isAfter(latestTime)
@@ -126,11 +126,11 @@ final class DefinedMetersCheck {
                     }
                 }
             }
-            if (!tokens.equals(events.tokensByGroup) || count != events.count) {
+            if (kinds.contains(LoadEvents.TOKENS) && (!tokens.equals(events.tokensByGroup) || count != events.count)) {
                 failures.add(String.format("%s %s-%s: %d events, sums by group %s; the events hold %d, %s", tenant,
                         type, LoadEvents.TOKENS, count, tokens, events.count, events.tokensByGroup));
             }
-            if (!users.equals(events.users)) {
+            if (kinds.contains(LoadEvents.USERS) && !users.equals(events.users)) {
                 final Set<String> extra = new HashSet<>(users);
                 extra.removeAll(events.users);
                 final Set<String> absent = new HashSet<>(events.users);
@@ -138,12 +138,19 @@ final class DefinedMetersCheck {
                 failures.add(String.format("%s %s-%s: %d distinct users, %d of them in no event, %d users of the "
                         + "events absent", tenant, type, LoadEvents.USERS, users.size(), extra.size(), absent.size()));
             }
-            if (latestTokens == null || latestTokens.longValueExact() != events.latestTokens
-                    || !latestTime.equals(events.latestTime)) {
+            if (kinds.contains(LoadEvents.LATEST) && (latestTokens == null
+                    || latestTokens.longValueExact() != events.latestTokens || !latestTime.equals(events.latestTime))) {
                 failures.add(String.format("%s %s-%s: %s at %s; the latest event holds %d at %s", tenant, type,
                         LoadEvents.LATEST, latestTokens, latestTime, events.latestTokens, events.latestTime));
             }
         });
         return failures;
+    }
+
+    /** The all-subject day rows of the meter of {@code kind} for {@code type}, or none if that kind is not defined. */
+    private Iterable<Row> rows(final PreparedStatement statement, final String kind, final String tenant,
+                               final String type, final LocalDate month) {
+        return kinds.contains(kind) ? session.execute(statement.bind(tenant, type + "-" + kind, 1, Views.ALL_SUBJECTS,
+                month)) : List.of();
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,13 +114,13 @@ final class ExactnessCheck {
     private final List<String> tenants;
     private final int subjects;
     private final int meters;
-    private final boolean definedMeters;
+    private final Set<String> definedMeters;
 
     /**
-     * @param definedMeters whether the run defined meters ({@link LoadEvents#definitions}), to be checked too
+     * @param definedMeters the kinds of meters the run defined ({@link LoadEvents#definitions}), to be checked too
      */
     ExactnessCheck(final CqlSession session, final String keyspace, final String runId, final List<String> tenants,
-                   final int subjects, final int meters, final boolean definedMeters) {
+                   final int subjects, final int meters, final Set<String> definedMeters) {
         this.definedMeters = definedMeters;
         this.session = session;
         this.keyspace = keyspace;
@@ -199,12 +200,12 @@ final class ExactnessCheck {
         for (final BitSet ids : events.logIds.values()) {
             gapped += ids.cardinality() == ids.length() ? 0 : 1;
         }
-        final List<String> definedFailures = definedMeters
-                ? new DefinedMetersCheck(session, keyspace).check(events.byType, from, to) : List.of();
+        final List<String> definedFailures = definedMeters.isEmpty() ? List.of()
+                : new DefinedMetersCheck(session, keyspace, definedMeters).check(events.byType, from, to);
         return new Result(acknowledged.sequences().cardinality(), events.stored.cardinality(), missing.cardinality(),
                 unacknowledged.cardinality(), events.foreign, events.twice, events.wrongQuantity,
                 acknowledged.sum(), BigDecimal.valueOf(events.sum), counts, sums, events.logIds.size(), gapped,
-                definedMeters ? events.byType.size() * LoadEvents.definitions("x").size() : 0, definedFailures);
+                events.byType.size() * definedMeters.size(), definedFailures);
     }
 
     /** Runs the reads, at most {@link #IN_FLIGHT} at a time, and rethrows the first failure. */
@@ -264,7 +265,7 @@ final class ExactnessCheck {
             sum += quantity == null ? 0 : quantity.longValue();
             logIds.computeIfAbsent(row.getInt(Column.LOG_PARTITION), p -> new BitSet())
                     .set(Math.toIntExact(row.getLong(Column.LOG_SEQUENCE)));
-            if (definedMeters) {
+            if (!definedMeters.isEmpty()) {
                 byType.computeIfAbsent(tenant + "|" + row.getString(Column.METER),
                         type -> new DefinedMetersCheck.Expected()).add(sequence,
                         row.getInstant(Column.EVENT_TIME).plusNanos(row.getInt(Column.EVENT_NANOS)),

@@ -1,9 +1,13 @@
 package dev.meterstream.loadtest.run;
 
 import dev.meterstream.infra.dev.ConfigOverrides;
+import dev.meterstream.loadtest.open.LoadEvents;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -31,13 +35,15 @@ import java.util.StringJoiner;
  * @param aotCache     the brokers' and services' JVMs start from ahead-of-time caches trained by earlier runs (and
  *                     train them when there are none; {@code --aot-cache on}, the default), or cold ({@code off})
  * @param properties   events carry properties ({@code --properties}; dev.meterstream.loadtest.open.LoadEvents)
- * @param defineMeters before the load, three meters are defined per event type and tenant, and the exactness
- *                     check covers them ({@code --define-meters}, which implies {@code --properties})
+ * @param definedMeters the meters defined per event type and tenant before the load, by kind
+ *                     ({@link LoadEvents#KINDS}); the exactness check covers them. {@code --define-meters} defines
+ *                     all three, {@code --define-only tokens,users} some (both imply {@code --properties}); none by
+ *                     default
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
                           int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
                           int maxInFlight, ConfigOverrides overrides, String generator,
-                          boolean aotCache, boolean properties, boolean defineMeters) {
+                          boolean aotCache, boolean properties, Set<String> definedMeters) {
 
     /** How long a broker stays down in the fault stage. */
     public static final Duration BROKER_DOWN = Duration.ofSeconds(30);
@@ -48,6 +54,13 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
 
     public LoadProfile {
         stages = List.copyOf(stages);
+        for (final String kind : definedMeters) {
+            if (!LoadEvents.KINDS.contains(kind)) {
+                throw new IllegalArgumentException("--define-only takes some of " + String.join(",", LoadEvents.KINDS)
+                        + ", was " + kind);
+            }
+        }
+        definedMeters = Collections.unmodifiableSet(new LinkedHashSet<>(definedMeters));
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("--stages needs at least one duration:rate pair");
         }
@@ -92,7 +105,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         String generator = "lean";
         boolean aotCache = true;
         boolean properties = false;
-        boolean defineMeters = false;
+        Set<String> definedMeters = Set.of();
         for (int i = 0; i < args.size(); i++) {
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
@@ -106,7 +119,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             if (option.equals("--define-meters")) {
                 // Defined meters read the events' properties.
                 properties = true;
-                defineMeters = true;
+                definedMeters = new LinkedHashSet<>(LoadEvents.KINDS);
                 continue;
             }
             if (i + 1 >= args.size()) {
@@ -127,6 +140,10 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
                 case "--set" -> overrides = overrides.with(value);
                 case "--generator" -> generator = value;
+                case "--define-only" -> {
+                    properties = true;
+                    definedMeters = new LinkedHashSet<>(List.of(value.split(",")));
+                }
                 case "--aot-cache" -> aotCache = switch (value) {
                     case "on" -> true;
                     case "off" -> false;
@@ -136,7 +153,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache, properties, defineMeters);
+                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache, properties,
+                definedMeters);
     }
 
     /** {@code 30s:5000,3m:17000,30s:0}; durations in s, m or h. */
@@ -231,6 +249,11 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         return killAt;
     }
 
+    /** Whether the run defines meters at all. */
+    public boolean defineMeters() {
+        return !definedMeters.isEmpty();
+    }
+
     public String describe() {
         return String.format("stages %s (about %.0f requests), %s, %.0f%% re-sends, %.0f%% late, %d tenants x %d "
                         + "subjects x %d meters, %d broker%s%s", describeStages(), requests(),
@@ -241,7 +264,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 + (overrides.values().isEmpty() ? "" : ", with " + overrides.values())
                 + (generator.equals("lean") ? "" : ", sent by " + generator)
                 + (aotCache ? "" : ", every JVM cold (--aot-cache off)")
-                + (defineMeters ? ", 3 meters defined per event type (--define-meters)"
+                + (defineMeters() ? ", " + definedMeters.size() + " meter" + (definedMeters.size() == 1 ? "" : "s")
+                        + " defined per event type (" + String.join(", ", definedMeters) + ")"
                         : properties ? ", events with properties (--properties)" : "");
     }
 }

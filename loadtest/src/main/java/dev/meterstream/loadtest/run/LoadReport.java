@@ -246,8 +246,9 @@ final class LoadReport {
             md.append(String.format("- Partition-scoped ids: %d log partitions, %d with gaps%n", x.logPartitions(),
                     x.gappedPartitions()));
             if (x.definedMeters() > 0) {
-                md.append(String.format("- Defined meters: %d checked (SUM by 2 dimensions, UNIQUE_COUNT, LATEST per "
-                        + "tenant and event type), %d wrong%n", x.definedMeters(), x.definedMeterFailures().size()));
+                md.append(String.format("- Defined meters: %d checked (of %s per tenant and event type), %d wrong%n",
+                        x.definedMeters(), String.join(", ", in.profile().definedMeters()),
+                        x.definedMeterFailures().size()));
             }
             x.failures().forEach(failure -> md.append("- FAILED: ").append(failure).append('\n'));
         }

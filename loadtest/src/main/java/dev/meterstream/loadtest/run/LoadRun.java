@@ -201,15 +201,18 @@ public final class LoadRun {
             if (profile.defineMeters()) {
                 final int shards = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get()
                         .get(Topics.EVENTS).partitions().size();
-                final DefinedMetersCheck defined = new DefinedMetersCheck(session, KEYSPACE);
+                final DefinedMetersCheck defined = new DefinedMetersCheck(session, KEYSPACE, profile.definedMeters());
                 Await.until("every defined meter's backfill to finish", SETTLE_TIMEOUT,
                         () -> defined.backfilled(tenants, profile.meters(), shards));
             }
             final ExactnessCheck.Result exactness = new ExactnessCheck(session, KEYSPACE, runId, tenants,
-                    profile.subjects(), profile.meters(), profile.defineMeters()).check(
+                    profile.subjects(), profile.meters(), profile.definedMeters()).check(
                     ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
                     firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
+            events.add(TableStorage.read(stack.cassandra(), KEYSPACE,
+                    Long.parseLong(totals.getProperty("events.accepted.distinct", "0"))));
+            out.println(events.getLast());
             final List<LoadReport.Second> seconds = LoadReport.readSeconds(loadOut.resolve("seconds.csv"));
             final ProcessorReading processor = ProcessorReading.of(stack.url("stream-processor"));
             final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
@@ -234,7 +237,8 @@ public final class LoadRun {
         int defined = 0;
         for (int t = 0; t < tenants.size(); t++) {
             for (int m = 0; m < profile.meters(); m++) {
-                for (final Map.Entry<String, String> definition : LoadEvents.definitions("meter-" + m).entrySet()) {
+                for (final Map.Entry<String, String> definition : LoadEvents.definitions("meter-" + m,
+                        profile.definedMeters()).entrySet()) {
                     final java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest
                             .newBuilder(java.net.URI.create(queryApi + "/api/meters/" + definition.getKey()))
                             .header("Authorization", "Bearer " + adminKeys.get(t))
@@ -249,8 +253,8 @@ public final class LoadRun {
                 }
             }
         }
-        events.add("defined " + defined + " meters before the load (" + LoadEvents.definitions("x").size()
-                + " per event type and tenant)");
+        events.add("defined " + defined + " meters before the load (" + profile.definedMeters().size()
+                + " per event type and tenant: " + String.join(", ", profile.definedMeters()) + ")");
         out.println(events.getLast());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LoadProfileTest {
@@ -46,5 +47,18 @@ class LoadProfileTest {
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--batch", "1001")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--duplicates", "1")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--nonsense", "1")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--define-only", "sums")));
+    }
+
+    @Test
+    void shouldDefineAllThreeMetersOrSomeOfThem() {
+        assertEquals(Set.of(), LoadProfile.parse(List.of()).definedMeters());
+        final LoadProfile all = LoadProfile.parse(List.of("--define-meters"));
+        assertEquals(List.of("tokens", "users", "latest"), List.copyOf(all.definedMeters()));
+        assertTrue(all.properties(), "defined meters read the events' properties");
+        final LoadProfile some = LoadProfile.parse(List.of("--define-only", "latest,users"));
+        assertEquals(List.of("latest", "users"), List.copyOf(some.definedMeters()));
+        assertTrue(some.properties());
+        assertTrue(some.describe().endsWith("2 meters defined per event type (latest, users)"), some.describe());
     }
 }

@@ -21,6 +21,8 @@ class LoadRunSmokeIT {
     void shouldWriteAReportWhoseExactnessCheckPassesOnRealComponents() throws Exception {
         final LoadProfile profile = LoadProfile.parse(List.of("--stages", "5s:20,10s:20,2s:0", "--brokers", "1",
                 "--tenants", "2", "--subjects", "20", "--meters", "2", "--duplicates", "0.2", "--late", "0.1",
+                // One defined meter (the cheapest to check) covers the defined meters' check and storage line.
+                "--define-only", "users",
                 // A test leaves nothing behind in the checkout, and infra/launcher's AotCacheIT covers the caches.
                 "--aot-cache", "off"));
 
@@ -35,6 +37,9 @@ class LoadRunSmokeIT {
         assertTrue(accepted > 200, "the load should have had most of its ~270 requests accepted:\n" + report);
         assertTrue(resentAccepted > 0, "the load should have re-sent accepted events:\n" + report);
         assertEquals(0, number(report, "acknowledged but missing (\\d+)"), report);
+        assertTrue(number(report, "events_by_id (\\d+)\\.\\d MB") > 0,
+                "the events' table size, after a flush:\n" + report);
+        assertTrue(number(report, "meter_distinct_values (\\d+)\\.\\d MB") > 0, report);
         final String html = Files.readString(outcome.reportDir().resolve("index.html"));
         assertEquals(5, html.split("<svg").length - 1, "five charts: throughput, latency, lag, staleness, CPU");
         assertTrue(Files.size(outcome.reportDir().resolve("load/seconds.csv")) > 100);

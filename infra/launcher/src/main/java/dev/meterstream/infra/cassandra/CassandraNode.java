@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * A real Cassandra node ({@code org.apache.cassandra:cassandra-all}) in its own JVM, on a JDK it supports, tuned to
- * start quickly on a small machine: one token, no gossip settling, small memtables, no JMX.
+ * start quickly on a small machine: one token, no gossip settling, small memtables, no JMX unless asked for.
  */
 public final class CassandraNode implements CassandraEndpoint {
     public static final String DATACENTER = "datacenter1";
@@ -155,6 +155,10 @@ public final class CassandraNode implements CassandraEndpoint {
                 "-Dcassandra.ring_delay_ms=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",
                 "-Dcassandra.memtable.row_overhead_size=180"));
+        if (settings.jmxPort() > 0) {
+            // Cassandra binds its "local" JMX to the loopback address only, without authentication.
+            jvm.add("-Dcassandra.jmx.local.port=" + settings.jmxPort());
+        }
         if (settings.quickStart()) {
             // C1 only. Not -Dcassandra.unsafesystem: with it a killed node came back without its schema.
             jvm.add("-XX:TieredStopAtLevel=1");

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param quickStart      trade steady-state speed for start-up time: C1 only (about 2-3x the CPU per write); for
  *                        tests, never for benchmarks
  * @param javaHome        a JDK 11-17 to run it on; empty to find one (Cassandra 5.0 does not start on 24+)
+ * @param jmxPort         JMX on the loopback address only (load runs flush and read table sizes through it); 0 for
+ *                        none
  */
 public record CassandraSettings(
         Path dataDir,
@@ -23,7 +25,8 @@ public record CassandraSettings(
         int storagePort,
         int heapMegabytes,
         boolean quickStart,
-        Optional<Path> javaHome) {
+        Optional<Path> javaHome,
+        int jmxPort) {
 
     public static final int LOCAL_NATIVE_PORT = 9042;
     public static final int LOCAL_STORAGE_PORT = 7000;
@@ -49,22 +52,30 @@ public record CassandraSettings(
     /** The fixed ports ./dev up uses, full-speed JIT. */
     public static CassandraSettings local(final Path dataDir) {
         return new CassandraSettings(dataDir, LOCAL_NATIVE_PORT, LOCAL_STORAGE_PORT, DEFAULT_HEAP_MEGABYTES, false,
-                javaHomeFromEnvironment());
+                javaHomeFromEnvironment(), 0);
     }
 
     /** Free ports and quick start-up, for tests. */
     public static CassandraSettings ephemeral(final Path dataDir) {
         final List<Integer> ports = Ports.free(2);
-        return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment());
+        return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment(), 0);
     }
 
     /** The same node at full JIT speed (for benchmarks on free ports). */
     public CassandraSettings fullSpeed() {
-        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome);
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome, jmxPort);
+    }
+
+    /** The same node with JMX on a free loopback port. */
+    public CassandraSettings withJmx() {
+        // Free ports are only checked, not held: make sure this one is not one of the node's others.
+        final int port = Ports.free(3).stream().filter(p -> p != nativePort && p != storagePort).findFirst()
+                .orElseThrow();
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, port);
     }
 
     public CassandraSettings withHeapMegabytes(final int value) {
-        return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome);
+        return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome, jmxPort);
     }
 
     private static Optional<Path> javaHomeFromEnvironment() {

@@ -63,7 +63,7 @@ public final class DevStack implements AutoCloseable {
             final Path cassandraDir = layout.dataDir().resolve("cassandra");
             cassandra = CassandraNode.start(layout.freePorts()
                     ? CassandraSettings.ephemeral(cassandraDir).fullSpeed()
-                            .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES)
+                            .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES).withJmx()
                     : CassandraSettings.local(cassandraDir));
             try (CqlSession session = cassandra.openSession()) {
                 CqlSchema.apply(session, CqlSchema.Keyspace.local(ServiceConfig.keyspace()));

@@ -1,6 +1,8 @@
 package dev.meterstream.loadtest.open;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,8 @@ public final class LoadEvents {
     public static final String TOKENS = "tokens";
     public static final String USERS = "users";
     public static final String LATEST = "latest";
+    /** The meters a run can define per event type, by the suffix of their slugs. */
+    public static final List<String> KINDS = List.of(TOKENS, USERS, LATEST);
 
     private LoadEvents() {
     }
@@ -46,6 +50,13 @@ public final class LoadEvents {
      * The three meters a run with {@code --define-meters} defines for each event type (slug
      * {@code <type>-<suffix>} to PUT body): a SUM with two dimensions, a UNIQUE_COUNT and a LATEST.
      */
+    public static Map<String, String> definitions(final String eventType, final Collection<String> kinds) {
+        final Map<String, String> definitions = new LinkedHashMap<>(definitions(eventType));
+        definitions.keySet().removeIf(slug -> !kinds.contains(slug.substring(eventType.length() + 1)));
+        return definitions;
+    }
+
+    /** All of {@link #KINDS}. */
     public static Map<String, String> definitions(final String eventType) {
         final Map<String, String> definitions = new LinkedHashMap<>();
         definitions.put(eventType + "-" + TOKENS, "{\"eventType\":\"" + eventType + "\",\"aggregation\":\"SUM\","
