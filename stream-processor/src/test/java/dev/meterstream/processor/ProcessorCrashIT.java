@@ -15,6 +15,15 @@ import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.meter.Aggregation;
+import dev.meterstream.meter.MeterDefinition;
+import dev.meterstream.meter.MeterRecordKey;
+import dev.meterstream.meter.MeterState;
+import dev.meterstream.meter.MeterStateBytes;
+import dev.meterstream.meter.MeterWindowKey;
+import dev.meterstream.meter.PropertyPath;
+import dev.meterstream.meter.StoredMeter;
+import dev.meterstream.meter.StoredMeterJson;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +50,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The processor killed (SIGKILL, no clean close) in the middle of a stream with duplicates, then started again:
  * the canonical log must hold every distinct event exactly once with gap-free per-partition IDs, and the final
- * aggregates must equal those computed directly from the input.
+ * aggregates, and a defined meter's states (written by the processor's own pre-commit hook, not by Kafka Streams'
+ * record cache), must equal those computed directly from the input.
  */
 @ExtendWith(InfraExtension.class)
 class ProcessorCrashIT {
@@ -56,6 +67,10 @@ class ProcessorCrashIT {
     private static final int PARTITIONS = 4;
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(3);
     private final Random random = new Random(42);
+    /** A SUM of the events' tokens of type meter-0, by model. */
+    private static final StoredMeter TOKENS = new StoredMeter("acme", new MeterDefinition("tokens", "meter-0",
+            Aggregation.SUM, PropertyPath.parse("$.tokens"), Map.of("model", PropertyPath.parse("$.model")), ""), 1,
+            Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false);
 
     @Test
     void shouldProduceEveryDistinctEventOnceWithGapFreeIdsAndExactAggregatesAcrossAKill(
@@ -66,6 +81,8 @@ class ProcessorCrashIT {
 
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
             ProcessorServer.createTopics(settings(kafka, stateDir));
+            // Defined before any event: counted live from the first, nothing to backfill.
+            producer.send(new ProducerRecord<>(Topics.METER_DEFINITIONS, TOKENS.key(), StoredMeterJson.bytes(TOKENS)));
             send(producer, batch(8_000, base, distinct, sent));
 
             JavaProcess processor = startProcessor(kafka, stateDir);
@@ -87,6 +104,7 @@ class ProcessorCrashIT {
                 // Every aggregate, the shard rollups included, goes out with the commit that covers its events: once
                 // the input is committed, the committed output holds them all, with no wait.
                 assertAggregates(expected, kafka);
+                assertMeterStates(distinct, kafka);
             } finally {
                 processor.stop(Duration.ofSeconds(30));
             }
@@ -152,6 +170,63 @@ class ProcessorCrashIT {
         });
     }
 
+    /**
+     * The meter's states as its changelog (the live states' output) finally holds them, merged over shards, against
+     * the events: for all subjects by day and per subject by hour, the count and sum of tokens per model.
+     */
+    private static void assertMeterStates(final Map<String, UsageEvent> distinct, final KafkaEndpoint kafka)
+            throws Exception {
+        final Map<Bytes, byte[]> latest = new HashMap<>();
+        for (final ConsumerRecord<byte[], byte[]> record : readCommitted(kafka, Topics.liveMeterStates(APPLICATION_ID),
+                new ByteArrayDeserializer())) {
+            latest.put(Bytes.wrap(record.key()), record.value());
+        }
+        final Map<String, List<BigDecimal>> expected = new TreeMap<>();
+        for (final UsageEvent event : distinct.values()) {
+            if (event.meter().equals(TOKENS.definition().eventType())) {
+                final BigDecimal tokens = new BigDecimal(event.properties().get("tokens"));
+                final String model = event.properties().get("model");
+                count(expected, "all " + WindowSize.DAY.start(event.timestamp()) + " " + model, tokens);
+                count(expected, event.subject() + " " + WindowSize.HOUR.start(event.timestamp()) + " " + model,
+                        tokens);
+            }
+        }
+        final Map<String, List<BigDecimal>> actual = new TreeMap<>();
+        latest.forEach((key, value) -> {
+            if (value != null && MeterRecordKey.read(key.get()) instanceof MeterRecordKey.State state) {
+                final MeterWindowKey window = state.window();
+                final MeterState folded = MeterStateBytes.read(value);
+                final String model = window.groups().get("model");
+                if (window.subject() == null && window.size() == WindowSize.DAY) {
+                    merge(actual, "all " + window.windowStart() + " " + model, folded);
+                } else if (window.subject() != null && window.size() == WindowSize.HOUR) {
+                    merge(actual, window.subject() + " " + window.windowStart() + " " + model, folded);
+                }
+            }
+        });
+        assertTrue(expected.size() > 50, expected.size() + " windows and models");
+        final List<String> wrong = new ArrayList<>();
+        expected.forEach((key, want) -> {
+            if (!want.equals(actual.get(key))) {
+                wrong.add(key + ": " + actual.get(key) + ", the events hold " + want);
+            }
+        });
+        actual.keySet().stream().filter(key -> !expected.containsKey(key)).forEach(key -> wrong.add(key + ": "
+                + actual.get(key) + ", in no event"));
+        assertTrue(wrong.isEmpty(), "the meter's states, merged over shards, against the events (count, sum): "
+                + wrong.size() + " windows wrong of " + expected.size() + ", e.g. " + wrong.stream().limit(5).toList());
+    }
+
+    private static void count(final Map<String, List<BigDecimal>> totals, final String key, final BigDecimal tokens) {
+        totals.merge(key, List.of(BigDecimal.ONE, tokens), (a, b) -> List.of(a.get(0).add(b.get(0)),
+                a.get(1).add(b.get(1))));
+    }
+
+    private static void merge(final Map<String, List<BigDecimal>> totals, final String key, final MeterState state) {
+        totals.merge(key, List.of(BigDecimal.valueOf(state.count()), state.number()),
+                (a, b) -> List.of(a.get(0).add(b.get(0)), a.get(1).add(b.get(1))));
+    }
+
     /** {@code count} raw records: mostly new events, one in ten a copy of an event sent before. */
     private List<UsageEvent> batch(final int count, final Instant from, final Map<String, UsageEvent> distinct,
                                    final List<UsageEvent> sent) {
@@ -163,8 +238,13 @@ class ProcessorCrashIT {
                 event = known.get(random.nextInt(known.size()));
             } else {
                 final Instant time = from.plusMillis(random.nextInt(3_600_000));
+                final Map<String, String> properties = new HashMap<>();
+                properties.put("tokens", Integer.toString(random.nextInt(1000)));
+                if (random.nextInt(4) > 0) {
+                    properties.put("model", "m-" + random.nextInt(3));
+                }
                 event = new UsageEvent("acme", "e-" + distinct.size(), "subject-" + random.nextInt(20),
-                        "meter-" + random.nextInt(3), random.nextInt(1000) / 100.0, time, Map.of(), Instant.now());
+                        "meter-" + random.nextInt(3), random.nextInt(1000) / 100.0, time, properties, Instant.now());
                 distinct.put(event.key(), event);
             }
             batch.add(event);
@@ -229,13 +309,19 @@ class ProcessorCrashIT {
     /** Every committed record of a topic, read to its end. */
     private static List<ConsumerRecord<String, byte[]>> readCommitted(final KafkaEndpoint kafka, final String topic)
             throws Exception {
+        return readCommitted(kafka, topic, new StringDeserializer());
+    }
+
+    private static <K> List<ConsumerRecord<K, byte[]>> readCommitted(final KafkaEndpoint kafka, final String topic,
+                                                                    final org.apache.kafka.common.serialization
+                                                                            .Deserializer<K> keys)
+            throws Exception {
         final Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        final List<ConsumerRecord<K, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(config, keys, new ByteArrayDeserializer());
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
