@@ -38,8 +38,9 @@ public final class TableSizes {
                     new Object[] {keyspace, tables.toArray(String[]::new)},
                     new String[] {String.class.getName(), String[].class.getName()});
             for (final String table : tables) {
-                sizes.put(table, ((Number) beans.getAttribute(new ObjectName("org.apache.cassandra.metrics:type=Table,"
-                        + "keyspace=" + keyspace + ",scope=" + table + ",name=LiveDiskSpaceUsed"), "Count")).longValue());
+                final ObjectName live = new ObjectName("org.apache.cassandra.metrics:type=Table,keyspace=" + keyspace
+                        + ",scope=" + table + ",name=LiveDiskSpaceUsed");
+                sizes.put(table, ((Number) beans.getAttribute(live, "Count")).longValue());
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("JMX of the Cassandra node on port " + port, e);
