@@ -32,15 +32,7 @@ public final class CommitForwarder {
     public static <K, V> BiConsumer<K, V> sender(final ProcessorContext<K, V> context) {
         final InternalProcessorContext<K, V> internal = (InternalProcessorContext<K, V>) context;
         final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
-        return (key, value) -> {
-            final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
-            internal.setCurrentNode(node);
-            try {
-                internal.forward(new Record<>(key, value, internal.currentStreamTimeMs()));
-            } finally {
-                internal.setCurrentNode(previous);
-            }
-        };
+        return (key, value) -> forwardFrom(internal, node, new Record<>(key, value, internal.currentStreamTimeMs()));
     }
 
     /**
@@ -58,19 +50,25 @@ public final class CommitForwarder {
         final boolean cached = ((CachedStateStore<K, V>) store).setFlushListener(record -> {
             final V value = record.value().newValue;
             flushed.accept(record.key());
-            if (value == null) {
-                return;
-            }
-            final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
-            internal.setCurrentNode(node);
-            try {
-                internal.forward(new Record<>(record.key(), output.apply(record.key(), value), record.timestamp()));
-            } finally {
-                internal.setCurrentNode(previous);
+            if (value != null) {
+                forwardFrom(internal, node, new Record<>(record.key(), output.apply(record.key(), value),
+                        record.timestamp()));
             }
         }, false);
         if (!cached) {
             throw new IllegalStateException("store " + store.name() + " needs caching enabled to send on commit");
+        }
+    }
+
+    /** Forwards {@code record} as {@code node} would: outside {@code process}, no node is the current one. */
+    private static <K, O> void forwardFrom(final InternalProcessorContext<K, O> internal,
+                                           final ProcessorNode<?, ?, ?, ?> node, final Record<K, O> record) {
+        final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+        internal.setCurrentNode(node);
+        try {
+            internal.forward(record);
+        } finally {
+            internal.setCurrentNode(previous);
         }
     }
 }
