@@ -19,8 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * the log holds shard p's events in sequence order, so its task folds every event with a sequence below the
  * shard's boundary of a version ({@link MeterSource#BACKFILL} states) and leaves the rest, which live counting has.
  * Each version's progress on the shard (every sequence below {@code through} folded) is an entry of the same store,
- * written and sent with the states it covers and committed with the offsets, so a restart resumes where the last commit
- * left off and never folds an event twice.
+ * written and sent with the states it covers and committed with the offsets, so a restart resumes where the last
+ * commit left off and never folds an event twice.
  */
 public final class BackfillProcessor implements Processor<String, SequencedEvent, Bytes, byte[]> {
     /** One version's position on this task's shard. */

@@ -23,9 +23,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Counts defined meters live, where the events are sequenced (one raw partition, a shard, per task; no
  * repartitioning). Each event is folded into every version in force that takes its type ({@link MeterFold}); the
- * changed states are written just before each commit ({@link MeterStates}), to the store's changelog (the sink reads it:
- * {@link dev.meterstream.event.Topics#liveMeterStates}), in the same transaction as the events and offsets they
- * cover. Only boundaries are forwarded.
+ * changed states are written just before each commit ({@link MeterStates}), to the store's changelog (the sink
+ * reads it: {@link dev.meterstream.event.Topics#liveMeterStates}), in the same transaction as the events and
+ * offsets they cover. Only boundaries are forwarded.
  *
  * <p><b>Boundaries.</b> The first time this shard counts a version, it records where: the sequence of the event it
  * starts with, or, when the version comes into force between events (the definitions are read again every

@@ -281,7 +281,8 @@ class DefinedMetersTopologyTest {
         logRecords.addAll(events.readRecordsToList());
         final ProcessorSettings backfillSettings = ProcessorSettings.defaults("backfill-test", "unused:9092",
                         stateDir.resolve("backfill-" + meter.definition().slug()))
-                .withMeterStateEntries(settings.meterStateEntries()).withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(1024 * 1024);
+                .withMeterStateEntries(settings.meterStateEntries()).withStreamThreads(1)
+                .withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(1024 * 1024);
         final BackfillWatch watch = new BackfillWatch();
         try (TopologyTestDriver backfill = new TopologyTestDriver(BackfillTopology.build(
                 List.of(new Backfill(meter, boundaries)), metrics(), watch, backfillSettings.meterStateEntries()),
