@@ -186,8 +186,8 @@ class ProcessorCrashIT {
             if (event.meter().equals(TOKENS.definition().eventType())) {
                 final BigDecimal tokens = new BigDecimal(event.properties().get("tokens"));
                 final String model = event.properties().get("model");
-                count(expected, "all " + WindowSize.DAY.start(event.timestamp()) + " " + model, tokens);
-                count(expected, event.subject() + " " + WindowSize.HOUR.start(event.timestamp()) + " " + model,
+                add(expected, "all " + WindowSize.DAY.start(event.timestamp()) + " " + model, 1, tokens);
+                add(expected, event.subject() + " " + WindowSize.HOUR.start(event.timestamp()) + " " + model, 1,
                         tokens);
             }
         }
@@ -198,9 +198,10 @@ class ProcessorCrashIT {
                 final MeterState folded = MeterStateBytes.read(value);
                 final String model = window.groups().get("model");
                 if (window.subject() == null && window.size() == WindowSize.DAY) {
-                    merge(actual, "all " + window.windowStart() + " " + model, folded);
+                    add(actual, "all " + window.windowStart() + " " + model, folded.count(), folded.number());
                 } else if (window.subject() != null && window.size() == WindowSize.HOUR) {
-                    merge(actual, window.subject() + " " + window.windowStart() + " " + model, folded);
+                    add(actual, window.subject() + " " + window.windowStart() + " " + model, folded.count(),
+                            folded.number());
                 }
             }
         });
@@ -217,13 +218,10 @@ class ProcessorCrashIT {
                 + wrong.size() + " windows wrong of " + expected.size() + ", e.g. " + wrong.stream().limit(5).toList());
     }
 
-    private static void count(final Map<String, List<BigDecimal>> totals, final String key, final BigDecimal tokens) {
-        totals.merge(key, List.of(BigDecimal.ONE, tokens), (a, b) -> List.of(a.get(0).add(b.get(0)),
-                a.get(1).add(b.get(1))));
-    }
-
-    private static void merge(final Map<String, List<BigDecimal>> totals, final String key, final MeterState state) {
-        totals.merge(key, List.of(BigDecimal.valueOf(state.count()), state.number()),
+    /** Adds {@code count} events summing {@code sum} to the (count, sum) total of {@code key}. */
+    private static void add(final Map<String, List<BigDecimal>> totals, final String key, final long count,
+                            final BigDecimal sum) {
+        totals.merge(key, List.of(BigDecimal.valueOf(count), sum),
                 (a, b) -> List.of(a.get(0).add(b.get(0)), a.get(1).add(b.get(1))));
     }
 
