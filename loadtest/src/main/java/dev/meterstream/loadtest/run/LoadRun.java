@@ -210,8 +210,8 @@ public final class LoadRun {
                     ExactnessCheck.Acknowledged.read(loadOut.resolve("acked.bin")),
                     firstSecond.minus(OLDEST_LATE_EVENT).minus(Duration.ofMinutes(1)),
                     lastAnswer.plus(Duration.ofMinutes(1)));
-            events.add(TableStorage.read(stack.cassandra(), KEYSPACE,
-                    Long.parseLong(totals.getProperty("events.accepted.distinct", "0"))));
+            final long accepted = Long.parseLong(totals.getProperty("events.accepted.distinct", "0"));
+            events.add(TableStorage.read(stack.cassandra(), KEYSPACE, accepted));
             out.println(events.getLast());
             final List<LoadReport.Second> seconds = LoadReport.readSeconds(loadOut.resolve("seconds.csv"));
             final ProcessorReading processor = ProcessorReading.of(stack.url("stream-processor"));
@@ -224,7 +224,7 @@ public final class LoadRun {
             out.print(markdown);
             return new Outcome(reportDir, report.verdict(), exactness.passed(),
                     new Usage(loadStarted, sampler.samples(), seconds),
-                    processor.perEvent(Long.parseLong(totals.getProperty("events.accepted.distinct", "0"))));
+                    processor.perEvent(accepted));
         } finally {
             faults.shutdownNow();
         }
