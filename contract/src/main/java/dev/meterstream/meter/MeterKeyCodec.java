@@ -16,6 +16,7 @@ final class MeterKeyCodec {
     private static final int BOUNDARY = 3;
     private static final int PROGRESS = 4;
     private static final int BACKFILLED = 5;
+    private static final int END = 6;
     /** Where the kind byte is: after the hash. */
     private static final int KIND_AT = 4;
 
@@ -36,6 +37,7 @@ final class MeterKeyCodec {
                 out.writeString(distinct.value());
             }
             case MeterRecordKey.Boundary boundary -> writeShardOf(out, BOUNDARY, boundary.meter(), boundary.shard());
+            case MeterRecordKey.End end -> writeShardOf(out, END, end.meter(), end.shard());
             case MeterRecordKey.Progress progress -> writeShardOf(out, PROGRESS, progress.meter(), progress.shard());
             case MeterRecordKey.Backfilled backfilled -> {
                 out.writeByte(BACKFILLED);
@@ -78,6 +80,7 @@ final class MeterKeyCodec {
             }
             case DISTINCT -> new MeterRecordKey.Distinct(MeterWindowKey.readFrom(in), in.readString());
             case BOUNDARY -> new MeterRecordKey.Boundary(MeterVersion.readFrom(in), in.readVarInt());
+            case END -> new MeterRecordKey.End(MeterVersion.readFrom(in), in.readVarInt());
             case PROGRESS -> new MeterRecordKey.Progress(MeterVersion.readFrom(in), in.readVarInt());
             case BACKFILLED -> new MeterRecordKey.Backfilled(MeterVersion.readFrom(in));
             default -> throw new IllegalArgumentException("not a meter record key: kind " + bytes[KIND_AT]);

@@ -45,6 +45,17 @@ public sealed interface MeterRecordKey {
         }
     }
 
+    /**
+     * Where live counting of one meter version ended on one shard, once it is no longer in force (deleted, or
+     * replaced by a new version): the value ({@link MeterBoundary}) is the first sequence not counted. Readers that
+     * fold a subject's events themselves ({@link MeterWindowKey#readFromEvents}) stop there ({@link MeterCoverage}).
+     */
+    record End(MeterVersion meter, int shard) implements MeterRecordKey {
+        public End {
+            Objects.requireNonNull(meter, "meter");
+        }
+    }
+
     /** How far the backfill of one meter version has folded one shard (value: {@link MeterProgress}). */
     record Progress(MeterVersion meter, int shard) implements MeterRecordKey {
         public Progress {

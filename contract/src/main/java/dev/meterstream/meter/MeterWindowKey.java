@@ -65,13 +65,30 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
 
     /**
      * The size of the stored windows a window of {@code size} is read from, for one subject or (null) all: a
-     * subject's days are read as its hours, and every other window as itself. Per subject a state hardly folds
-     * between two commits (a subject's events are seconds apart), so each size kept costs one more write per
-     * event and meter all the way to Cassandra; a day is only 24 hours to read. All subjects together keep all
-     * three sizes: their states fold well, and a day of them read as hours would be 24 rows per shard and group.
+     * subject's days are read as its hours, and every other window as itself (a subject's minutes are not stored
+     * at all: {@link #readFromEvents}). Per subject a state hardly folds between two commits (a subject's events
+     * are seconds apart), so each size kept costs one more write per event and meter all the way to Cassandra; a
+     * day is only 24 hours to read. All subjects together keep all three sizes: their states fold well, and a day
+     * of them read as hours would be 24 rows per shard and group.
      */
     public static WindowSize storedAs(final WindowSize size, final String subject) {
         return subject != null && size == WindowSize.DAY ? WindowSize.HOUR : size;
+    }
+
+    /**
+     * Whether windows of {@code size} for one subject (null: all) are folded from the subject's events when read,
+     * not stored: a subject's minutes. A minute holds a few of a subject's events, so folding them at read time
+     * costs little, while storing them cost one more state per event and meter (written to RocksDB, the changelog
+     * and Cassandra) that was almost never read. The events are the log's, each once ({@code events_by_subject_day}),
+     * and {@link MeterCoverage} says which of them a version holds.
+     */
+    public static boolean readFromEvents(final WindowSize size, final String subject) {
+        return subject != null && size == WindowSize.MINUTE;
+    }
+
+    /** Whether windows of {@code size} for one subject (null: all) are stored as states. */
+    public static boolean stored(final WindowSize size, final String subject) {
+        return storedAs(size, subject) == size && !readFromEvents(size, subject);
     }
 
     /** The same window and group over all subjects. */

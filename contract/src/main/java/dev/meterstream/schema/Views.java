@@ -65,6 +65,8 @@ public final class Views {
         /** A backfill's boundary on a shard, and how far below it it has folded. */
         public static final String BOUNDARY = "boundary";
         public static final String THROUGH = "through";
+        /** Where live counting of a meter version ended on a shard, once no longer in force (V007). */
+        public static final String END_BOUNDARY = "end_boundary";
 
         private Column() {
         }
@@ -181,10 +183,10 @@ public final class Views {
     public static final Table METER_DISTINCT_VALUES = new Table("meter_distinct_values",
             List.of(Column.TENANT, Column.SLUG, Column.VERSION, Column.SUBJECT, Column.MONTH),
             List.of(Column.WINDOW_SIZE, Column.WINDOW_START, Column.GROUPS, Column.VALUE), List.of());
-    /** Each meter version's boundary and backfill progress per shard (V006). */
+    /** Each meter version's boundary, backfill progress (V006) and end (V007) per shard. */
     public static final Table METER_BACKFILL = new Table("meter_backfill",
             List.of(Column.TENANT, Column.SLUG, Column.VERSION), List.of(Column.SHARD),
-            List.of(Column.BOUNDARY, Column.THROUGH));
+            List.of(Column.BOUNDARY, Column.THROUGH, Column.END_BOUNDARY));
 
     /** The row of {@link #VIEW_PROGRESS} that says how complete the usage views are. */
     public static final String USAGE_PROGRESS = "usage";

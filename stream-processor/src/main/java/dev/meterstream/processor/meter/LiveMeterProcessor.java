@@ -10,13 +10,16 @@ import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.StoredMeter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -34,6 +37,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * the boundary is the backfill's, every one from it on is counted here, and the two never meet: that is what makes
  * a meter defined late exact. A version deleted or replaced stops being counted, and never starts again (a new
  * definition is a new version).
+ *
+ * <p><b>Ends.</b> When a version this shard started is no longer in force, the shard records where it stopped: the
+ * first sequence it did not count ({@link MeterRecordKey.End}, stored and sent as boundaries are). A subject's
+ * minutes are folded from its events when read ({@link dev.meterstream.meter.MeterWindowKey#readFromEvents}), and
+ * the reader must leave out what the states left out. Ends are looked for when the versions in force change, and
+ * once after the task starts, before its first event: a version that left while the task was down ends where the
+ * task resumed.
  */
 public final class LiveMeterProcessor implements Processor<String, SequencedEvent, Bytes, byte[]> {
     /** How often the definitions are read again: how soon a new version starts counting live. */
@@ -57,6 +67,8 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
      * once per version, not per event.
      */
     private final Set<MeterVersion> started = new HashSet<>();
+    /** The versions in force when ends were last looked for; null until they have been since the task started. */
+    private Set<MeterVersion> inForce;
 
     /**
      * @param keep         how long after a window ends its state is kept in the store (lateness horizon plus slack)
@@ -81,6 +93,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
                 (key, value) -> { });
         this.shard = context.taskId().partition();
         started.clear();
+        inForce = null;
         context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
         context.schedule(EXPIRY, PunctuationType.STREAM_TIME,
                 streamTime -> MeterExpiry.expire(states, streamTime, keep));
@@ -90,6 +103,9 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     @Override
     public void process(final Record<String, SequencedEvent> record) {
         final SequencedEvent event = record.value();
+        if (inForce == null) {
+            endWhereGone(event.sequence(), record.timestamp());
+        }
         for (final StoredMeter meter : live.of(event.event().tenant(), event.event().meter())) {
             startAt(meter, event.sequence(), record.timestamp());
             if (!MeterFold.fold(states, meter, event, MeterSource.LIVE)) {
@@ -101,9 +117,40 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     /** Reads the definitions again, and records a boundary for each version this shard has not started yet. */
     private void refresh() {
         live = LiveMeters.read(definitions, rules);
+        final Long stored = sequences.get(shard);
+        final long next = stored == null ? 0 : stored;
         for (final StoredMeter meter : live.all()) {
-            final Long next = sequences.get(shard);
-            startAt(meter, next == null ? 0 : next, context.currentSystemTimeMs());
+            startAt(meter, next, context.currentSystemTimeMs());
+        }
+        endWhereGone(next, context.currentSystemTimeMs());
+    }
+
+    /**
+     * Records an end at {@code sequence} (the next this shard hands out, or the event about to be folded) for each
+     * version this shard started that is no longer in force and has none yet.
+     */
+    private void endWhereGone(final long sequence, final long timestamp) {
+        final Set<MeterVersion> now = new HashSet<>();
+        live.all().forEach(meter -> now.add(MeterVersion.of(meter)));
+        if (now.equals(inForce)) {
+            return;
+        }
+        inForce = now;
+        final List<MeterVersion> gone = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> all = boundaries.all()) {
+            while (all.hasNext()) {
+                if (MeterRecordKey.read(all.next().key.get()) instanceof MeterRecordKey.Boundary boundary
+                        && boundary.shard() == shard && !now.contains(boundary.meter())) {
+                    gone.add(boundary.meter());
+                }
+            }
+        }
+        for (final MeterVersion version : gone) {
+            final Bytes key = Bytes.wrap(new MeterRecordKey.End(version, shard).bytes());
+            if (boundaries.get(key) == null) {
+                boundaries.put(key, sequence);
+                context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
+            }
         }
     }
 

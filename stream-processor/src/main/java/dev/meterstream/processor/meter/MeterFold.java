@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * How one event is folded into one meter version's states, live and in a backfill alike: in each window size,
- * for all subjects, and for its subject in the sizes stored per subject ({@link MeterWindowKey#storedAs}). A UNIQUE_COUNT records the value itself (its count is the number of
- * distinct values); every other aggregation folds its state for the event's shard and source.
+ * for all subjects, and for its subject in the sizes stored per subject ({@link MeterWindowKey#stored}: its hours;
+ * its days are read as hours and its minutes from its events). A UNIQUE_COUNT records the value itself (its count
+ * is the number of distinct values); every other aggregation folds its state for the event's shard and source.
  */
 final class MeterFold {
     private MeterFold() {
@@ -34,7 +35,7 @@ final class MeterFold {
         for (final WindowSize size : WindowSize.values()) {
             final MeterWindowKey subject = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
                     meter.version(), sequenced.event().subject(), input.groups(), size, size.start(input.time()));
-            final MeterWindowKey[] windows = MeterWindowKey.storedAs(size, subject.subject()) == size
+            final MeterWindowKey[] windows = MeterWindowKey.stored(size, subject.subject())
                     ? new MeterWindowKey[] {subject, subject.allSubjects()}
                     : new MeterWindowKey[] {subject.allSubjects()};
             for (final MeterWindowKey window : windows) {

@@ -8,7 +8,7 @@ import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterStateBytes;
 
 /**
- * A defined meter's record read for the views: its key and, by kind, its state, boundary or progress (a distinct
+ * A defined meter's record read for the views: its key and, by kind, its state, boundary (or end) or progress (a distinct
  * value has none). Read whole when polled, so that a record that does not read is dead-lettered before a flush.
  */
 record MeterRow(MeterRecordKey key, MeterState state, MeterBoundary boundary, MeterProgress progress) {
@@ -18,6 +18,7 @@ record MeterRow(MeterRecordKey key, MeterState state, MeterBoundary boundary, Me
             case MeterRecordKey.State state -> new MeterRow(state, MeterStateBytes.read(value), null, null);
             case MeterRecordKey.Distinct distinct -> new MeterRow(distinct, null, null, null);
             case MeterRecordKey.Boundary boundary -> new MeterRow(boundary, null, MeterRecordJson.boundary(value), null);
+            case MeterRecordKey.End end -> new MeterRow(end, null, MeterRecordJson.boundary(value), null);
             case MeterRecordKey.Progress progress -> new MeterRow(progress, null, null, MeterRecordJson.progress(value));
             case MeterRecordKey.Backfilled backfilled -> new MeterRow(backfilled, null, null, null);
         };

@@ -16,14 +16,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes defined meters' records into their views (V006): states and distinct values in their meter version's
- * subject-month partitions (batched by partition, as the event-type series are), boundaries and backfill progress
- * into {@code meter_backfill}.
+ * subject-month partitions (batched by partition, as the event-type series are), boundaries, ends and backfill
+ * progress into {@code meter_backfill}.
  */
 final class MeterRows {
     private final ReplicaGroups replicas;
     private final PreparedStatement upsertState;
     private final PreparedStatement insertDistinct;
     private final PreparedStatement upsertBoundary;
+    private final PreparedStatement upsertEnd;
     private final PreparedStatement upsertProgress;
 
     MeterRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
@@ -32,6 +33,7 @@ final class MeterRows {
         insertDistinct = session.prepare(Views.METER_DISTINCT_VALUES.insert(keyspace,
                 Views.METER_DISTINCT_VALUES.columns()));
         upsertBoundary = session.prepare(Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.BOUNDARY)));
+        upsertEnd = session.prepare(Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.END_BOUNDARY)));
         upsertProgress = session.prepare(Views.METER_BACKFILL.update(keyspace,
                 List.of(Views.Column.BOUNDARY, Views.Column.THROUGH)));
     }
@@ -71,6 +73,12 @@ final class MeterRows {
                     final MeterVersion meter = key.meter();
                     backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
                             upsertBoundary.bind(row.boundary().sequence(), meter.tenant(), meter.slug(),
+                                    meter.version(), key.shard()));
+                }
+                case MeterRecordKey.End key -> {
+                    final MeterVersion meter = key.meter();
+                    backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
+                            upsertEnd.bind(row.boundary().sequence(), meter.tenant(), meter.slug(),
                                     meter.version(), key.shard()));
                 }
                 case MeterRecordKey.Progress key -> {

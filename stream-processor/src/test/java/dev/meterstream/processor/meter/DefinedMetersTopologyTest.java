@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
+import dev.meterstream.meter.MeterCoverage;
 import dev.meterstream.meter.MeterDefinition;
 import dev.meterstream.meter.MeterProgress;
 import dev.meterstream.meter.MeterRecordJson;
@@ -210,6 +213,15 @@ class DefinedMetersTopologyTest {
             assertEquals(first, late, aggregation + ", window by window");
             assertFalse(answers(live, slug("late", aggregation), aggregation).equals(first),
                     aggregation + ": live counting alone is not the whole answer (the backfill matters)");
+            assertTrue(first.keySet().stream().noneMatch(key -> !key.startsWith("*|") && key.contains("|MINUTE|")),
+                    aggregation + ": a subject's minutes are not stored");
+            for (final String prefix : List.of("first", "late")) {
+                final String slug = slug(prefix, aggregation);
+                final Map<String, Object> stored = subjectHours(answers(all, slug, aggregation));
+                assertTrue(stored.size() > 5, aggregation + ": " + stored.size() + " subject hours");
+                assertEquals(stored, subjectHoursFromEvents(meter(slug, aggregation), coverageOf(slug, backfilled)),
+                        slug + ": a subject's minutes folded from the events make up its stored hours");
+            }
         }
     }
 
@@ -247,24 +259,97 @@ class DefinedMetersTopologyTest {
         for (int i = 10; i < 20; i++) {
             send(event(random, i));
         }
-        final long counted = answers(liveStates.readRecordsToList(), "calls", Aggregation.COUNT).entrySet()
+        final List<TestRecord<byte[], byte[]>> states = liveStates.readRecordsToList();
+        final long counted = answers(states, "calls", Aggregation.COUNT).entrySet()
                 .stream().filter(entry -> entry.getKey().startsWith("*|DAY"))
                 .mapToLong(entry -> ((BigDecimal) entry.getValue()).longValueExact()).sum();
-        final long ofTypeBefore = events.readValuesToList().stream().map(UsageEventJson::readSequenced)
+        logRecords.addAll(events.readRecordsToList());
+        final long ofTypeBefore = logRecords.stream().map(record -> UsageEventJson.readSequenced(record.value()))
                 .filter(event -> event.sequence() < 10 && event.event().meter().equals(TYPE)).count();
         assertEquals(ofTypeBefore, counted);
+
+        assertEquals(Map.of(0, 10L), endsOf("calls"), "the shard ended the version where it stopped counting");
+        final Map<String, Object> stored = subjectHours(answers(states, "calls", Aggregation.COUNT));
+        assertEquals(stored, subjectHoursFromEvents(meter, coverageOf("calls", List.of())),
+                "a subject's minutes folded from the events stop where the version stopped counting");
+        assertFalse(stored.equals(subjectHoursFromEvents(meter, Map.of(0, new MeterCoverage(0L, null, null)))),
+                "without its end, the events after the delete would be folded too");
     }
 
     /** The boundaries sent for a slug, by shard. */
     private Map<Integer, Long> boundariesOf(final String slug) {
         final Map<Integer, Long> found = new TreeMap<>();
         for (final TestRecord<byte[], byte[]> record : allBoundaries()) {
-            final MeterRecordKey.Boundary key = (MeterRecordKey.Boundary) MeterRecordKey.read(record.key());
-            if (key.meter().slug().equals(slug)) {
+            if (MeterRecordKey.read(record.key()) instanceof MeterRecordKey.Boundary key
+                    && key.meter().slug().equals(slug)) {
                 found.put(key.shard(), MeterRecordJson.boundary(record.value()).sequence());
             }
         }
         return found;
+    }
+
+    /** The ends sent for a slug, by shard. */
+    private Map<Integer, Long> endsOf(final String slug) {
+        final Map<Integer, Long> found = new TreeMap<>();
+        for (final TestRecord<byte[], byte[]> record : allBoundaries()) {
+            if (MeterRecordKey.read(record.key()) instanceof MeterRecordKey.End key
+                    && key.meter().slug().equals(slug)) {
+                found.put(key.shard(), MeterRecordJson.boundary(record.value()).sequence());
+            }
+        }
+        return found;
+    }
+
+    /** What a reader knows of the slug's shards, as meter_backfill holds it: boundaries, backfill progress, ends. */
+    private Map<Integer, MeterCoverage> coverageOf(final String slug,
+                                                   final List<TestRecord<byte[], byte[]>> backfilled) {
+        final Map<Integer, Long> through = new TreeMap<>();
+        for (final TestRecord<byte[], byte[]> record : backfilled) {
+            if (MeterRecordKey.read(record.key()) instanceof MeterRecordKey.Progress key
+                    && key.meter().slug().equals(slug)) {
+                through.put(key.shard(), MeterRecordJson.progress(record.value()).through());
+            }
+        }
+        final Map<Integer, Long> ends = endsOf(slug);
+        final Map<Integer, MeterCoverage> coverage = new TreeMap<>();
+        boundariesOf(slug).forEach((shard, boundary) ->
+                coverage.put(shard, new MeterCoverage(boundary, through.get(shard), ends.get(shard))));
+        return coverage;
+    }
+
+    /**
+     * A subject's windows as a reader folds them from the log ({@link MeterWindowKey#readFromEvents}: each event the
+     * coverage holds, into its minute), merged into hours and keyed as {@link #answers} keys them, so that they can
+     * be held against the stored hours.
+     */
+    private Map<String, Object> subjectHoursFromEvents(final StoredMeter meter,
+                                                       final Map<Integer, MeterCoverage> coverage) {
+        logRecords.addAll(events.readRecordsToList());
+        final Aggregation aggregation = meter.definition().aggregation();
+        final Map<String, MeterState> hours = new TreeMap<>();
+        for (final TestRecord<String, byte[]> record : logRecords) {
+            final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+            MeterCoverage.input(meter.definition(), coverage, event).ifPresent(input -> {
+                final MeterWindowKey minute = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
+                        meter.version(), event.event().subject(), input.groups(), WindowSize.MINUTE,
+                        WindowSize.MINUTE.start(input.time()));
+                assertTrue(MeterWindowKey.readFromEvents(minute.size(), minute.subject()));
+                final MeterWindowKey hour = new MeterWindowKey(minute.tenant(), minute.slug(), minute.version(),
+                        minute.subject(), minute.groups(), WindowSize.HOUR, WindowSize.HOUR.start(input.time()));
+                hours.merge(describe(hour), MeterState.empty().add(aggregation, input),
+                        (a, b) -> a.merge(aggregation, b));
+            });
+        }
+        final Map<String, Object> values = new TreeMap<>();
+        hours.forEach((key, state) -> values.put(key, state.value(aggregation)));
+        return values;
+    }
+
+    /** The stored states of one subject's hours, of {@link #answers}. */
+    private static Map<String, Object> subjectHours(final Map<String, Object> answers) {
+        final Map<String, Object> hours = new TreeMap<>(answers);
+        hours.keySet().removeIf(key -> key.startsWith("*|") || !key.contains("|HOUR|"));
+        return hours;
     }
 
     private final List<TestRecord<byte[], byte[]>> boundaryRecords = new ArrayList<>();
