@@ -3,7 +3,10 @@ package dev.meterstream.meter;
 import dev.meterstream.event.EventKey;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A tenant's meter as the definitions topic keeps it (one record per meter, compacted): its definition, which
@@ -18,9 +21,13 @@ import java.util.Optional;
  * @param versionAt  when this version was defined
  * @param updatedAt  when the record last changed (a description, a new version, a delete)
  * @param deleted    whether it was deleted: it counts nothing from then on
+ * @param earlier    what each earlier version computed, by version: their results stay readable, and reading them
+ *                   needs their own aggregation, value and dimensions (records written before this was kept have
+ *                   none: {@link #definitionOf})
  */
 public record StoredMeter(String tenant, MeterDefinition definition, int version, Instant createdAt,
-                          Instant versionAt, Instant updatedAt, boolean deleted) {
+                          Instant versionAt, Instant updatedAt, boolean deleted,
+                          SortedMap<Integer, MeterDefinition> earlier) {
     public StoredMeter {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(definition, "definition");
@@ -30,6 +37,33 @@ public record StoredMeter(String tenant, MeterDefinition definition, int version
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1, was " + version);
         }
+        earlier = Collections.unmodifiableSortedMap(new TreeMap<>(earlier));
+        if (!earlier.isEmpty() && (earlier.firstKey() < 1 || earlier.lastKey() >= version)) {
+            throw new IllegalArgumentException("earlier versions must be 1 to " + (version - 1) + ", were "
+                    + earlier.keySet());
+        }
+    }
+
+    /** A meter with no earlier versions recorded. */
+    public StoredMeter(final String tenant, final MeterDefinition definition, final int version,
+                       final Instant createdAt, final Instant versionAt, final Instant updatedAt,
+                       final boolean deleted) {
+        this(tenant, definition, version, createdAt, versionAt, updatedAt, deleted, new TreeMap<>());
+    }
+
+    /**
+     * What {@code version} computed: this version's definition, or an earlier one's. An earlier version not
+     * recorded (a record written before they were kept) is read as the current definition, as it was then.
+     */
+    public MeterDefinition definitionOf(final int version) {
+        return version == this.version ? definition : earlier.getOrDefault(version, definition);
+    }
+
+    /** The earlier versions of a meter that gets a new one: these and this version. */
+    private SortedMap<Integer, MeterDefinition> withThis() {
+        final SortedMap<Integer, MeterDefinition> versions = new TreeMap<>(earlier);
+        versions.put(version, definition);
+        return versions;
     }
 
     /** What a PUT did: made the meter, changed it, or found it as asked. */
@@ -72,22 +106,22 @@ public record StoredMeter(String tenant, MeterDefinition definition, int version
                     proposed.slug()));
         }
         if (stored.deleted) {
-            return new Put(new StoredMeter(tenant, proposed, stored.version + 1, stored.createdAt, now, now, false),
-                    Outcome.CREATED);
+            return new Put(new StoredMeter(tenant, proposed, stored.version + 1, stored.createdAt, now, now, false,
+                    stored.withThis()), Outcome.CREATED);
         }
         if (!stored.definition.sameComputation(proposed)) {
-            return new Put(new StoredMeter(tenant, proposed, stored.version + 1, stored.createdAt, now, now, false),
-                    Outcome.UPDATED);
+            return new Put(new StoredMeter(tenant, proposed, stored.version + 1, stored.createdAt, now, now, false,
+                    stored.withThis()), Outcome.UPDATED);
         }
         if (stored.definition.equals(proposed)) {
             return new Put(stored, Outcome.UNCHANGED);
         }
         return new Put(new StoredMeter(tenant, proposed, stored.version, stored.createdAt, stored.versionAt, now,
-                false), Outcome.UPDATED);
+                false, stored.earlier), Outcome.UPDATED);
     }
 
     /** This meter deleted at {@code now}: it stops counting; what it counted stays readable. */
     public StoredMeter delete(final Instant now) {
-        return new StoredMeter(tenant, definition, version, createdAt, versionAt, now, true);
+        return new StoredMeter(tenant, definition, version, createdAt, versionAt, now, true, earlier);
     }
 }

@@ -60,6 +60,8 @@ class StoredMeterTest {
         assertEquals(2, changed.meter().version());
         assertEquals(T0, changed.meter().createdAt());
         assertEquals(T1, changed.meter().versionAt());
+        assertEquals(sum("tokens", ""), changed.meter().definitionOf(1), "version 1 stays readable as it was");
+        assertEquals(sum("output_tokens", ""), changed.meter().definitionOf(2));
     }
 
     @Test
@@ -74,6 +76,7 @@ class StoredMeterTest {
         assertEquals(StoredMeter.Outcome.CREATED, again.outcome());
         assertEquals(2, again.meter().version(), "the same computation, but not counted while deleted: a new one");
         assertFalse(again.meter().deleted());
+        assertEquals(java.util.List.of(1), java.util.List.copyOf(again.meter().earlier().keySet()));
     }
 
     @Test
@@ -92,6 +95,10 @@ class StoredMeterTest {
         final StoredMeter read = StoredMeterJson.read(StoredMeterJson.bytes(meter), RULES);
 
         assertEquals(meter, read);
+        final StoredMeter changed = StoredMeter.put(Optional.of(StoredMeter.put(Optional.empty(), "acme",
+                sum("tokens", ""), T0).meter()), "acme", sum("output_tokens", ""), T1).meter();
+        assertEquals(changed, StoredMeterJson.read(StoredMeterJson.bytes(changed), RULES),
+                "with what its earlier versions computed");
         assertThrows(IllegalArgumentException.class,
                 () -> StoredMeterJson.read("[]".getBytes(StandardCharsets.UTF_8), RULES));
         assertThrows(IllegalArgumentException.class, () -> StoredMeterJson.read(

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.meter.MeterCoverage;
 import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.MeterWindowKey;
@@ -18,7 +19,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
-/** Reads defined meters' views (V006): a version's states or distinct values of a range, and its backfill. */
+/**
+ * Reads defined meters' views (V006, V007): a version's states or distinct values of a range, and its backfill and
+ * ends.
+ */
 final class DefinedMeterQueries {
     /** One row of a meter's states: one window, group, shard and source. */
     record StateRow(Instant windowStart, Map<String, String> groups, MeterState state) {
@@ -28,8 +32,12 @@ final class DefinedMeterQueries {
     record DistinctRow(Instant windowStart, Map<String, String> groups, String value) {
     }
 
-    /** A shard's boundary and backfill progress; null where not written yet. */
-    record ShardBackfill(int shard, Long boundary, Long through) {
+    /** A shard's boundary, backfill progress and end; null where not written (yet). */
+    record ShardBackfill(int shard, Long boundary, Long through, Long end) {
+        /** Which of the shard's events the version's states hold. */
+        MeterCoverage coverage() {
+            return new MeterCoverage(boundary, through, end);
+        }
     }
 
     private final CqlSession session;
@@ -49,7 +57,7 @@ final class DefinedMeterQueries {
                 Column.GROUPS, Column.VALUE)) + " WHERE " + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey())
                 + windows);
         backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(Column.SHARD, Column.BOUNDARY,
-                Column.THROUGH)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
+                Column.THROUGH, Column.END_BOUNDARY)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
     }
 
     /** Every state row of windows of {@code size} starting in [from, to); subject null for all subjects. */
@@ -85,7 +93,7 @@ final class DefinedMeterQueries {
         final List<ShardBackfill> shards = new ArrayList<>();
         for (final Row row : session.execute(backfill.bind(meter.tenant(), meter.slug(), meter.version()))) {
             shards.add(new ShardBackfill(row.getInt(0), row.isNull(1) ? null : row.getLong(1),
-                    row.isNull(2) ? null : row.getLong(2)));
+                    row.isNull(2) ? null : row.getLong(2), row.isNull(3) ? null : row.getLong(3)));
         }
         return shards;
     }

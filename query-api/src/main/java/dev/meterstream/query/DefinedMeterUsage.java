@@ -2,6 +2,8 @@ package dev.meterstream.query;
 
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
+import dev.meterstream.meter.MeterCoverage;
+import dev.meterstream.meter.MeterDefinition;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.meter.StoredMeter;
@@ -11,6 +13,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +41,14 @@ final class DefinedMeterUsage {
 
     private final QuerySettings settings;
     private final DefinedMeterQueries queries;
+    private final SubjectMinutes subjectMinutes;
     private final MeterDefinitions definitions;
 
     DefinedMeterUsage(final QuerySettings settings, final DefinedMeterQueries queries,
-                      final MeterDefinitions definitions) {
+                      final SubjectMinutes subjectMinutes, final MeterDefinitions definitions) {
         this.settings = settings;
         this.queries = queries;
+        this.subjectMinutes = subjectMinutes;
         this.definitions = definitions;
     }
 
@@ -58,7 +63,10 @@ final class DefinedMeterUsage {
             params.violation("subject", "at most " + MAX_SUBJECTS + " subjects per answer, asked for "
                     + subjects.size());
         }
-        final List<String> dimensions = List.copyOf(meter.definition().groupBy().keySet());
+        final int version = params.integer("version", meter.version(), 1, meter.version());
+        // What the version asked for computed: an earlier one may have had another aggregation or dimensions.
+        final MeterDefinition definition = meter.definitionOf(version);
+        final List<String> dimensions = List.copyOf(definition.groupBy().keySet());
         final List<String> groupBy = new ArrayList<>();
         for (final String value : params.all("groupBy")) {
             for (final String name : value.split(",", -1)) {
@@ -74,7 +82,6 @@ final class DefinedMeterUsage {
         filters.keySet().stream().filter(name -> !dimensions.contains(name)).forEach(name ->
                 params.violation("filter[" + name + "]", "'" + name + "' is not a dimension of meter "
                         + meter.definition().slug() + " (its dimensions: " + dimensions + ")"));
-        final int version = params.integer("version", meter.version(), 1, meter.version());
         if (size != null) {
             params.windows(from, to, size, settings.maxPoints());
         } else {
@@ -85,13 +92,13 @@ final class DefinedMeterUsage {
         params.check();
 
         final MeterVersion read = new MeterVersion(meter.tenant(), meter.definition().slug(), version);
-        final Aggregation aggregation = meter.definition().aggregation();
+        final Aggregation aggregation = definition.aggregation();
         final Answer<DefinedUsage.Point> answer = Answer.of("points", subjects.isEmpty()
                         ? List.of(WINDOW_START, WINDOW_END, GROUP_BY, VALUE)
                         : List.of(WINDOW_START, WINDOW_END, SUBJECT, GROUP_BY, VALUE))
                 .field("meter", meter.definition().slug())
                 .field("version", version)
-                .field("eventType", meter.definition().eventType())
+                .field("eventType", definition.eventType())
                 .field("aggregation", aggregation.name())
                 .field("deleted", meter.deleted() && version == meter.version())
                 .field("window", size == null ? null : size.name())
@@ -109,7 +116,7 @@ final class DefinedMeterUsage {
         }
         csv.add(VALUE);
         answer.csvColumns(csv);
-        backfill(read, answer);
+        final Map<Integer, MeterCoverage> coverage = backfill(read, answer);
         for (final String subject : subjects.isEmpty() ? Arrays.asList((String) null) : subjects) {
             // A subject's days are stored as its hours: they are read as such and merged into days.
             final List<Tile> tiles = size == null
@@ -117,7 +124,9 @@ final class DefinedMeterUsage {
                     : List.of(new Tile(MeterWindowKey.storedAs(size, subject), from, to));
             final DefinedUsage usage = new DefinedUsage(aggregation, groupBy, filters, from, to, size);
             for (final Tile tile : tiles) {
-                if (aggregation == Aggregation.UNIQUE_COUNT) {
+                if (MeterWindowKey.readFromEvents(tile.size(), subject)) {
+                    subjectMinutes.fold(meter.tenant(), subject, definition, coverage, tile.from(), tile.to(), usage);
+                } else if (aggregation == Aggregation.UNIQUE_COUNT) {
                     queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
                 } else {
                     queries.states(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
@@ -128,11 +137,18 @@ final class DefinedMeterUsage {
         return answer;
     }
 
-    /** {@code backfilling}, and while it is, how far: shards done and the share of events folded. */
-    private void backfill(final MeterVersion meter, final Answer<?> answer) {
+    /**
+     * {@code backfilling}, and while it is, how far: shards done and the share of events folded. Returns which of
+     * each shard's events the version's states hold, for the windows folded from events.
+     */
+    private Map<Integer, MeterCoverage> backfill(final MeterVersion meter, final Answer<?> answer) {
         final int shards = definitions.shards();
         final Map<Integer, DefinedMeterQueries.ShardBackfill> rows = new LinkedHashMap<>();
-        queries.backfill(meter).forEach(row -> rows.put(row.shard(), row));
+        final Map<Integer, MeterCoverage> coverage = new HashMap<>();
+        queries.backfill(meter).forEach(row -> {
+            rows.put(row.shard(), row);
+            coverage.put(row.shard(), row.coverage());
+        });
         long toFold = 0;
         long folded = 0;
         int done = 0;
@@ -160,6 +176,7 @@ final class DefinedMeterUsage {
                     : BigDecimal.valueOf(folded).divide(BigDecimal.valueOf(toFold), 4, RoundingMode.DOWN));
             answer.field("backfill", progress);
         }
+        return coverage;
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode groupsNode(final Map<String, String> groups) {

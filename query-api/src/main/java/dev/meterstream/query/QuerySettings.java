@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param adminKeys      admin keys (SHA-256 digests) and their tenants ({@code auth.admin-keys},
  *                       {@code auth.admin-keys-file}): they may also define, change and delete meters
  * @param eventRules     the rules a meter definition's slugs follow (those of event meters)
+ * @param maxFoldedEvents most events one answer may read to fold a subject's minutes of a defined meter
  */
 public record QuerySettings(
         CqlConnection cassandra,
@@ -37,13 +38,15 @@ public record QuerySettings(
         int topCacheSize,
         String kafka,
         ApiKeys adminKeys,
-        EventRules eventRules) {
+        EventRules eventRules,
+        int maxFoldedEvents) {
 
     public QuerySettings {
         atLeastOne("query.max-points", maxPoints);
         atLeastOne("query.max-events-page", maxEventsPage);
         atLeastOne("query.top-page-size", topPageSize);
         atLeastOne("query.top-cache-size", topCacheSize);
+        atLeastOne("query.max-folded-events", maxFoldedEvents);
         if (topCache.isNegative()) {
             throw new IllegalArgumentException("query.top-cache must not be negative, was " + topCache);
         }
@@ -74,6 +77,7 @@ public record QuerySettings(
                 query.get("top-cache-size").asInt().get(),
                 config.get("kafka.bootstrap-servers").asString().get(),
                 ApiKeys.from(config.get("auth.admin")),
-                ServiceConfig.eventRules(config));
+                ServiceConfig.eventRules(config),
+                query.get("max-folded-events").asInt().get());
     }
 }

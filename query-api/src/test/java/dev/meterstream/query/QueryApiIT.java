@@ -382,6 +382,8 @@ class QueryApiIT {
                 sum.replace("SUM", "MAX")), 200);
         assertEquals(2, changed.get("version").asInt(), "another computation is a new version");
         assertEquals(created.get("createdAt"), changed.get("createdAt"));
+        assertEquals("SUM", changed.get("earlierVersions").get(0).get("aggregation").asText(),
+                "what version 1 computed stays known, to read its results by");
 
         final HttpResponse<String> bad = send("PUT", "/api/meters/tokens", ViewsFixture.ACME_ADMIN_KEY,
                 "{\"eventType\": \"llm-call\", \"aggregation\": \"MEDIAN\", \"groupBy\": {\"a b\": \"$.x\"}}");
@@ -537,6 +539,91 @@ class QueryApiIT {
                 "/problems/invalid-query");
         assertProblem(get("/api/meters/tokens-late/usage" + range + "&filter%5Bcolour%5D=red", key), 400,
                 "/problems/invalid-query");
+    }
+
+    /**
+     * A subject's minutes are folded from its events when read (not stored): they equal the events, and for a
+     * version deleted since, they stop where its counting stopped, so they still add up to its stored hours.
+     */
+    @Test
+    void shouldFoldASubjectsMinutesFromItsEventsAndStopWhereADeletedVersionStopped() throws Exception {
+        final String key = ViewsFixture.INITECH_KEY;
+        final String admin = ViewsFixture.INITECH_ADMIN_KEY;
+        json(send("PUT", "/api/meters/calls-ended", admin, "{\"eventType\": \"llm-call\", \"aggregation\":"
+                + " \"COUNT\"}"), 201);
+        final String range = "?from=" + ViewsFixture.BASE + "&to=" + ViewsFixture.BASE.plus(Duration.ofDays(3));
+        Await.until("calls-ended to be backfilled", Duration.ofSeconds(120), () ->
+                !json(get("/api/meters/calls-ended/usage" + range, key), 200).get("backfilling").asBoolean());
+        awaitCounted(ViewsFixture.TOKENS_FIRST);
+
+        // Six hours of subject-3's minutes by model equal its events.
+        final Instant from = ViewsFixture.BASE.plus(Duration.ofHours(30));
+        final Instant to = from.plus(Duration.ofHours(6));
+        final Map<String, String> expected = new TreeMap<>();
+        final Map<String, BigDecimal> sums = new TreeMap<>();
+        for (final UsageEvent event : views.events("initech")) {
+            if (event.subject().equals("subject-3") && !event.timestamp().isBefore(from)
+                    && event.timestamp().isBefore(to)) {
+                sums.merge(WindowSize.MINUTE.start(event.timestamp()) + "|" + event.properties().get("model"),
+                        new BigDecimal(event.properties().get("tokens")), BigDecimal::add);
+            }
+        }
+        sums.forEach((minute, sum) -> expected.put(minute, plain(sum)));
+        final Map<String, String> answered = new TreeMap<>();
+        json(get("/api/meters/" + ViewsFixture.TOKENS_FIRST + "/usage?from=" + from + "&to=" + to
+                + "&window=MINUTE&subject=subject-3&groupBy=model", key), 200).get("points").forEach(point ->
+                answered.put(point.get("windowStart").asText() + "|" + (point.get("groupBy").get("model").isNull()
+                        ? null : point.get("groupBy").get("model").asText()), plain(point.get("value"))));
+        assertTrue(expected.size() > 20, expected.size() + " minutes");
+        assertEquals(expected, answered, "subject-3's minutes");
+
+        // An answer may fold only so many events; past that it says what to ask for instead.
+        final HttpResponse<String> tooMany = get("/api/meters/" + ViewsFixture.TOKENS_FIRST + "/usage?from="
+                + ViewsFixture.BASE + "&to=" + ViewsFixture.BASE.plus(Duration.ofMinutes(1000))
+                + "&window=MINUTE&subject=subject-3", key);
+        assertProblem(tooMany, 400, "/problems/too-many-events");
+        assertTrue(tooMany.body().contains("HOUR"), tooMany.body());
+
+        // Deleted: once it has stopped counting (events counted by tokens-first leave it as it was), more events
+        // come; its minutes, folded from all the events, must leave them out as its hours do.
+        json(send("DELETE", "/api/meters/calls-ended", admin, null), 200);
+        final long[] seed = {100};
+        final BigDecimal[] last = {total(points("calls-ended", range))};
+        Await.until("calls-ended to stop counting", Duration.ofSeconds(60), () -> {
+            views.sendLlmCalls(50, seed[0]++);
+            awaitCounted(ViewsFixture.TOKENS_FIRST);
+            final BigDecimal now = total(points("calls-ended", range));
+            final boolean stopped = now.equals(last[0]);
+            last[0] = now;
+            return stopped;
+        });
+        views.sendLlmCalls(500, 99);
+        awaitCounted(ViewsFixture.TOKENS_FIRST);
+        final String subjects = "&subject=subject-0&subject=subject-1&subject=subject-2&subject=subject-3"
+                + "&subject=subject-4&subject=subject-5&subject=subject-6&subject=subject-7";
+        final String window = "?from=" + from + "&to=" + to;
+        final Map<String, BigDecimal> minutesByHour = new TreeMap<>();
+        final JsonNode minutes = json(get("/api/meters/calls-ended/usage" + window + "&window=MINUTE" + subjects,
+                key), 200);
+        assertTrue(minutes.get("deleted").asBoolean());
+        minutes.get("points").forEach(point -> minutesByHour.merge(point.get("subject").asText() + "|"
+                        + WindowSize.HOUR.start(Instant.parse(point.get("windowStart").asText())),
+                point.get("value").decimalValue(), BigDecimal::add));
+        final Map<String, BigDecimal> hours = new TreeMap<>();
+        json(get("/api/meters/calls-ended/usage" + window + "&window=HOUR" + subjects, key), 200).get("points")
+                .forEach(point -> hours.put(point.get("subject").asText() + "|" + point.get("windowStart").asText(),
+                        point.get("value").decimalValue()));
+        assertTrue(hours.size() > 20, hours.size() + " subject hours");
+        assertEquals(hours, minutesByHour, "a deleted version's minutes add up to its hours");
+    }
+
+    /** Waits until a SUM of tokens defined before any event has counted every event of initech sent so far. */
+    private void awaitCounted(final String slug) {
+        final BigDecimal sent = views.events("initech").stream()
+                .map(event -> new BigDecimal(event.properties().get("tokens"))).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Await.until(slug + " to count every event sent", Duration.ofSeconds(120), () ->
+                total(points(slug, "?from=" + ViewsFixture.BASE + "&to=" + ViewsFixture.BASE.plus(Duration.ofDays(3))))
+                        .compareTo(sent) == 0);
     }
 
     /** The value of one day's point of tokens-late for one model, as JSON answers it. */

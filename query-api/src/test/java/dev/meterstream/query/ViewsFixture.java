@@ -63,6 +63,11 @@ final class ViewsFixture implements AutoCloseable {
     static final String TOKENS_FIRST = "tokens-first";
     static final String TOKENS_DEFINITION = "{\"eventType\": \"llm-call\", \"aggregation\": \"SUM\","
             + " \"valueProperty\": \"$.tokens\", \"groupBy\": {\"model\": \"$.model\"}}";
+    /**
+     * Most events one answer may read to fold a subject's minutes: small, so that a test can go past it (a subject
+     * of initech has about 12 events an hour).
+     */
+    static final int MAX_FOLDED_EVENTS = 150;
     /** Midnight three days ago: the data fills whole hours and days from here. */
     static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
 
@@ -105,7 +110,7 @@ final class ViewsFixture implements AutoCloseable {
                 Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100, kafka.bootstrapServers(),
                 ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme", ApiKeys.sha256(INITECH_ADMIN_KEY),
                         "initech")),
-                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5))));
+                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)), MAX_FOLDED_EVENTS));
     }
 
     /**

@@ -1,0 +1,63 @@
+package dev.meterstream.query;
+
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.WindowSize;
+import dev.meterstream.meter.Aggregation;
+import dev.meterstream.meter.MeterCoverage;
+import dev.meterstream.meter.MeterDefinition;
+import dev.meterstream.meter.MeterInput;
+import dev.meterstream.meter.MeterState;
+import dev.meterstream.support.http.Problem;
+import dev.meterstream.support.http.ProblemException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A subject's minutes of a defined meter, folded from the subject's events when asked for, since they are not
+ * stored ({@link dev.meterstream.meter.MeterWindowKey#readFromEvents}). Each event the version's states hold
+ * ({@link MeterCoverage}) is taken as the processor takes it ({@link MeterInput#of}) and added to the answer as a
+ * one-event state or a distinct value, which {@link DefinedUsage} merges as it merges stored rows. So the minutes
+ * agree with the stored hours, exactly.
+ *
+ * <p>A subject's events are read whole, of every type (the table is keyed by subject and day, not type), so one
+ * answer may read at most {@code maxEvents}; past that it is a 400 that says to ask for hours or a shorter range.
+ */
+final class SubjectMinutes {
+    private final EventQueries events;
+    private final int maxEvents;
+
+    SubjectMinutes(final EventQueries events, final int maxEvents) {
+        this.events = events;
+        this.maxEvents = maxEvents;
+    }
+
+    /** Folds the subject's events in [from, to) (on minute boundaries) into {@code usage}, by minute. */
+    void fold(final String tenant, final String subject, final MeterDefinition definition,
+              final Map<Integer, MeterCoverage> coverage, final Instant from, final Instant to,
+              final DefinedUsage usage) {
+        final EventQueries.Page page = events.bySubject(tenant, subject, from, to, maxEvents + 1, Optional.empty());
+        if (page.events().size() > maxEvents) {
+            throw new ProblemException(Problem.of(400, "too-many-events", "Too many events to fold",
+                    "a subject's minutes are folded from its events, and this answer would read more than "
+                            + maxEvents + " of them (query.max-folded-events): ask for HOUR windows, or a shorter "
+                            + "range"));
+        }
+        final Aggregation aggregation = definition.aggregation();
+        for (final EventQueries.StoredEvent stored : page.events()) {
+            final SequencedEvent event = new SequencedEvent(new UsageEvent(tenant, stored.id(), stored.subject(),
+                    stored.meter(), stored.quantity(), stored.timestamp(), stored.properties(), stored.receivedAt()),
+                    stored.logPartition(), stored.logSequence());
+            MeterCoverage.input(definition, coverage, event).ifPresent(input -> {
+                final Instant minute = WindowSize.MINUTE.start(input.time());
+                if (aggregation == Aggregation.UNIQUE_COUNT) {
+                    usage.add(new DefinedMeterQueries.DistinctRow(minute, input.groups(), input.text()));
+                } else {
+                    usage.add(new DefinedMeterQueries.StateRow(minute, input.groups(),
+                            MeterState.empty().add(aggregation, input)));
+                }
+            });
+        }
+    }
+}
