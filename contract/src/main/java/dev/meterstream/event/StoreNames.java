@@ -17,7 +17,10 @@ public final class StoreNames {
     public static final String ROLLUP = "rollup";
     /** The states of defined meters per shard, and the distinct values of unique counts already sent. */
     public static final String METER_STATES = "meter-states";
-    /** Where each shard began counting each meter version live (see {@code dev.meterstream.meter.MeterBoundary}). */
+    /**
+     * Where each shard began counting each meter version live, and where it stopped once the version left the
+     * versions in force (see {@code dev.meterstream.meter.MeterBoundary}).
+     */
     public static final String METER_BOUNDARIES = "meter-boundaries";
     /**
      * Every meter definition, a global store (each task holds all of it), filled from {@link Topics#METER_DEFINITIONS}

@@ -25,7 +25,10 @@ public final class Topics {
      * {@link #liveMeterStates}.
      */
     public static final String METER_AGGREGATES = "meter.aggregates";
-    /** Where live counting of each meter version began on each shard: what its backfill stops at. */
+    /**
+     * Where live counting of each meter version began on each shard (what its backfill stops at) and, once it is no
+     * longer in force, where it ended (what a reader folding a subject's events stops at).
+     */
     public static final String METER_BOUNDARIES = "meter.boundaries";
     /** Header of a dead letter: why it could not be taken, in words. */
     public static final String DEAD_LETTER_REASON = "dead-letter.reason";
