@@ -41,14 +41,14 @@ final class DefinedMeterUsage {
 
     private final QuerySettings settings;
     private final DefinedMeterQueries queries;
-    private final SubjectMinutes subjectMinutes;
+    private final EventQueries events;
     private final MeterDefinitions definitions;
 
-    DefinedMeterUsage(final QuerySettings settings, final DefinedMeterQueries queries,
-                      final SubjectMinutes subjectMinutes, final MeterDefinitions definitions) {
+    DefinedMeterUsage(final QuerySettings settings, final DefinedMeterQueries queries, final EventQueries events,
+                      final MeterDefinitions definitions) {
         this.settings = settings;
         this.queries = queries;
-        this.subjectMinutes = subjectMinutes;
+        this.events = events;
         this.definitions = definitions;
     }
 
@@ -117,6 +117,8 @@ final class DefinedMeterUsage {
         csv.add(VALUE);
         answer.csvColumns(csv);
         final Map<Integer, MeterCoverage> coverage = backfill(read, answer);
+        // One per answer: it bounds the events read for all the subjects asked together.
+        final SubjectMinutes subjectMinutes = new SubjectMinutes(events, settings.maxFoldedEvents());
         for (final String subject : subjects.isEmpty() ? Arrays.asList((String) null) : subjects) {
             // A subject's days are stored as its hours: they are read as such and merged into days.
             final List<Tile> tiles = size == null

@@ -60,8 +60,7 @@ public final class QueryServer implements AutoCloseable {
                             new SubjectService(settings, events, freshness, metrics),
                             new MeterService(settings, usage, freshness, metrics, meterDefinitions,
                                     new DefinedMeterUsage(settings, new DefinedMeterQueries(session, keyspace),
-                                            new SubjectMinutes(events, settings.maxFoldedEvents()),
-                                            meterDefinitions)),
+                                            events, meterDefinitions)),
                             new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
                     .build()
                     .start();

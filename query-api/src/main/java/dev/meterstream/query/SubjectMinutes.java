@@ -22,11 +22,14 @@ import java.util.Optional;
  * agree with the stored hours, exactly.
  *
  * <p>A subject's events are read whole, of every type (the table is keyed by subject and day, not type), so one
- * answer may read at most {@code maxEvents}; past that it is a 400 that says to ask for hours or a shorter range.
+ * answer may read at most {@code maxEvents} for all its subjects and tiles together: one instance per answer
+ * counts them. Past that the answer is a 400 that says to ask for hours or a shorter range.
  */
 final class SubjectMinutes {
     private final EventQueries events;
     private final int maxEvents;
+    /** Events this answer has read so far. */
+    private int read;
 
     SubjectMinutes(final EventQueries events, final int maxEvents) {
         this.events = events;
@@ -37,8 +40,10 @@ final class SubjectMinutes {
     void fold(final String tenant, final String subject, final MeterDefinition definition,
               final Map<Integer, MeterCoverage> coverage, final Instant from, final Instant to,
               final DefinedUsage usage) {
-        final EventQueries.Page page = events.bySubject(tenant, subject, from, to, maxEvents + 1, Optional.empty());
-        if (page.events().size() > maxEvents) {
+        final int left = maxEvents - read;
+        final EventQueries.Page page = events.bySubject(tenant, subject, from, to, left + 1, Optional.empty());
+        read += page.events().size();
+        if (read > maxEvents) {
             throw new ProblemException(Problem.of(400, "too-many-events", "Too many events to fold",
                     "a subject's minutes are folded from its events, and this answer would read more than "
                             + maxEvents + " of them (query.max-folded-events): ask for HOUR windows, or a shorter "

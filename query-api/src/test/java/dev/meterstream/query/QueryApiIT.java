@@ -599,20 +599,26 @@ class QueryApiIT {
         });
         views.sendLlmCalls(500, 99);
         awaitCounted(ViewsFixture.TOKENS_FIRST);
-        final String subjects = "&subject=subject-0&subject=subject-1&subject=subject-2&subject=subject-3"
-                + "&subject=subject-4&subject=subject-5&subject=subject-6&subject=subject-7";
         final String window = "?from=" + from + "&to=" + to;
         final Map<String, BigDecimal> minutesByHour = new TreeMap<>();
-        final JsonNode minutes = json(get("/api/meters/calls-ended/usage" + window + "&window=MINUTE" + subjects,
-                key), 200);
-        assertTrue(minutes.get("deleted").asBoolean());
-        minutes.get("points").forEach(point -> minutesByHour.merge(point.get("subject").asText() + "|"
-                        + WindowSize.HOUR.start(Instant.parse(point.get("windowStart").asText())),
-                point.get("value").decimalValue(), BigDecimal::add));
         final Map<String, BigDecimal> hours = new TreeMap<>();
+        final StringBuilder subjects = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            // One subject per answer: the bound is on all the events one answer reads.
+            final String subject = "&subject=subject-" + i;
+            subjects.append(subject);
+            final JsonNode minutes = json(get("/api/meters/calls-ended/usage" + window + "&window=MINUTE" + subject,
+                    key), 200);
+            assertTrue(minutes.get("deleted").asBoolean());
+            minutes.get("points").forEach(point -> minutesByHour.merge(point.get("subject").asText() + "|"
+                            + WindowSize.HOUR.start(Instant.parse(point.get("windowStart").asText())),
+                    point.get("value").decimalValue(), BigDecimal::add));
+        }
         json(get("/api/meters/calls-ended/usage" + window + "&window=HOUR" + subjects, key), 200).get("points")
                 .forEach(point -> hours.put(point.get("subject").asText() + "|" + point.get("windowStart").asText(),
                         point.get("value").decimalValue()));
+        assertProblem(get("/api/meters/calls-ended/usage" + window + "&window=MINUTE" + subjects, key), 400,
+                "/problems/too-many-events");
         assertTrue(hours.size() > 20, hours.size() + " subject hours");
         assertEquals(hours, minutesByHour, "a deleted version's minutes add up to its hours");
     }
