@@ -10,6 +10,7 @@ import dev.meterstream.meter.StoredMeter;
 import io.helidon.webserver.http.ServerRequest;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,8 +87,13 @@ final class DefinedMeterUsage {
             params.windows(from, to, size, settings.maxPoints());
         } else {
             // One point for the range: read in the largest windows that tile it, so at most a day of minutes and
-            // of hours at each end.
+            // of hours at each end, and its days between: those are bounded as a DAY window's points are.
             params.windows(from, to, WindowSize.MINUTE, Integer.MAX_VALUE);
+            final Duration longest = WindowSize.DAY.duration().multipliedBy(settings.maxPoints());
+            if (from.isBefore(to) && Duration.between(from, to).compareTo(longest) > 0) {
+                params.violation("to", "at most " + settings.maxPoints() + " days per answer over the whole range, "
+                        + "asked for " + Duration.between(from, to).toDays());
+            }
         }
         params.check();
 

@@ -539,6 +539,9 @@ class QueryApiIT {
                 "/problems/invalid-query");
         assertProblem(get("/api/meters/tokens-late/usage" + range + "&filter%5Bcolour%5D=red", key), 400,
                 "/problems/invalid-query");
+        assertProblem(get("/api/meters/tokens-late/usage?from=" + from + "&to=" + from.plus(Duration.ofDays(1001)),
+                key), 400, "/problems/invalid-query");
+        json(get("/api/meters/tokens-late/usage?from=" + from + "&to=" + from.plus(Duration.ofDays(1000)), key), 200);
     }
 
     /**
