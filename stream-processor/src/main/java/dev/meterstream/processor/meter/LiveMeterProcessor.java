@@ -146,11 +146,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
             }
         }
         for (final MeterVersion version : gone) {
-            final Bytes key = Bytes.wrap(new MeterRecordKey.End(version, shard).bytes());
-            if (boundaries.get(key) == null) {
-                boundaries.put(key, sequence);
-                context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
-            }
+            recordOnce(new MeterRecordKey.End(version, shard), sequence, timestamp);
         }
     }
 
@@ -159,11 +155,19 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         if (started.contains(version)) {
             return;
         }
-        final Bytes key = Bytes.wrap(new MeterRecordKey.Boundary(version, shard).bytes());
+        recordOnce(new MeterRecordKey.Boundary(version, shard), sequence, timestamp);
+        started.add(version);
+    }
+
+    /**
+     * Stores a boundary or an end at {@code sequence} and sends it, in this transaction, unless the store already
+     * has one: each is recorded once, where counting began or stopped.
+     */
+    private void recordOnce(final MeterRecordKey where, final long sequence, final long timestamp) {
+        final Bytes key = Bytes.wrap(where.bytes());
         if (boundaries.get(key) == null) {
             boundaries.put(key, sequence);
             context.forward(new Record<>(key, MeterRecordJson.write(new MeterBoundary(sequence)), timestamp));
         }
-        started.add(version);
     }
 }

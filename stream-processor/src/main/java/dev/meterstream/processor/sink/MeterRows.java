@@ -69,18 +69,10 @@ final class MeterRows {
                             partition.get(3), partition.get(4), window.size().name(), window.windowStart(),
                             window.groupsText(), key.value()));
                 }
-                case MeterRecordKey.Boundary key -> {
-                    final MeterVersion meter = key.meter();
-                    backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
-                            upsertBoundary.bind(row.boundary().sequence(), meter.tenant(), meter.slug(),
-                                    meter.version(), key.shard()));
-                }
-                case MeterRecordKey.End key -> {
-                    final MeterVersion meter = key.meter();
-                    backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
-                            upsertEnd.bind(row.boundary().sequence(), meter.tenant(), meter.slug(),
-                                    meter.version(), key.shard()));
-                }
+                case MeterRecordKey.Boundary key ->
+                        shardSequence(backfill, upsertBoundary, key.meter(), key.shard(), row.boundary().sequence());
+                case MeterRecordKey.End key ->
+                        shardSequence(backfill, upsertEnd, key.meter(), key.shard(), row.boundary().sequence());
                 case MeterRecordKey.Progress key -> {
                     final MeterVersion meter = key.meter();
                     backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
@@ -95,6 +87,13 @@ final class MeterRows {
         states.send(requests, batchRows, writes);
         distinct.send(requests, batchRows, writes);
         backfill.send(requests, batchRows, writes);
+    }
+
+    /** A boundary or an end: one sequence in a meter version's shard row of {@code meter_backfill}. */
+    private static void shardSequence(final Batches backfill, final PreparedStatement upsert, final MeterVersion meter,
+                                      final int shard, final long sequence) {
+        backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
+                upsert.bind(sequence, meter.tenant(), meter.slug(), meter.version(), shard));
     }
 
     private static List<Object> partition(final MeterWindowKey window) {
