@@ -17,6 +17,7 @@ final class MeterKeyCodec {
     private static final int PROGRESS = 4;
     private static final int BACKFILLED = 5;
     private static final int END = 6;
+    private static final int TYPE_STATES = 7;
     /** Where the kind byte is: after the hash. */
     private static final int KIND_AT = 4;
 
@@ -30,6 +31,11 @@ final class MeterKeyCodec {
                 out.writeByte(STATE);
                 state.window().writeTo(out);
                 out.writeVarLong(state.shard()).writeByte(state.source() == MeterSource.LIVE ? 0 : 1);
+            }
+            case MeterRecordKey.TypeStates states -> {
+                out.writeByte(TYPE_STATES);
+                states.window().writeTo(out);
+                out.writeVarLong(states.shard());
             }
             case MeterRecordKey.Distinct distinct -> {
                 out.writeByte(DISTINCT);
@@ -78,6 +84,7 @@ final class MeterKeyCodec {
                     default -> throw new IllegalArgumentException("no source has that code");
                 });
             }
+            case TYPE_STATES -> new MeterRecordKey.TypeStates(MeterTypeWindow.readFrom(in), in.readVarInt());
             case DISTINCT -> new MeterRecordKey.Distinct(MeterWindowKey.readFrom(in), in.readString());
             case BOUNDARY -> new MeterRecordKey.Boundary(MeterVersion.readFrom(in), in.readVarInt());
             case END -> new MeterRecordKey.End(MeterVersion.readFrom(in), in.readVarInt());

@@ -28,6 +28,18 @@ public sealed interface MeterRecordKey {
     }
 
     /**
+     * Every live state of one event type's defined meters in one window, folded from one shard's events (value:
+     * {@link MeterTypeStates}): what the processor counts live. Each entry stands for the {@link State} of its meter
+     * version and group with this window and shard, counted {@link MeterSource#LIVE}, and merges with the others of
+     * that meter and group as they do. Backfills write {@link State}s, one application per meter version.
+     */
+    record TypeStates(MeterTypeWindow window, int shard) implements MeterRecordKey {
+        public TypeStates {
+            Objects.requireNonNull(window, "window");
+        }
+    }
+
+    /**
      * One distinct value of a UNIQUE_COUNT meter in one window and group. Values are written once, whoever meets
      * them first (any shard, live or backfill): a value present is present, so a window's count is its rows.
      */

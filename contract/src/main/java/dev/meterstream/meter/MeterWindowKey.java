@@ -101,10 +101,20 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         out.writeString(tenant).writeString(slug).writeVarLong(version).writeNullableString(subject);
         out.writeVarLong(groups.size());
         groups.forEach((name, value) -> out.writeString(name).writeNullableString(value));
+        writeWindow(out, size, windowStart);
+    }
+
+    /** A window's size and start, as every key that holds one writes them. */
+    static void writeWindow(final MeterBytes.Writer out, final WindowSize size, final Instant windowStart) {
         if (windowStart.getNano() != 0) {
             throw new IllegalArgumentException("a window starts on a whole second, was " + windowStart);
         }
         out.writeByte(sizeCode(size)).writeLong(windowStart.getEpochSecond());
+    }
+
+    /** A window's size as {@link #writeWindow} wrote it (its start follows: a long of epoch seconds). */
+    static WindowSize readSize(final MeterBytes.Reader in) {
+        return sizeOf(in.readByte());
     }
 
     /** A window key as {@link #writeTo} wrote it. */
@@ -118,7 +128,7 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         for (int i = 0; i < dimensions; i++) {
             groups.put(in.readString(), in.readNullableString());
         }
-        final WindowSize size = sizeOf(in.readByte());
+        final WindowSize size = readSize(in);
         return new MeterWindowKey(tenant, slug, version, subject, groups, size,
                 Instant.ofEpochSecond(in.readLong()));
     }

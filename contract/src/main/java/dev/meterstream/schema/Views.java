@@ -68,6 +68,9 @@ public final class Views {
         /** Where live counting of a meter version ended on a shard, once no longer in force (V007). */
         public static final String END_BOUNDARY = "end_boundary";
 
+        /** Every live state of a type's defined meters in one window and shard (V008; MeterTypeStates' bytes). */
+        public static final String STATES = "states";
+
         private Column() {
         }
     }
@@ -179,6 +182,13 @@ public final class Views {
             List.of(Column.TENANT, Column.SLUG, Column.VERSION, Column.SUBJECT, Column.MONTH),
             List.of(Column.WINDOW_SIZE, Column.WINDOW_START, Column.GROUPS, Column.SHARD, Column.SOURCE),
             List.of(Column.COUNT, Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID));
+    /**
+     * The live states of a tenant's event type's defined meters per window and shard, every meter version and
+     * group in one blob (V008), partitioned as {@link #AGGREGATES_BY_SHARD} is ({@link SeriesBucket#of}).
+     */
+    public static final Table METER_TYPE_STATES = new Table("meter_type_states",
+            List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.WINDOW_SIZE, Column.BUCKET),
+            List.of(Column.WINDOW_START, Column.SHARD), List.of(Column.STATES));
     /** The distinct values of a UNIQUE_COUNT meter's windows (V006). */
     public static final Table METER_DISTINCT_VALUES = new Table("meter_distinct_values",
             List.of(Column.TENANT, Column.SLUG, Column.VERSION, Column.SUBJECT, Column.MONTH),
@@ -200,7 +210,7 @@ public final class Views {
     /** Every view table. */
     public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT_MONTH,
             AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS, METER_STATES, METER_DISTINCT_VALUES,
-            METER_BACKFILL);
+            METER_BACKFILL, METER_TYPE_STATES);
 
     private static List<String> concat(final List<String> first, final List<String> second) {
         final List<String> all = new ArrayList<>(first);

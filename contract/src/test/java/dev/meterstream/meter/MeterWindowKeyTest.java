@@ -27,7 +27,12 @@ class MeterWindowKeyTest {
         final List<MeterRecordKey> keys = List.of(new MeterRecordKey.State(window, 11, MeterSource.BACKFILL),
                 new MeterRecordKey.State(window.allSubjects(), 0, MeterSource.LIVE),
                 new MeterRecordKey.Distinct(window, "é"), new MeterRecordKey.Distinct(window, ""),
+                new MeterRecordKey.TypeStates(new MeterTypeWindow("acme", "llm \"call\"", "a/b,c 😀", WindowSize.DAY,
+                        Instant.parse("2026-12-03T00:00:00Z")), 11),
+                new MeterRecordKey.TypeStates(new MeterTypeWindow("acme", "llm \"call\"", null, WindowSize.DAY,
+                        Instant.parse("2026-12-03T00:00:00Z")), 11),
                 new MeterRecordKey.Boundary(version, 7), new MeterRecordKey.Progress(version, 7),
+                new MeterRecordKey.End(version, 7),
                 new MeterRecordKey.Backfilled(version));
 
         for (final MeterRecordKey key : keys) {
@@ -47,6 +52,36 @@ class MeterWindowKeyTest {
                 Instant.ofEpochSecond(60));
         assertEquals("eace9071" + "01" + "0174" + "016d" + "01" + "010173" + "01" + "0167" + "010176" + "01"
                 + "000000000000003c" + "02" + "00", HexFormat.of().formatHex(new MeterRecordKey.State(window, 2, MeterSource.LIVE).bytes()));
+    }
+
+    @Test
+    void aTypesStatesShouldReadBackExactlyAndStandForEachMetersState() {
+        final Map<String, String> groups = new LinkedHashMap<>();
+        groups.put("model", "gpt 😀");
+        groups.put("region", null);
+        final MeterTypeStates states = new MeterTypeStates();
+        final Instant time = Instant.parse("2026-12-03T10:15:30.5Z");
+        final MeterTypeStates.Entry sum = new MeterTypeStates.Entry("tokens", 2, groups);
+        final MeterTypeStates.Entry latest = new MeterTypeStates.Entry("last", 1, Map.of());
+        states.fold(sum, Aggregation.SUM, new MeterInput(groups, new BigDecimal("1.5"), null, time, 9));
+        states.fold(latest, Aggregation.LATEST, new MeterInput(Map.of(), new BigDecimal("7"), null, time, 9));
+        states.fold(sum, Aggregation.SUM, new MeterInput(groups, new BigDecimal("2"), null, time, 10));
+
+        final MeterTypeStates read = MeterTypeStates.read(states.bytes());
+        assertEquals(states.states(), read.states());
+        assertEquals(List.of("model", "region"), List.copyOf(read.states().keySet().iterator().next().groups().keySet()));
+        assertEquals(new BigDecimal("3.5"), read.states().get(sum).number());
+        assertEquals(2, read.states().get(sum).count());
+
+        final MeterRecordKey.TypeStates key = new MeterRecordKey.TypeStates(new MeterTypeWindow("acme", "llm", null,
+                WindowSize.HOUR, Instant.parse("2026-12-03T10:00:00Z")), 4);
+        final Map<MeterRecordKey.State, MeterState> byMeter = read.byMeter(key);
+        assertEquals(read.states().get(latest), byMeter.get(new MeterRecordKey.State(new MeterWindowKey("acme", "last",
+                1, null, Map.of(), WindowSize.HOUR, key.window().windowStart()), 4, MeterSource.LIVE)));
+        assertEquals(2, byMeter.size());
+        assertThrows(IllegalArgumentException.class, () -> MeterTypeStates.read(new byte[] {2, 0}));
+        assertThrows(IllegalArgumentException.class,
+                () -> MeterTypeStates.read(java.util.Arrays.copyOf(states.bytes(), states.bytes().length + 1)));
     }
 
     @Test

@@ -6,11 +6,13 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.MeterCoverage;
 import dev.meterstream.meter.MeterState;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads defined meters' views (V006, V007): a version's states or distinct values of a range, and its backfill and
+ * Reads defined meters' views (V006-V008): a version's states or distinct values of a range, and its backfill and
  * ends.
  */
 final class DefinedMeterQueries {
@@ -42,6 +44,7 @@ final class DefinedMeterQueries {
 
     private final CqlSession session;
     private final PreparedStatement states;
+    private final PreparedStatement typeStates;
     private final PreparedStatement distinct;
     private final PreparedStatement backfill;
 
@@ -53,6 +56,9 @@ final class DefinedMeterQueries {
         states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.WINDOW_START, Column.GROUPS,
                 Column.COUNT, Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID))
                 + " WHERE " + Views.equal(Views.METER_STATES.partitionKey()) + windows);
+        typeStates = session.prepare(Views.METER_TYPE_STATES.select(keyspace, List.of(Column.WINDOW_START,
+                Column.STATES)) + " WHERE " + Views.equal(Views.METER_TYPE_STATES.partitionKey()) + " AND "
+                + Column.WINDOW_START + " >= ? AND " + Column.WINDOW_START + " < ?");
         distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace, List.of(Column.WINDOW_START,
                 Column.GROUPS, Column.VALUE)) + " WHERE " + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey())
                 + windows);
@@ -60,9 +66,18 @@ final class DefinedMeterQueries {
                 Column.THROUGH, Column.END_BOUNDARY)) + " WHERE " + Views.equal(Views.METER_BACKFILL.partitionKey()));
     }
 
-    /** Every state row of windows of {@code size} starting in [from, to); subject null for all subjects. */
-    List<StateRow> states(final MeterVersion meter, final String subject, final WindowSize size, final Instant from,
-                          final Instant to) {
+    /**
+     * Every state row of windows of {@code size} starting in [from, to); subject null for all subjects: the
+     * version's own rows (backfilled, and live before V008) and its entries in its event type's live states.
+     */
+    List<StateRow> states(final MeterVersion meter, final String eventType, final String subject,
+                          final WindowSize size, final Instant from, final Instant to) {
+        final List<CompletableFuture<List<Row>>> buckets = new ArrayList<>();
+        for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
+            buckets.add(UsageQueries.all(session.executeAsync(typeStates.bind(meter.tenant(), eventType,
+                    subject == null ? Views.ALL_SUBJECTS : subject, size.name(), bucket, from, to)))
+                    .toCompletableFuture());
+        }
         final List<StateRow> rows = new ArrayList<>();
         for (final List<Row> month : read(states, meter, subject, size, from, to)) {
             for (final Row row : month) {
@@ -71,6 +86,16 @@ final class DefinedMeterQueries {
                         new MeterState(row.getLong(2), row.getBigDecimal(3),
                                 latest == null ? null : latest.plusNanos(row.getInt(5)),
                                 row.isNull(6) ? 0 : row.getLong(6), new TreeSet<>())));
+            }
+        }
+        for (final CompletableFuture<List<Row>> bucket : buckets) {
+            for (final Row row : bucket.join()) {
+                final Instant windowStart = row.getInstant(0);
+                MeterTypeStates.read(bytes(row.getByteBuffer(1))).states().forEach((entry, state) -> {
+                    if (entry.of(meter)) {
+                        rows.add(new StateRow(windowStart, entry.groups(), state));
+                    }
+                });
             }
         }
         return rows;
@@ -96,6 +121,12 @@ final class DefinedMeterQueries {
                     row.isNull(2) ? null : row.getLong(2), row.isNull(3) ? null : row.getLong(3)));
         }
         return shards;
+    }
+
+    private static byte[] bytes(final ByteBuffer blob) {
+        final byte[] bytes = new byte[blob.remaining()];
+        blob.duplicate().get(bytes);
+        return bytes;
     }
 
     /** The months' partitions read concurrently, each paged to its end. */

@@ -137,7 +137,8 @@ final class DefinedMeterUsage {
                 } else if (aggregation == Aggregation.UNIQUE_COUNT) {
                     queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
                 } else {
-                    queries.states(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
+                    queries.states(read, definition.eventType(), subject, tile.size(), tile.from(),
+                            tile.to()).forEach(usage::add);
                 }
             }
             usage.points(subject).forEach(answer::item);

@@ -20,6 +20,7 @@ import dev.meterstream.meter.MeterDefinition;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterStateBytes;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.meter.PropertyPath;
 import dev.meterstream.meter.StoredMeter;
@@ -192,17 +193,26 @@ class ProcessorCrashIT {
             }
         }
         final Map<String, List<BigDecimal>> actual = new TreeMap<>();
+        final Map<MeterRecordKey.State, MeterState> byMeter = new LinkedHashMap<>();
         latest.forEach((key, value) -> {
-            if (value != null && MeterRecordKey.read(key.get()) instanceof MeterRecordKey.State state) {
-                final MeterWindowKey window = state.window();
-                final MeterState folded = MeterStateBytes.read(value);
-                final String model = window.groups().get("model");
-                if (window.subject() == null && window.size() == WindowSize.DAY) {
-                    add(actual, "all " + window.windowStart() + " " + model, folded.count(), folded.number());
-                } else if (window.subject() != null && window.size() == WindowSize.HOUR) {
-                    add(actual, window.subject() + " " + window.windowStart() + " " + model, folded.count(),
-                            folded.number());
+            if (value == null) {
+                return;
+            }
+            switch (MeterRecordKey.read(key.get())) {
+                case MeterRecordKey.State state -> byMeter.put(state, MeterStateBytes.read(value));
+                case MeterRecordKey.TypeStates type -> byMeter.putAll(MeterTypeStates.read(value).byMeter(type));
+                default -> {
                 }
+            }
+        });
+        byMeter.forEach((state, folded) -> {
+            final MeterWindowKey window = state.window();
+            final String model = window.groups().get("model");
+            if (window.subject() == null && window.size() == WindowSize.DAY) {
+                add(actual, "all " + window.windowStart() + " " + model, folded.count(), folded.number());
+            } else if (window.subject() != null && window.size() == WindowSize.HOUR) {
+                add(actual, window.subject() + " " + window.windowStart() + " " + model, folded.count(),
+                        folded.number());
             }
         });
         assertTrue(expected.size() > 50, expected.size() + " windows and models");

@@ -5,25 +5,31 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.loadtest.open.LoadEvents;
+import dev.meterstream.meter.MeterState;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The exactness check of the meters a run with {@code --define-meters} defined ({@link LoadEvents#definitions}):
  * for each tenant and event type, over the stored events of the run, the SUM per (model, region) and its count,
  * the distinct users, and the LATEST tokens must be exactly what the views hold for all subjects (their DAY
- * windows merged across shards, sources and groups).
+ * windows merged across shards, sources and groups: the meters' own rows and their entries in the type's live
+ * states).
  */
 final class DefinedMetersCheck {
     /** What the stored events of one tenant and event type add up to. */
@@ -55,6 +61,8 @@ final class DefinedMetersCheck {
     private final Set<String> kinds;
     /** A meter's day states of one partition; read by position below. */
     private final PreparedStatement states;
+    /** A type's live day states of one partition (V008). */
+    private final PreparedStatement typeStates;
     private final PreparedStatement distinct;
     private final PreparedStatement backfill;
 
@@ -65,6 +73,8 @@ final class DefinedMetersCheck {
         states = session.prepare(Views.METER_STATES.select(keyspace, List.of(Column.GROUPS, Column.COUNT,
                 Column.NUMBER, Column.LATEST_TIME, Column.LATEST_NANOS, Column.LATEST_LOG_ID)) + " WHERE "
                 + Views.equal(Views.METER_STATES.partitionKey()) + DAYS);
+        typeStates = session.prepare(Views.METER_TYPE_STATES.select(keyspace, List.of(Column.STATES)) + " WHERE "
+                + Views.equal(Views.METER_TYPE_STATES.partitionKey()));
         distinct = session.prepare(Views.METER_DISTINCT_VALUES.select(keyspace, List.of(Column.VALUE)) + " WHERE "
                 + Views.equal(Views.METER_DISTINCT_VALUES.partitionKey()) + DAYS);
         backfill = session.prepare(Views.METER_BACKFILL.select(keyspace, List.of(Column.BOUNDARY, Column.THROUGH))
@@ -96,6 +106,8 @@ final class DefinedMetersCheck {
     List<String> check(final Map<String, Expected> expected, final Instant from, final Instant to) {
         final List<String> failures = new ArrayList<>();
         final List<LocalDate> months = SeriesBucket.months(from, to.plusNanos(1));
+        final List<Instant> years = SeriesBucket.covering(WindowSize.DAY, WindowSize.DAY.start(from),
+                to.plusNanos(1));
         expected.forEach((tenantType, events) -> {
             final String tenant = tenantType.substring(0, tenantType.indexOf('|'));
             final String type = tenantType.substring(tenantType.indexOf('|') + 1);
@@ -105,25 +117,49 @@ final class DefinedMetersCheck {
             BigDecimal latestTokens = null;
             Instant latestTime = null;
             long latestLogId = 0;
+            final Map<String, List<Map.Entry<Map<String, String>, MeterState>>> bySlug = new HashMap<>();
             for (final LocalDate month : months) {
-                for (final Row row : rows(states, LoadEvents.TOKENS, tenant, type, month)) {
-                    final Map<String, String> groups = MeterWindowKey.groupsOf(row.getString(0));
-                    tokens.merge(groups.get("model") + "|" + groups.get("region"),
-                            row.getBigDecimal(2).longValueExact(), Long::sum);
-                    count += row.getLong(1);
+                for (final String kind : List.of(LoadEvents.TOKENS, LoadEvents.LATEST)) {
+                    for (final Row row : rows(states, kind, tenant, type, month)) {
+                        final Instant latest = row.getInstant(3);
+                        bySlug.computeIfAbsent(type + "-" + kind, slug -> new ArrayList<>()).add(Map.entry(
+                                MeterWindowKey.groupsOf(row.getString(0)), new MeterState(row.getLong(1),
+                                        row.getBigDecimal(2), latest == null ? null : latest.plusNanos(row.getInt(4)),
+                                        row.isNull(5) ? 0 : row.getLong(5), new TreeSet<>())));
+                    }
                 }
                 for (final Row row : rows(distinct, LoadEvents.USERS, tenant, type, month)) {
                     users.add(row.getString(0));
                 }
-                for (final Row row : rows(states, LoadEvents.LATEST, tenant, type, month)) {
-                    final Instant time = row.getInstant(3).plusNanos(row.getInt(4));
-                    final long logId = row.getLong(5);
-                    if (latestTime == null || time.isAfter(latestTime)
-                            || (time.equals(latestTime) && logId < latestLogId)) {
-                        latestTime = time;
-                        latestLogId = logId;
-                        latestTokens = row.getBigDecimal(2);
-                    }
+            }
+            for (final Instant bucket : years) {
+                for (final Row row : session.execute(typeStates.bind(tenant, type, Views.ALL_SUBJECTS,
+                        WindowSize.DAY.name(), bucket))) {
+                    final ByteBuffer blob = row.getByteBuffer(0);
+                    final byte[] bytes = new byte[blob.remaining()];
+                    blob.duplicate().get(bytes);
+                    MeterTypeStates.read(bytes).states().forEach((entry, state) -> {
+                        if (entry.version() == 1) {
+                            bySlug.computeIfAbsent(entry.slug(), slug -> new ArrayList<>())
+                                    .add(Map.entry(entry.groups(), state));
+                        }
+                    });
+                }
+            }
+            for (final Map.Entry<Map<String, String>, MeterState> row
+                    : bySlug.getOrDefault(type + "-" + LoadEvents.TOKENS, List.of())) {
+                tokens.merge(row.getKey().get("model") + "|" + row.getKey().get("region"),
+                        row.getValue().number().longValueExact(), Long::sum);
+                count += row.getValue().count();
+            }
+            for (final Map.Entry<Map<String, String>, MeterState> row
+                    : bySlug.getOrDefault(type + "-" + LoadEvents.LATEST, List.of())) {
+                final MeterState state = row.getValue();
+                if (latestTime == null || state.latestTime().isAfter(latestTime)
+                        || (state.latestTime().equals(latestTime) && state.latestLogId() < latestLogId)) {
+                    latestTime = state.latestTime();
+                    latestLogId = state.latestLogId();
+                    latestTokens = state.number();
                 }
             }
             if (kinds.contains(LoadEvents.TOKENS) && (!tokens.equals(events.tokensByGroup) || count != events.count)) {

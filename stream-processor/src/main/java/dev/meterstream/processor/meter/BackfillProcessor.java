@@ -100,7 +100,8 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
             if (event.sequence() >= position.boundary || event.sequence() < position.through) {
                 continue;
             }
-            if (!MeterFold.fold(states, position.backfill.meter(), event, MeterSource.BACKFILL)) {
+            if (!MeterFold.fold(states, position.backfill.meter(), event, MeterSource.BACKFILL,
+                    new MeterFold.TypeKeys(event))) {
                 skipped.run();
             }
             position.through = event.sequence() + 1;

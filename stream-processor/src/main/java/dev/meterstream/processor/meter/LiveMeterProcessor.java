@@ -106,9 +106,10 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         if (inForce == null) {
             endWhereGone(event.sequence(), record.timestamp());
         }
+        final MeterFold.TypeKeys typeKeys = new MeterFold.TypeKeys(event);
         for (final StoredMeter meter : live.of(event.event().tenant(), event.event().meter())) {
             startAt(meter, event.sequence(), record.timestamp());
-            if (!MeterFold.fold(states, meter, event, MeterSource.LIVE)) {
+            if (!MeterFold.fold(states, meter, event, MeterSource.LIVE, typeKeys)) {
                 skipped.run();
             }
         }

@@ -1,8 +1,9 @@
 package dev.meterstream.processor.meter;
 
+import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.MeterRecordKey;
-import dev.meterstream.meter.MeterWindowKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Drops live states and distinct values whose window ended longer ago than the lateness horizon (plus slack):
+ * Drops live states (per meter, or per type) and distinct values whose window ended longer ago than the lateness horizon (plus slack):
  * no event the edge accepts can reach them any more, and their last value is already sent. Run hourly on stream
  * time, as the shard rollup's expiry is.
  */
@@ -23,17 +24,23 @@ final class MeterExpiry {
         try (KeyValueIterator<Bytes, byte[]> all = states.store().all()) {
             while (all.hasNext()) {
                 final KeyValue<Bytes, byte[]> entry = all.next();
-                final MeterWindowKey window = switch (MeterRecordKey.read(entry.key.get())) {
-                    case MeterRecordKey.State state -> state.window();
-                    case MeterRecordKey.Distinct distinct -> distinct.window();
+                final Instant end = switch (MeterRecordKey.read(entry.key.get())) {
+                    case MeterRecordKey.State state -> end(state.window().size(), state.window().windowStart());
+                    case MeterRecordKey.TypeStates type ->
+                            end(type.window().size(), type.window().windowStart());
+                    case MeterRecordKey.Distinct distinct ->
+                            end(distinct.window().size(), distinct.window().windowStart());
                     default -> null;
                 };
-                if (window != null && window.windowStart().plus(window.size().duration()).plus(keep).toEpochMilli()
-                        < streamTime) {
+                if (end != null && end.plus(keep).toEpochMilli() < streamTime) {
                     expired.add(entry.key);
                 }
             }
         }
         expired.forEach(states::delete);
+    }
+
+    private static Instant end(final WindowSize size, final Instant start) {
+        return start.plus(size.duration());
     }
 }

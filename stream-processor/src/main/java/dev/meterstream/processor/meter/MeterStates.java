@@ -5,6 +5,7 @@ import dev.meterstream.meter.MeterInput;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterStateBytes;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.processor.aggregate.CommitHookStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +34,14 @@ final class MeterStates {
     /** The value of a distinct value's entry and record: its presence is all it says. */
     static final byte[] PRESENT = new byte[0];
 
-    /** One entry: a state, serialised when written, or bytes as they are (distinct values, backfill progress). */
+    /**
+     * One entry: a state or a type's states, serialised when written, or bytes as they are (distinct values,
+     * backfill progress).
+     */
     private static final class Slot {
         final Bytes key;
         MeterState state;
+        MeterTypeStates types;
         byte[] raw;
         boolean dirty;
 
@@ -45,7 +50,7 @@ final class MeterStates {
         }
 
         byte[] bytes() {
-            return state != null ? MeterStateBytes.write(state) : raw;
+            return state != null ? MeterStateBytes.write(state) : types != null ? types.bytes() : raw;
         }
     }
 
@@ -106,6 +111,20 @@ final class MeterStates {
         changed(slot);
     }
 
+    /** Folds {@code input} into one meter version's group of a type's live states. */
+    void fold(final Bytes key, final MeterTypeStates.Entry entry, final Aggregation aggregation,
+              final MeterInput input) {
+        Slot slot = slots.get(key);
+        if (slot == null) {
+            final byte[] stored = store.get(key);
+            slot = new Slot(key);
+            slot.types = stored == null ? new MeterTypeStates() : MeterTypeStates.read(stored);
+            slots.put(key, slot);
+        }
+        slot.types.fold(entry, aggregation, input);
+        changed(slot);
+    }
+
     /** Records a distinct value unless it is already known (a value is sent once per window and group). */
     void distinct(final MeterRecordKey.Distinct key) {
         final Bytes bytes = Bytes.wrap(key.bytes());
@@ -130,6 +149,7 @@ final class MeterStates {
     void put(final Bytes key, final byte[] value) {
         final Slot slot = slots.computeIfAbsent(key, Slot::new);
         slot.state = null;
+        slot.types = null;
         slot.raw = value;
         changed(slot);
     }

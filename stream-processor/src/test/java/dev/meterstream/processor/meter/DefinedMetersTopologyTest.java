@@ -18,6 +18,7 @@ import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterSource;
 import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterStateBytes;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.meter.PropertyPath;
 import dev.meterstream.meter.StoredMeter;
@@ -411,6 +412,12 @@ class DefinedMetersTopologyTest {
                     states.merge(describe(state.window()), MeterStateBytes.read(value),
                             (a, b) -> a.merge(aggregation, b));
                 }
+                case MeterRecordKey.TypeStates type -> MeterTypeStates.read(value).byMeter(type).forEach((state, folded) -> {
+                    if (state.window().slug().equals(slug)) {
+                        sources.add(state.source());
+                        states.merge(describe(state.window()), folded, (a, b) -> a.merge(aggregation, b));
+                    }
+                });
                 case MeterRecordKey.Distinct value1 when value1.window().slug().equals(slug) ->
                         distinct.computeIfAbsent(describe(value1.window()), key -> new TreeSet<>()).add(value1.value());
                 default -> {
