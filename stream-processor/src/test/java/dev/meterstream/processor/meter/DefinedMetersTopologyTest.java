@@ -195,6 +195,15 @@ class DefinedMetersTopologyTest {
         }
 
         final List<TestRecord<byte[], byte[]>> live = liveStates.readRecordsToList();
+        assertTrue(live.stream().noneMatch(record -> MeterRecordKey.read(record.key()) instanceof MeterRecordKey.State),
+                "live states are kept per event type and window, not per meter");
+        final long mostMeters = live.stream().filter(record -> record.value() != null
+                        && MeterRecordKey.read(record.key()) instanceof MeterRecordKey.TypeStates)
+                .mapToLong(record -> MeterTypeStates.read(record.value()).states().keySet().stream()
+                        .map(MeterTypeStates.Entry::slug).distinct().count())
+                .max().orElse(0);
+        assertEquals(2L * (aggregations.size() - 1), mostMeters,
+                "one entry holds every meter of the type that keeps states (all but UNIQUE_COUNT, first and late)");
         final Map<Integer, Long> boundaries = boundariesOf("late-sum");
         assertEquals(Map.of(0, 601L), boundaries, "the late meters start counting at the event after the 601st");
         assertEquals(boundariesOf("late-sum"), boundariesOf("late-unique-count"));
