@@ -94,10 +94,11 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         this.shard = context.taskId().partition();
         started.clear();
         inForce = null;
+        live = LiveMeters.none();
         context.schedule(REFRESH, PunctuationType.WALL_CLOCK_TIME, now -> refresh());
         context.schedule(EXPIRY, PunctuationType.STREAM_TIME,
                 streamTime -> MeterExpiry.expire(states, streamTime, keep));
-        live = LiveMeters.read(definitions, rules);
+        live = LiveMeters.read(definitions, rules, live);
     }
 
     @Override
@@ -117,7 +118,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
 
     /** Reads the definitions again, and records a boundary for each version this shard has not started yet. */
     private void refresh() {
-        live = LiveMeters.read(definitions, rules);
+        live = LiveMeters.read(definitions, rules, live);
         final Long stored = sequences.get(shard);
         final long next = stored == null ? 0 : stored;
         for (final StoredMeter meter : live.all()) {
