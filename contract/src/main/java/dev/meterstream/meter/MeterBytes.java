@@ -67,6 +67,14 @@ final class MeterBytes {
             return this;
         }
 
+        /** Bytes as they are, with no length: a part another writer wrote whole. */
+        Writer writeRaw(final byte[] value) {
+            ensure(value.length);
+            System.arraycopy(value, 0, bytes, size, value.length);
+            size += value.length;
+            return this;
+        }
+
         Writer writeString(final String value) {
             return writeBytes(value.getBytes(StandardCharsets.UTF_8));
         }
@@ -138,6 +146,16 @@ final class MeterBytes {
                 throw new IllegalArgumentException("a count too large: " + value);
             }
             return (int) value;
+        }
+
+        /** Where the next byte is read. */
+        int position() {
+            return position;
+        }
+
+        /** The bytes read from {@code from} to here. */
+        byte[] readSince(final int from) {
+            return Arrays.copyOfRange(bytes, from, position);
         }
 
         byte[] readBytes() {

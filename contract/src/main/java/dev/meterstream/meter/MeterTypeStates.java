@@ -39,35 +39,67 @@ public final class MeterTypeStates {
         }
     }
 
-    private final Map<Entry, MeterState> states = new LinkedHashMap<>();
+    /**
+     * One entry as held: its state, and its binary form in two parts kept between writes. At each commit every entry
+     * of a changed window is written again, and most of them did not change (a day of all subjects holds every
+     * group of every meter of the type; an event changes one per meter): those are copied, not serialised.
+     */
+    private static final class Held {
+        /** Slug, version and group, as {@link #bytes()} writes them; made once. */
+        byte[] head;
+        MeterState state;
+        /** The state as {@link MeterStateBytes} writes it; null once changed, until written. */
+        byte[] stateBytes;
+    }
+
+    private final Map<Entry, Held> states = new LinkedHashMap<>();
 
     /** This entry's state with {@code input} folded in, as {@code aggregation} folds. */
     public void fold(final Entry entry, final Aggregation aggregation, final MeterInput input) {
-        final MeterState state = states.get(entry);
-        states.put(entry, (state == null ? MeterState.empty() : state).add(aggregation, input));
+        Held held = states.get(entry);
+        if (held == null) {
+            held = new Held();
+            held.state = MeterState.empty();
+            states.put(entry, held);
+        }
+        held.state = held.state.add(aggregation, input);
+        held.stateBytes = null;
     }
 
     /** Every entry's state, in the order first folded. */
     public Map<Entry, MeterState> states() {
-        return Collections.unmodifiableMap(states);
+        final Map<Entry, MeterState> all = new LinkedHashMap<>();
+        states.forEach((entry, held) -> all.put(entry, held.state));
+        return all;
     }
 
     /** Each entry as the per-meter state it stands for: {@code key}'s window and shard, counted live. */
     public Map<MeterRecordKey.State, MeterState> byMeter(final MeterRecordKey.TypeStates key) {
         final Map<MeterRecordKey.State, MeterState> byMeter = new LinkedHashMap<>();
-        states.forEach((entry, state) -> byMeter.put(
-                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), state));
+        states.forEach((entry, held) -> byMeter.put(
+                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), held.state));
         return byMeter;
     }
 
     public byte[] bytes() {
         final MeterBytes.Writer out = new MeterBytes.Writer(64 * states.size() + 8).writeByte(FORMAT)
                 .writeVarLong(states.size());
-        states.forEach((entry, state) -> {
-            out.writeString(entry.slug()).writeVarLong(entry.version()).writeVarLong(entry.groups().size());
-            entry.groups().forEach((name, value) -> out.writeString(name).writeNullableString(value));
-            out.writeBytes(MeterStateBytes.write(state));
+        states.forEach((entry, held) -> {
+            if (held.head == null) {
+                held.head = head(entry);
+            }
+            if (held.stateBytes == null) {
+                held.stateBytes = MeterStateBytes.write(held.state);
+            }
+            out.writeRaw(held.head).writeBytes(held.stateBytes);
         });
+        return out.toBytes();
+    }
+
+    private static byte[] head(final Entry entry) {
+        final MeterBytes.Writer out = new MeterBytes.Writer(32).writeString(entry.slug())
+                .writeVarLong(entry.version()).writeVarLong(entry.groups().size());
+        entry.groups().forEach((name, value) -> out.writeString(name).writeNullableString(value));
         return out.toBytes();
     }
 
@@ -82,6 +114,7 @@ public final class MeterTypeStates {
             final MeterTypeStates read = new MeterTypeStates();
             final int entries = in.readVarInt();
             for (int i = 0; i < entries; i++) {
+                final int start = in.position();
                 final String slug = in.readString();
                 final int version = in.readVarInt();
                 final int dimensions = in.readVarInt();
@@ -89,7 +122,11 @@ public final class MeterTypeStates {
                 for (int d = 0; d < dimensions; d++) {
                     groups.put(in.readString(), in.readNullableString());
                 }
-                read.states.put(new Entry(slug, version, groups), MeterStateBytes.read(in.readBytes()));
+                final Held held = new Held();
+                held.head = in.readSince(start);
+                held.stateBytes = in.readBytes();
+                held.state = MeterStateBytes.read(held.stateBytes);
+                read.states.put(new Entry(slug, version, groups), held);
             }
             in.end();
             return read;

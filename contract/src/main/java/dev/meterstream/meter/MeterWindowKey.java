@@ -39,6 +39,10 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
 
     /** The group as a compact JSON object in the definition's order, as the views key it. */
     public String groupsText() {
+        if (groups.isEmpty()) {
+            // A meter without dimensions, written once per distinct value: not worth a JSON tree each time.
+            return "{}";
+        }
         final ObjectNode dimensions = JsonNodeFactory.instance.objectNode();
         groups.forEach(dimensions::put);
         return dimensions.toString();

@@ -79,6 +79,13 @@ class MeterWindowKeyTest {
         assertEquals(read.states().get(latest), byMeter.get(new MeterRecordKey.State(new MeterWindowKey("acme", "last",
                 1, null, Map.of(), WindowSize.HOUR, key.window().windowStart()), 4, MeterSource.LIVE)));
         assertEquals(2, byMeter.size());
+        // Written again after a change, read or folded here alike: no part written before is kept stale.
+        final MeterInput more = new MeterInput(groups, new BigDecimal("4"), null, time, 11);
+        read.fold(sum, Aggregation.SUM, more);
+        states.fold(sum, Aggregation.SUM, more);
+        assertEquals(new BigDecimal("7.5"), MeterTypeStates.read(read.bytes()).states().get(sum).number());
+        assertEquals(states.states(), MeterTypeStates.read(states.bytes()).states());
+        assertEquals(HexFormat.of().formatHex(states.bytes()), HexFormat.of().formatHex(read.bytes()));
         assertThrows(IllegalArgumentException.class, () -> MeterTypeStates.read(new byte[] {2, 0}));
         assertThrows(IllegalArgumentException.class,
                 () -> MeterTypeStates.read(java.util.Arrays.copyOf(states.bytes(), states.bytes().length + 1)));
