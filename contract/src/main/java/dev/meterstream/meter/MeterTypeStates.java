@@ -1,5 +1,6 @@
 package dev.meterstream.meter;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,9 +99,16 @@ public final class MeterTypeStates {
 
     private static byte[] head(final Entry entry) {
         final MeterBytes.Writer out = new MeterBytes.Writer(32).writeString(entry.slug())
-                .writeVarLong(entry.version()).writeVarLong(entry.groups().size());
-        entry.groups().forEach((name, value) -> out.writeString(name).writeNullableString(value));
+                .writeVarLong(entry.version());
+        MeterWindowKey.writeGroups(out, entry.groups());
         return out.toBytes();
+    }
+
+    /** States as a view's blob holds them (the buffer is not moved). */
+    public static MeterTypeStates read(final ByteBuffer blob) {
+        final byte[] bytes = new byte[blob.remaining()];
+        blob.duplicate().get(bytes);
+        return read(bytes);
     }
 
     /** States as {@link #bytes()} wrote them; {@link IllegalArgumentException} for anything else. */
@@ -117,11 +125,7 @@ public final class MeterTypeStates {
                 final int start = in.position();
                 final String slug = in.readString();
                 final int version = in.readVarInt();
-                final int dimensions = in.readVarInt();
-                final Map<String, String> groups = new LinkedHashMap<>();
-                for (int d = 0; d < dimensions; d++) {
-                    groups.put(in.readString(), in.readNullableString());
-                }
+                final Map<String, String> groups = MeterWindowKey.readGroups(in);
                 final Held held = new Held();
                 held.head = in.readSince(start);
                 held.stateBytes = in.readBytes();

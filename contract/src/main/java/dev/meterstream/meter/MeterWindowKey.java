@@ -103,9 +103,24 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     /** Appends this key in its binary form (keys that embed a window key; see {@link MeterRecordKey}). */
     void writeTo(final MeterBytes.Writer out) {
         out.writeString(tenant).writeString(slug).writeVarLong(version).writeNullableString(subject);
+        writeGroups(out, groups);
+        writeWindow(out, size, windowStart);
+    }
+
+    /** A group as every binary form that holds one writes it: its size, then each dimension and value. */
+    static void writeGroups(final MeterBytes.Writer out, final Map<String, String> groups) {
         out.writeVarLong(groups.size());
         groups.forEach((name, value) -> out.writeString(name).writeNullableString(value));
-        writeWindow(out, size, windowStart);
+    }
+
+    /** A group as {@link #writeGroups} wrote it, in its order. */
+    static Map<String, String> readGroups(final MeterBytes.Reader in) {
+        final int dimensions = in.readVarInt();
+        final Map<String, String> groups = new LinkedHashMap<>();
+        for (int i = 0; i < dimensions; i++) {
+            groups.put(in.readString(), in.readNullableString());
+        }
+        return groups;
     }
 
     /** A window's size and start, as every key that holds one writes them. */
@@ -127,11 +142,7 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         final String slug = in.readString();
         final int version = in.readVarInt();
         final String subject = in.readNullableString();
-        final int dimensions = in.readVarInt();
-        final Map<String, String> groups = new LinkedHashMap<>();
-        for (int i = 0; i < dimensions; i++) {
-            groups.put(in.readString(), in.readNullableString());
-        }
+        final Map<String, String> groups = readGroups(in);
         final WindowSize size = readSize(in);
         return new MeterWindowKey(tenant, slug, version, subject, groups, size,
                 Instant.ofEpochSecond(in.readLong()));

@@ -12,7 +12,6 @@ import dev.meterstream.meter.MeterWindowKey;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ final class DefinedMeterQueries {
         for (final CompletableFuture<List<Row>> bucket : buckets) {
             for (final Row row : bucket.join()) {
                 final Instant windowStart = row.getInstant(0);
-                MeterTypeStates.read(bytes(row.getByteBuffer(1))).states().forEach((entry, state) -> {
+                MeterTypeStates.read(row.getByteBuffer(1)).states().forEach((entry, state) -> {
                     if (entry.of(meter)) {
                         rows.add(new StateRow(windowStart, entry.groups(), state));
                     }
@@ -121,12 +120,6 @@ final class DefinedMeterQueries {
                     row.isNull(2) ? null : row.getLong(2), row.isNull(3) ? null : row.getLong(3)));
         }
         return shards;
-    }
-
-    private static byte[] bytes(final ByteBuffer blob) {
-        final byte[] bytes = new byte[blob.remaining()];
-        blob.duplicate().get(bytes);
-        return bytes;
     }
 
     /** The months' partitions read concurrently, each paged to its end. */

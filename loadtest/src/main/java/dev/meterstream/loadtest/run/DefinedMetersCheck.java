@@ -12,7 +12,6 @@ import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -135,10 +134,7 @@ final class DefinedMetersCheck {
             for (final Instant bucket : years) {
                 for (final Row row : session.execute(typeStates.bind(tenant, type, Views.ALL_SUBJECTS,
                         WindowSize.DAY.name(), bucket))) {
-                    final ByteBuffer blob = row.getByteBuffer(0);
-                    final byte[] bytes = new byte[blob.remaining()];
-                    blob.duplicate().get(bytes);
-                    MeterTypeStates.read(bytes).states().forEach((entry, state) -> {
+                    MeterTypeStates.read(row.getByteBuffer(0)).states().forEach((entry, state) -> {
                         if (entry.version() == 1) {
                             bySlug.computeIfAbsent(entry.slug(), slug -> new ArrayList<>())
                                     .add(Map.entry(entry.groups(), state));
