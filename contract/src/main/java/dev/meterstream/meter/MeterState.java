@@ -35,7 +35,9 @@ public record MeterState(long count, BigDecimal number, Instant latestTime, long
     private static final SortedSet<String> NONE = Collections.unmodifiableSortedSet(new TreeSet<>());
 
     public MeterState {
-        distinct = distinct.isEmpty() ? NONE : Collections.unmodifiableSortedSet(new TreeSet<>(distinct));
+        // Identity first: all but UNIQUE_COUNT share NONE, and this runs per fold.
+        distinct = distinct == NONE || distinct.isEmpty() ? NONE
+                : Collections.unmodifiableSortedSet(new TreeSet<>(distinct));
     }
 
     public static MeterState empty() {

@@ -2,9 +2,11 @@ package dev.meterstream.meter;
 
 import java.nio.ByteBuffer;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Every live state of one event type's defined meters in one window and shard ({@link MeterRecordKey.TypeStates}):
@@ -22,40 +24,137 @@ public final class MeterTypeStates {
     private static final int FORMAT = 1;
 
     /**
-     * One meter version's group.
-     *
-     * @param slug    the meter
-     * @param version its version
-     * @param groups  dimension name to value (null: the event had none), in the definition's order
+     * One meter version's group. Made once per group and reused for every event in it (the processor keeps them:
+     * {@code MeterGroups}), so its hash and binary head are worked out once, and the maps it keys compare it by
+     * identity first: per event and meter it is looked up in four windows' states.
      */
-    public record Entry(String slug, int version, Map<String, String> groups) {
-        public Entry {
-            Objects.requireNonNull(slug, "slug");
-            groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    public static final class Entry {
+        private final String slug;
+        private final int version;
+        private final Map<String, String> groups;
+        private final int hash;
+        /** Slug, version and group, as {@link #bytes()} writes them; made when first written. */
+        private byte[] head;
+
+        /**
+         * @param slug    the meter
+         * @param version its version
+         * @param groups  dimension name to value (null: the event had none), in the definition's order
+         */
+        public Entry(final String slug, final int version, final Map<String, String> groups) {
+            this(slug, version, Collections.unmodifiableMap(new LinkedHashMap<>(groups)), 0);
+        }
+
+        /** {@code groups} as they are: a probe, or already a copy of the caller's. */
+        private Entry(final String slug, final int version, final Map<String, String> groups, final int unused) {
+            this.slug = Objects.requireNonNull(slug, "slug");
+            this.version = version;
+            this.groups = groups;
+            this.hash = (slug.hashCode() * 31 + version) * 31 + groups.hashCode();
+        }
+
+        public String slug() {
+            return slug;
+        }
+
+        public int version() {
+            return version;
+        }
+
+        public Map<String, String> groups() {
+            return groups;
         }
 
         /** Whether this is a group of {@code meter}'s version (of the same tenant: the key says whose). */
         public boolean of(final MeterVersion meter) {
             return slug.equals(meter.slug()) && version == meter.version();
         }
+
+        private byte[] head() {
+            if (head == null) {
+                final MeterBytes.Writer out = new MeterBytes.Writer(32).writeString(slug).writeVarLong(version);
+                MeterWindowKey.writeGroups(out, groups);
+                head = out.toBytes();
+            }
+            return head;
+        }
+
+        @Override
+        public boolean equals(final Object other) {
+            return this == other || other instanceof Entry entry && hash == entry.hash && version == entry.version
+                    && slug.equals(entry.slug) && groups.equals(entry.groups);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[slug=" + slug + ", version=" + version + ", groups=" + groups + "]";
+        }
     }
 
     /**
-     * One entry as held: its state, and its binary form in two parts kept between writes. At each commit every entry
-     * of a changed window is written again, and most of them did not change (a day of all subjects holds every
-     * group of every meter of the type; an event changes one per meter): those are copied, not serialised.
+     * One task's entries, each made once and handed out for every event of its group (a map from an entry to
+     * itself, bounded: past {@link #MOST} groups it starts again, which costs only the sharing).
+     */
+    public static final class Entries {
+        static final int MOST = 100_000;
+        private final Map<Entry, Entry> made = new HashMap<>();
+
+        /** The entry of {@code slug}'s {@code version} for {@code groups} (not kept: copied when first seen). */
+        public Entry of(final String slug, final int version, final Map<String, String> groups) {
+            final Entry known = made.get(new Entry(slug, version, groups, 0));
+            if (known != null) {
+                return known;
+            }
+            if (made.size() >= MOST) {
+                made.clear();
+            }
+            final Entry entry = new Entry(slug, version, groups);
+            made.put(entry, entry);
+            return entry;
+        }
+    }
+
+    /**
+     * One entry as held: its state, and the state's binary form kept between writes (the entry keeps the rest). At
+     * each commit every entry of a changed window is written again, and most of them did not change (a day of all
+     * subjects holds every group of every meter of the type; an event changes one per meter): those are copied, not
+     * serialised.
      */
     private static final class Held {
-        /** Slug, version and group, as {@link #bytes()} writes them; made once. */
-        byte[] head;
+        /** Null while a UNIQUE_COUNT's {@link #values} changed since it was last made. */
         MeterState state;
+        /** A UNIQUE_COUNT's values, changed in place once one is added here; null until then. */
+        TreeSet<String> values;
         /** The state as {@link MeterStateBytes} writes it; null once changed, until written. */
         byte[] stateBytes;
+
+        MeterState state() {
+            if (state == null) {
+                // A unique count's state here counts its values: each is folded in once.
+                state = new MeterState(values.size(), null, null, 0, values);
+            }
+            return state;
+        }
+    }
+
+    /** What {@link #addDistinct} did with a value. */
+    public enum Distinct {
+        /** The entry already held it. */
+        KNOWN,
+        /** The entry holds it now. */
+        ADDED,
+        /** The entry holds its most values and not this one: it is recorded elsewhere (a distinct value's key). */
+        FULL
     }
 
     private final Map<Entry, Held> states = new LinkedHashMap<>();
 
-    /** This entry's state with {@code input} folded in, as {@code aggregation} folds. */
+    /** This entry's state with {@code input} folded in, as {@code aggregation} folds (all but UNIQUE_COUNT). */
     public void fold(final Entry entry, final Aggregation aggregation, final MeterInput input) {
         Held held = states.get(entry);
         if (held == null) {
@@ -67,10 +166,39 @@ public final class MeterTypeStates {
         held.stateBytes = null;
     }
 
+    /**
+     * Adds a UNIQUE_COUNT's distinct value to this entry, unless it holds {@code most} values already. A value
+     * once held stays, and one refused is never added later (the count only grows), so a reader gets each window's
+     * values exactly as the union of these and the distinct values' own keys.
+     */
+    public Distinct addDistinct(final Entry entry, final String value, final int most) {
+        Held held = states.get(entry);
+        if (held == null) {
+            if (most < 1) {
+                return Distinct.FULL;
+            }
+            held = new Held();
+            held.values = new TreeSet<>();
+            states.put(entry, held);
+        } else if (held.values == null) {
+            held.values = new TreeSet<>(held.state.distinct());
+        }
+        if (held.values.contains(value)) {
+            return Distinct.KNOWN;
+        }
+        if (held.values.size() >= most) {
+            return Distinct.FULL;
+        }
+        held.values.add(value);
+        held.state = null;
+        held.stateBytes = null;
+        return Distinct.ADDED;
+    }
+
     /** Every entry's state, in the order first folded. */
     public Map<Entry, MeterState> states() {
         final Map<Entry, MeterState> all = new LinkedHashMap<>();
-        states.forEach((entry, held) -> all.put(entry, held.state));
+        states.forEach((entry, held) -> all.put(entry, held.state()));
         return all;
     }
 
@@ -78,7 +206,7 @@ public final class MeterTypeStates {
     public Map<MeterRecordKey.State, MeterState> byMeter(final MeterRecordKey.TypeStates key) {
         final Map<MeterRecordKey.State, MeterState> byMeter = new LinkedHashMap<>();
         states.forEach((entry, held) -> byMeter.put(
-                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), held.state));
+                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), held.state()));
         return byMeter;
     }
 
@@ -86,21 +214,11 @@ public final class MeterTypeStates {
         final MeterBytes.Writer out = new MeterBytes.Writer(64 * states.size() + 8).writeByte(FORMAT)
                 .writeVarLong(states.size());
         states.forEach((entry, held) -> {
-            if (held.head == null) {
-                held.head = head(entry);
-            }
             if (held.stateBytes == null) {
-                held.stateBytes = MeterStateBytes.write(held.state);
+                held.stateBytes = MeterStateBytes.write(held.state());
             }
-            out.writeRaw(held.head).writeBytes(held.stateBytes);
+            out.writeRaw(entry.head()).writeBytes(held.stateBytes);
         });
-        return out.toBytes();
-    }
-
-    private static byte[] head(final Entry entry) {
-        final MeterBytes.Writer out = new MeterBytes.Writer(32).writeString(entry.slug())
-                .writeVarLong(entry.version());
-        MeterWindowKey.writeGroups(out, entry.groups());
         return out.toBytes();
     }
 
@@ -126,11 +244,12 @@ public final class MeterTypeStates {
                 final String slug = in.readString();
                 final int version = in.readVarInt();
                 final Map<String, String> groups = MeterWindowKey.readGroups(in);
+                final Entry entry = new Entry(slug, version, groups);
+                entry.head = in.readSince(start);
                 final Held held = new Held();
-                held.head = in.readSince(start);
                 held.stateBytes = in.readBytes();
                 held.state = MeterStateBytes.read(held.stateBytes);
-                read.states.put(new Entry(slug, version, groups), held);
+                read.states.put(entry, held);
             }
             in.end();
             return read;

@@ -1,6 +1,10 @@
 package dev.meterstream.meter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.meterstream.event.WindowSize;
@@ -11,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +94,41 @@ class MeterWindowKeyTest {
         assertThrows(IllegalArgumentException.class, () -> MeterTypeStates.read(new byte[] {2, 0}));
         assertThrows(IllegalArgumentException.class,
                 () -> MeterTypeStates.read(java.util.Arrays.copyOf(states.bytes(), states.bytes().length + 1)));
+    }
+
+    @Test
+    void aUniqueCountsValuesShouldBeHeldUpToTheBoundThenRefusedForGood() {
+        final MeterTypeStates.Entry users = new MeterTypeStates.Entry("users", 1, Map.of());
+        final MeterTypeStates states = new MeterTypeStates();
+        assertEquals(MeterTypeStates.Distinct.ADDED, states.addDistinct(users, "b", 2));
+        assertEquals(MeterTypeStates.Distinct.KNOWN, states.addDistinct(users, "b", 2));
+        final MeterTypeStates read = MeterTypeStates.read(states.bytes());
+        assertEquals(MeterTypeStates.Distinct.ADDED, read.addDistinct(users, "a 😀", 2));
+        assertEquals(MeterTypeStates.Distinct.FULL, read.addDistinct(users, "c", 2));
+        assertEquals(MeterTypeStates.Distinct.KNOWN, read.addDistinct(users, "a 😀", 2));
+        final MeterState held = MeterTypeStates.read(read.bytes()).states().get(users);
+        assertEquals(new TreeSet<>(List.of("a 😀", "b")), held.distinct());
+        assertEquals(new BigDecimal(2), held.value(Aggregation.UNIQUE_COUNT));
+        // Written again after a change: the values read are not kept stale.
+        assertEquals(Set.of("b"), MeterTypeStates.read(states.bytes()).states().get(users).distinct());
+    }
+
+    @Test
+    void entriesShouldBeMadeOncePerGroupAndEqualThoseRead() {
+        final MeterTypeStates.Entries entries = new MeterTypeStates.Entries();
+        final Map<String, String> groups = new LinkedHashMap<>();
+        groups.put("model", null);
+        final MeterTypeStates.Entry made = entries.of("tokens", 3, groups);
+        groups.put("model", "gpt");
+        assertNull(made.groups().get("model"), "the group is copied when first seen");
+        assertNotSame(made, entries.of("tokens", 3, Map.of("model", "gpt")));
+        assertSame(made, entries.of("tokens", 3, java.util.Collections.singletonMap("model", null)));
+        final MeterTypeStates states = new MeterTypeStates();
+        states.fold(made, Aggregation.COUNT, new MeterInput(made.groups(), null, null, Instant.EPOCH, 1));
+        final MeterTypeStates.Entry read = MeterTypeStates.read(states.bytes()).states().keySet().iterator().next();
+        assertEquals(made, read);
+        assertEquals(made.hashCode(), read.hashCode());
+        assertFalse(made.equals(entries.of("tokens", 4, made.groups())));
     }
 
     @Test

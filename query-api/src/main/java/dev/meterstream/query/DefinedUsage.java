@@ -55,7 +55,13 @@ final class DefinedUsage {
 
     void add(final DefinedMeterQueries.StateRow row) {
         final Key key = key(row.windowStart(), row.groups());
-        if (key != null) {
+        if (key == null) {
+            return;
+        }
+        if (aggregation == Aggregation.UNIQUE_COUNT) {
+            // A unique count's live states hold some of its values (the rest are rows of their own): one union.
+            distinct.computeIfAbsent(key, ignored -> new TreeSet<>()).addAll(row.state().distinct());
+        } else {
             states.merge(key, row.state(), (a, b) -> a.merge(aggregation, b));
         }
     }

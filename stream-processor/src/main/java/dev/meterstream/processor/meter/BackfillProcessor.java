@@ -100,8 +100,7 @@ public final class BackfillProcessor implements Processor<String, SequencedEvent
             if (event.sequence() >= position.boundary || event.sequence() < position.through) {
                 continue;
             }
-            if (!MeterFold.fold(states, position.backfill.meter(), event, MeterSource.BACKFILL,
-                    new MeterFold.TypeKeys(event))) {
+            if (!MeterFold.fold(states, position.backfill.meter(), event, MeterSource.BACKFILL, null)) {
                 skipped.run();
             }
             position.through = event.sequence() + 1;

@@ -7,6 +7,7 @@ import dev.meterstream.meter.MeterBoundary;
 import dev.meterstream.meter.MeterRecordJson;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterSource;
+import dev.meterstream.meter.MeterTypeStates;
 import dev.meterstream.meter.MeterVersion;
 import dev.meterstream.meter.StoredMeter;
 import java.time.Duration;
@@ -60,6 +61,8 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
     private KeyValueStore<Bytes, Long> boundaries;
     private KeyValueStore<Integer, Long> sequences;
     private MeterStates states;
+    /** Each meter version's groups, made once for this task's events (they key the type states). */
+    private final MeterTypeStates.Entries entries = new MeterTypeStates.Entries();
     private LiveMeters live;
     private int shard;
     /**
@@ -107,7 +110,7 @@ public final class LiveMeterProcessor implements Processor<String, SequencedEven
         if (inForce == null) {
             endWhereGone(event.sequence(), record.timestamp());
         }
-        final MeterFold.TypeKeys typeKeys = new MeterFold.TypeKeys(event);
+        final MeterFold.TypeKeys typeKeys = new MeterFold.TypeKeys(event, entries);
         for (final StoredMeter meter : live.of(event.event().tenant(), event.event().meter())) {
             startAt(meter, event.sequence(), record.timestamp());
             if (!MeterFold.fold(states, meter, event, MeterSource.LIVE, typeKeys)) {
