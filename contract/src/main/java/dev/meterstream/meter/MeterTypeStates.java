@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Every live state of one event type's defined meters in one window and shard ({@link MeterRecordKey.TypeStates}):
@@ -126,35 +125,14 @@ public final class MeterTypeStates {
      * serialised.
      */
     private static final class Held {
-        /** Null while a UNIQUE_COUNT's {@link #values} changed since it was last made. */
         MeterState state;
-        /** A UNIQUE_COUNT's values, changed in place once one is added here; null until then. */
-        TreeSet<String> values;
         /** The state as {@link MeterStateBytes} writes it; null once changed, until written. */
         byte[] stateBytes;
-
-        MeterState state() {
-            if (state == null) {
-                // A unique count's state here counts its values: each is folded in once.
-                state = new MeterState(values.size(), null, null, 0, values);
-            }
-            return state;
-        }
-    }
-
-    /** What {@link #addDistinct} did with a value. */
-    public enum Distinct {
-        /** The entry already held it. */
-        KNOWN,
-        /** The entry holds it now. */
-        ADDED,
-        /** The entry holds its most values and not this one: it is recorded elsewhere (a distinct value's key). */
-        FULL
     }
 
     private final Map<Entry, Held> states = new LinkedHashMap<>();
 
-    /** This entry's state with {@code input} folded in, as {@code aggregation} folds (all but UNIQUE_COUNT). */
+    /** This entry's state with {@code input} folded in, as {@code aggregation} folds. */
     public void fold(final Entry entry, final Aggregation aggregation, final MeterInput input) {
         Held held = states.get(entry);
         if (held == null) {
@@ -166,39 +144,10 @@ public final class MeterTypeStates {
         held.stateBytes = null;
     }
 
-    /**
-     * Adds a UNIQUE_COUNT's distinct value to this entry, unless it holds {@code most} values already. A value
-     * once held stays, and one refused is never added later (the count only grows), so a reader gets each window's
-     * values exactly as the union of these and the distinct values' own keys.
-     */
-    public Distinct addDistinct(final Entry entry, final String value, final int most) {
-        Held held = states.get(entry);
-        if (held == null) {
-            if (most < 1) {
-                return Distinct.FULL;
-            }
-            held = new Held();
-            held.values = new TreeSet<>();
-            states.put(entry, held);
-        } else if (held.values == null) {
-            held.values = new TreeSet<>(held.state.distinct());
-        }
-        if (held.values.contains(value)) {
-            return Distinct.KNOWN;
-        }
-        if (held.values.size() >= most) {
-            return Distinct.FULL;
-        }
-        held.values.add(value);
-        held.state = null;
-        held.stateBytes = null;
-        return Distinct.ADDED;
-    }
-
     /** Every entry's state, in the order first folded. */
     public Map<Entry, MeterState> states() {
         final Map<Entry, MeterState> all = new LinkedHashMap<>();
-        states.forEach((entry, held) -> all.put(entry, held.state()));
+        states.forEach((entry, held) -> all.put(entry, held.state));
         return all;
     }
 
@@ -206,7 +155,7 @@ public final class MeterTypeStates {
     public Map<MeterRecordKey.State, MeterState> byMeter(final MeterRecordKey.TypeStates key) {
         final Map<MeterRecordKey.State, MeterState> byMeter = new LinkedHashMap<>();
         states.forEach((entry, held) -> byMeter.put(
-                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), held.state()));
+                new MeterRecordKey.State(key.window().of(entry), key.shard(), MeterSource.LIVE), held.state));
         return byMeter;
     }
 
@@ -215,7 +164,7 @@ public final class MeterTypeStates {
                 .writeVarLong(states.size());
         states.forEach((entry, held) -> {
             if (held.stateBytes == null) {
-                held.stateBytes = MeterStateBytes.write(held.state());
+                held.stateBytes = MeterStateBytes.write(held.state);
             }
             out.writeRaw(entry.head()).writeBytes(held.stateBytes);
         });

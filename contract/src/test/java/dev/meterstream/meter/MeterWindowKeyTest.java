@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -94,23 +93,6 @@ class MeterWindowKeyTest {
         assertThrows(IllegalArgumentException.class, () -> MeterTypeStates.read(new byte[] {2, 0}));
         assertThrows(IllegalArgumentException.class,
                 () -> MeterTypeStates.read(java.util.Arrays.copyOf(states.bytes(), states.bytes().length + 1)));
-    }
-
-    @Test
-    void aUniqueCountsValuesShouldBeHeldUpToTheBoundThenRefusedForGood() {
-        final MeterTypeStates.Entry users = new MeterTypeStates.Entry("users", 1, Map.of());
-        final MeterTypeStates states = new MeterTypeStates();
-        assertEquals(MeterTypeStates.Distinct.ADDED, states.addDistinct(users, "b", 2));
-        assertEquals(MeterTypeStates.Distinct.KNOWN, states.addDistinct(users, "b", 2));
-        final MeterTypeStates read = MeterTypeStates.read(states.bytes());
-        assertEquals(MeterTypeStates.Distinct.ADDED, read.addDistinct(users, "a 😀", 2));
-        assertEquals(MeterTypeStates.Distinct.FULL, read.addDistinct(users, "c", 2));
-        assertEquals(MeterTypeStates.Distinct.KNOWN, read.addDistinct(users, "a 😀", 2));
-        final MeterState held = MeterTypeStates.read(read.bytes()).states().get(users);
-        assertEquals(new TreeSet<>(List.of("a 😀", "b")), held.distinct());
-        assertEquals(new BigDecimal(2), held.value(Aggregation.UNIQUE_COUNT));
-        // Written again after a change: the values read are not kept stale.
-        assertEquals(Set.of("b"), MeterTypeStates.read(states.bytes()).states().get(users).distinct());
     }
 
     @Test

@@ -134,10 +134,9 @@ final class DefinedMeterUsage {
             for (final Tile tile : tiles) {
                 if (MeterWindowKey.readFromEvents(tile.size(), subject)) {
                     subjectMinutes.fold(meter.tenant(), subject, definition, coverage, tile.from(), tile.to(), usage);
+                } else if (aggregation == Aggregation.UNIQUE_COUNT) {
+                    queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
                 } else {
-                    if (aggregation == Aggregation.UNIQUE_COUNT) {
-                        queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
-                    }
                     queries.states(read, definition.eventType(), subject, tile.size(), tile.from(),
                             tile.to()).forEach(usage::add);
                 }

@@ -55,13 +55,7 @@ final class DefinedUsage {
 
     void add(final DefinedMeterQueries.StateRow row) {
         final Key key = key(row.windowStart(), row.groups());
-        if (key == null) {
-            return;
-        }
-        if (aggregation == Aggregation.UNIQUE_COUNT) {
-            // A unique count's live states hold some of its values (the rest are rows of their own): one union.
-            distinct.computeIfAbsent(key, ignored -> new TreeSet<>()).addAll(row.state().distinct());
-        } else {
+        if (key != null) {
             states.merge(key, row.state(), (a, b) -> a.merge(aggregation, b));
         }
     }

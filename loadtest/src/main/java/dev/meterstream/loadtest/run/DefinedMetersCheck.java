@@ -135,13 +135,7 @@ final class DefinedMetersCheck {
                 for (final Row row : session.execute(typeStates.bind(tenant, type, Views.ALL_SUBJECTS,
                         WindowSize.DAY.name(), bucket))) {
                     MeterTypeStates.read(row.getByteBuffer(0)).states().forEach((entry, state) -> {
-                        if (entry.version() != 1) {
-                            return;
-                        }
-                        if (entry.slug().equals(type + "-" + LoadEvents.USERS)) {
-                            // The first values of a group are held in its live states, the rest are rows.
-                            users.addAll(state.distinct());
-                        } else {
+                        if (entry.version() == 1) {
                             bySlug.computeIfAbsent(entry.slug(), slug -> new ArrayList<>())
                                     .add(Map.entry(entry.groups(), state));
                         }

@@ -17,11 +17,10 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * How one event is folded into one meter version's states, live and in a backfill alike: in each window size,
  * for all subjects, and for its subject in the sizes stored per subject ({@link MeterWindowKey#stored}: its hours;
- * its days are read as hours and its minutes from its events). Live, each meter folds into the states its event
- * type's meters share per window and shard ({@link MeterRecordKey.TypeStates}); a UNIQUE_COUNT there records the
- * value itself (its count is the number of distinct values), up to {@link #DISTINCT_IN_STATES} per group, and past
- * that each value as a key of its own. A backfill, which computes one meter version, folds into the version's own
- * states, and records each distinct value as a key.
+ * its days are read as hours and its minutes from its events). A UNIQUE_COUNT records the value itself (its count
+ * is the number of distinct values); every other aggregation folds its state for the event's shard and source:
+ * live, into the state its event type's meters share per window ({@link MeterRecordKey.TypeStates}); in a
+ * backfill, which computes one meter version, into the version's own.
  */
 final class MeterFold {
     private static final WindowSize[] SIZES = WindowSize.values();
@@ -57,14 +56,6 @@ final class MeterFold {
     }
 
     /**
-     * Most distinct values a UNIQUE_COUNT's group holds in a type's live states; the rest are recorded one key
-     * each. Held there, a value costs no record of its own: a subject's hour and all subjects' minute per shard
-     * hold a few values each, and one record per value was the meters' largest count of rows
-     * (docs/benchmarks.md, "Session 20"). Bounded, because each commit writes a changed entry whole.
-     */
-    static final int DISTINCT_IN_STATES = 128;
-
-    /**
      * Returns false if the event is of the meter's type but brought it no value (it is skipped, not counted).
      *
      * @param typeKeys the event's type keys when counted live; null in a backfill (it writes the version's own)
@@ -81,14 +72,14 @@ final class MeterFold {
         }
         final Aggregation aggregation = meter.definition().aggregation();
         final String subject = sequenced.event().subject();
-        if (source == MeterSource.LIVE) {
+        if (aggregation != Aggregation.UNIQUE_COUNT && source == MeterSource.LIVE) {
             final MeterTypeStates.Entry entry = typeKeys.entries.of(meter.definition().slug(), meter.version(),
                     input.groups());
             for (final WindowSize size : SIZES) {
                 if (MeterWindowKey.stored(size, subject)) {
-                    foldLive(states, typeKeys.key(size, false), entry, meter, sequenced, input, size, false);
+                    states.fold(typeKeys.key(size, false), entry, aggregation, input);
                 }
-                foldLive(states, typeKeys.key(size, true), entry, meter, sequenced, input, size, true);
+                states.fold(typeKeys.key(size, true), entry, aggregation, input);
             }
             return true;
         }
@@ -107,18 +98,5 @@ final class MeterFold {
             }
         }
         return true;
-    }
-
-    private static void foldLive(final MeterStates states, final Bytes key, final MeterTypeStates.Entry entry,
-                                 final StoredMeter meter, final SequencedEvent sequenced, final MeterInput input,
-                                 final WindowSize size, final boolean allSubjects) {
-        final Aggregation aggregation = meter.definition().aggregation();
-        if (aggregation != Aggregation.UNIQUE_COUNT) {
-            states.fold(key, entry, aggregation, input);
-        } else if (!states.foldDistinct(key, entry, input.text(), DISTINCT_IN_STATES)) {
-            final MeterWindowKey window = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
-                    meter.version(), sequenced.event().subject(), input.groups(), size, size.start(input.time()));
-            states.distinct(new MeterRecordKey.Distinct(allSubjects ? window.allSubjects() : window, input.text()));
-        }
     }
 }

@@ -114,25 +114,6 @@ final class MeterStates {
     /** Folds {@code input} into one meter version's group of a type's live states. */
     void fold(final Bytes key, final MeterTypeStates.Entry entry, final Aggregation aggregation,
               final MeterInput input) {
-        final Slot slot = types(key);
-        slot.types.fold(entry, aggregation, input);
-        changed(slot);
-    }
-
-    /**
-     * Adds a UNIQUE_COUNT's distinct value to one meter version's group of a type's live states, unless that group
-     * holds {@code most} values; returns false then (the caller records it on its own: {@link #distinct}).
-     */
-    boolean foldDistinct(final Bytes key, final MeterTypeStates.Entry entry, final String value, final int most) {
-        final Slot slot = types(key);
-        final MeterTypeStates.Distinct added = slot.types.addDistinct(entry, value, most);
-        if (added == MeterTypeStates.Distinct.ADDED) {
-            changed(slot);
-        }
-        return added != MeterTypeStates.Distinct.FULL;
-    }
-
-    private Slot types(final Bytes key) {
         Slot slot = slots.get(key);
         if (slot == null) {
             final byte[] stored = store.get(key);
@@ -140,7 +121,8 @@ final class MeterStates {
             slot.types = stored == null ? new MeterTypeStates() : MeterTypeStates.read(stored);
             slots.put(key, slot);
         }
-        return slot;
+        slot.types.fold(entry, aggregation, input);
+        changed(slot);
     }
 
     /** Records a distinct value unless it is already known (a value is sent once per window and group). */

@@ -172,33 +172,6 @@ class DefinedMetersTopologyTest {
         compareLateWithFirst();
     }
 
-    /**
-     * A unique count's group holds its first values in the type's live states and the rest as keys of their own:
-     * past that bound each window must still count every value once (the reader's union of both).
-     */
-    @Test
-    void aUniqueCountPastTheValuesHeldInStatesShouldCountEachValueOnce() {
-        final String slug = slug("first", Aggregation.UNIQUE_COUNT);
-        define(meter(slug, Aggregation.UNIQUE_COUNT));
-        final int users = 2 * MeterFold.DISTINCT_IN_STATES + 1;
-        for (int i = 0; i < 2 * users; i++) {
-            // Each user twice, in one group, subject and minute.
-            send(new UsageEvent("acme", "e" + i, "subject-0", TYPE, BigDecimal.ONE, T0.plusMillis(i),
-                    Map.of("model", "gpt", "user", "user-" + i % users), T0.plusMillis(i)));
-        }
-        final List<TestRecord<byte[], byte[]>> live = liveStates.readRecordsToList();
-        final Map<String, Object> answers = answers(live, slug, Aggregation.UNIQUE_COUNT);
-        assertEquals(4, answers.size(), "all subjects' minute, hour and day, and the subject's hour: " + answers);
-        answers.forEach((window, value) -> assertEquals(BigDecimal.valueOf(users), value, window));
-        assertTrue(live.stream().anyMatch(record -> MeterRecordKey.read(record.key())
-                instanceof MeterRecordKey.Distinct), "the values past the bound are keys of their own");
-        final int mostHeld = live.stream().filter(record -> record.value() != null
-                        && MeterRecordKey.read(record.key()) instanceof MeterRecordKey.TypeStates)
-                .flatMap(record -> MeterTypeStates.read(record.value()).states().values().stream())
-                .mapToInt(state -> state.distinct().size()).max().orElse(0);
-        assertEquals(MeterFold.DISTINCT_IN_STATES, mostHeld, "a group's states hold its first values, no more");
-    }
-
     private void compareLateWithFirst() {
         final List<Aggregation> aggregations = List.of(Aggregation.values());
         for (final Aggregation aggregation : aggregations) {
@@ -229,8 +202,8 @@ class DefinedMetersTopologyTest {
                 .mapToLong(record -> MeterTypeStates.read(record.value()).states().keySet().stream()
                         .map(MeterTypeStates.Entry::slug).distinct().count())
                 .max().orElse(0);
-        assertEquals(2L * aggregations.size(), mostMeters,
-                "one entry holds every meter of the type (first and late), unique counts' first values too");
+        assertEquals(2L * (aggregations.size() - 1), mostMeters,
+                "one entry holds every meter of the type that keeps states (all but UNIQUE_COUNT, first and late)");
         final Map<Integer, Long> boundaries = boundariesOf("late-sum");
         assertEquals(Map.of(0, 601L), boundaries, "the late meters start counting at the event after the 601st");
         assertEquals(boundariesOf("late-sum"), boundariesOf("late-unique-count"));
@@ -449,15 +422,8 @@ class DefinedMetersTopologyTest {
                             (a, b) -> a.merge(aggregation, b));
                 }
                 case MeterRecordKey.TypeStates type -> MeterTypeStates.read(value).byMeter(type).forEach((state, folded) -> {
-                    if (!state.window().slug().equals(slug)) {
-                        return;
-                    }
-                    sources.add(state.source());
-                    if (aggregation == Aggregation.UNIQUE_COUNT) {
-                        // A group's first values are held in the type's states, the rest as keys of their own.
-                        distinct.computeIfAbsent(describe(state.window()), key -> new TreeSet<>())
-                                .addAll(folded.distinct());
-                    } else {
+                    if (state.window().slug().equals(slug)) {
+                        sources.add(state.source());
                         states.merge(describe(state.window()), folded, (a, b) -> a.merge(aggregation, b));
                     }
                 });
