@@ -24,7 +24,7 @@ public final class MeterTypeStates {
 
     /**
      * One meter version's group. Made once per group and reused for every event in it (the processor keeps them:
-     * {@code MeterGroups}), so its hash and binary head are worked out once, and the maps it keys compare it by
+     * {@link Entries}), so its hash and binary head are worked out once, and the maps it keys compare it by
      * identity first: per event and meter it is looked up in four windows' states.
      */
     public static final class Entry {
@@ -32,7 +32,7 @@ public final class MeterTypeStates {
         private final int version;
         private final Map<String, String> groups;
         private final int hash;
-        /** Slug, version and group, as {@link #bytes()} writes them; made when first written. */
+        /** Slug, version and group, as {@link MeterTypeStates#bytes()} writes them; made when first written. */
         private byte[] head;
 
         /**
@@ -41,14 +41,14 @@ public final class MeterTypeStates {
          * @param groups  dimension name to value (null: the event had none), in the definition's order
          */
         public Entry(final String slug, final int version, final Map<String, String> groups) {
-            this(slug, version, Collections.unmodifiableMap(new LinkedHashMap<>(groups)), 0);
+            this(slug, version, groups, true);
         }
 
-        /** {@code groups} as they are: a probe, or already a copy of the caller's. */
-        private Entry(final String slug, final int version, final Map<String, String> groups, final int unused) {
+        /** {@code copy} false: {@code groups} kept as they are (a probe, or a map no one else holds). */
+        private Entry(final String slug, final int version, final Map<String, String> groups, final boolean copy) {
             this.slug = Objects.requireNonNull(slug, "slug");
             this.version = version;
-            this.groups = groups;
+            this.groups = copy ? Collections.unmodifiableMap(new LinkedHashMap<>(groups)) : groups;
             this.hash = (slug.hashCode() * 31 + version) * 31 + groups.hashCode();
         }
 
@@ -105,7 +105,7 @@ public final class MeterTypeStates {
 
         /** The entry of {@code slug}'s {@code version} for {@code groups} (not kept: copied when first seen). */
         public Entry of(final String slug, final int version, final Map<String, String> groups) {
-            final Entry known = made.get(new Entry(slug, version, groups, 0));
+            final Entry known = made.get(new Entry(slug, version, groups, false));
             if (known != null) {
                 return known;
             }
@@ -193,7 +193,8 @@ public final class MeterTypeStates {
                 final String slug = in.readString();
                 final int version = in.readVarInt();
                 final Map<String, String> groups = MeterWindowKey.readGroups(in);
-                final Entry entry = new Entry(slug, version, groups);
+                // The group was just read into a map of its own: wrapped, not copied again.
+                final Entry entry = new Entry(slug, version, Collections.unmodifiableMap(groups), false);
                 entry.head = in.readSince(start);
                 final Held held = new Held();
                 held.stateBytes = in.readBytes();
