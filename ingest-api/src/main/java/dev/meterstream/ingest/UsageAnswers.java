@@ -16,17 +16,24 @@ final class UsageAnswers {
     private UsageAnswers() {
     }
 
-    static List<Violation> violations(final List<EventParser.Result> results, final boolean batch) {
+    /**
+     * A refused request's problem: every rejected event's violations, named by index in a batch, at most
+     * {@value Problem#MAX_ERRORS_PER_ITEM} of each event and {@value Problem#MAX_ERRORS} in all; the rest counted.
+     */
+    static Problem refused(final Problem problem, final List<EventParser.Result> results, final boolean batch) {
         final List<Violation> all = new ArrayList<>();
+        int omitted = 0;
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof EventParser.Rejected rejected) {
-                for (final Violation violation : rejected.violations()) {
+                final List<Violation> listed = Problem.firstOf(rejected.violations(), Problem.MAX_ERRORS_PER_ITEM);
+                omitted += rejected.violations().size() - listed.size();
+                for (final Violation violation : listed) {
                     all.add(batch ? new Violation("[" + i + "]" + (violation.field().isEmpty() ? "" : "."
                             + violation.field()), violation.detail()) : violation);
                 }
             }
         }
-        return all;
+        return problem.withErrors(all, omitted);
     }
 
     static byte[] single(final UsageEvent event, final Acknowledgement ack) {
@@ -58,7 +65,7 @@ final class UsageAnswers {
                     json.writeNumberField("offset", ack.offset());
                 } else {
                     json.writeStringField("status", "rejected");
-                    Problem.writeErrors(json, ((EventParser.Rejected) results.get(i)).violations());
+                    Problem.writeItemErrors(json, ((EventParser.Rejected) results.get(i)).violations());
                 }
                 json.writeEndObject();
             }

@@ -6,6 +6,7 @@ import dev.meterstream.support.auth.Tenant;
 import dev.meterstream.support.http.Problem;
 import dev.meterstream.support.http.ProblemException;
 import dev.meterstream.support.http.ProblemResponses;
+import dev.meterstream.support.limits.TenantRateLimiter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -84,9 +85,9 @@ final class UsageService implements HttpService {
         }
         metrics.rejected(results.size() - valid.size());
         if (valid.isEmpty()) {
-            throw new ProblemException(Problem.of(400, "invalid-event", "Invalid event",
-                    body.batch() ? "no event of the batch is valid" : "the event breaks the rules listed in errors")
-                    .withErrors(UsageAnswers.violations(results, body.batch())));
+            throw new ProblemException(UsageAnswers.refused(Problem.of(400, "invalid-event", "Invalid event",
+                    body.batch() ? "no event of the batch is valid" : "the event breaks the rules listed in errors"),
+                    results, body.batch()));
         }
         final Duration wait = rateLimiter.acquire(tenant, valid.size());
         if (!wait.isZero()) {

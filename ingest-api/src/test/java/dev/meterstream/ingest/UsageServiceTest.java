@@ -204,6 +204,26 @@ class UsageServiceTest {
     }
 
     @Test
+    void shouldListAtMostTenViolationsAnEventAndCountTheRestClippingEchoedNames() {
+        final StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < 15; i++) {
+            fields.append(",\"f").append(i).append("\":1");
+        }
+        final String event = "{\"id\":\"a\",\"subject\":\"s\",\"meter\":\"m\"" + fields + "}";
+        final JsonNode one = assertProblem(postJson(event), 400, "invalid-event");
+        assertEquals(10, one.get("errors").size(), one.toString());
+        assertEquals(5, one.get("errorsOmitted").asInt());
+        final JsonNode batch = assertProblem(postJson("[" + event + "," + event + "]"), 400, "invalid-event");
+        assertEquals(20, batch.get("errors").size());
+        assertEquals(10, batch.get("errorsOmitted").asInt());
+        final String longName = "n".repeat(3000);
+        final JsonNode clipped = assertProblem(postJson("{\"id\":\"a\",\"subject\":\"s\",\"meter\":\"m\",\""
+                + longName + "\":1}"), 400, "invalid-event");
+        final String field = clipped.get("errors").get(0).get("field").asText();
+        assertTrue(field.length() < 300 && field.endsWith("(2800 more characters)"), field);
+    }
+
+    @Test
     void shouldRefuseACloudEventsBatchSentAsASingleCloudEvent() {
         assertProblem(post(TestSettings.ACME_KEY, "application/cloudevents+json", "[]"), 400, "invalid-body");
         assertProblem(post(TestSettings.ACME_KEY, "application/cloudevents-batch+json", "{}"), 400, "invalid-body");

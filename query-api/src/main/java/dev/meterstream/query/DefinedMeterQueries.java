@@ -41,14 +41,12 @@ final class DefinedMeterQueries {
         }
     }
 
-    private final CqlSession session;
     private final PreparedStatement states;
     private final PreparedStatement typeStates;
     private final PreparedStatement distinct;
     private final PreparedStatement backfill;
 
     DefinedMeterQueries(final CqlSession session, final String keyspace) {
-        this.session = session;
         final String windows = " AND " + Column.WINDOW_SIZE + " = ? AND " + Column.WINDOW_START + " >= ? AND "
                 + Column.WINDOW_START + " < ?";
         // Read by position below.
@@ -69,16 +67,16 @@ final class DefinedMeterQueries {
      * Every state row of windows of {@code size} starting in [from, to); subject null for all subjects: the
      * version's own rows (backfilled, and live before V008) and its entries in its event type's live states.
      */
-    List<StateRow> states(final MeterVersion meter, final String eventType, final String subject,
+    List<StateRow> states(final ViewReads reads, final MeterVersion meter, final String eventType, final String subject,
                           final WindowSize size, final Instant from, final Instant to) {
         final List<CompletableFuture<List<Row>>> buckets = new ArrayList<>();
         for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
-            buckets.add(UsageQueries.all(session.executeAsync(typeStates.bind(meter.tenant(), eventType,
-                    subject == null ? Views.ALL_SUBJECTS : subject, size.name(), bucket, from, to)))
+            buckets.add(reads.all(typeStates.bind(meter.tenant(), eventType,
+                    subject == null ? Views.ALL_SUBJECTS : subject, size.name(), bucket, from, to))
                     .toCompletableFuture());
         }
         final List<StateRow> rows = new ArrayList<>();
-        for (final List<Row> month : read(states, meter, subject, size, from, to)) {
+        for (final List<Row> month : read(reads, states, meter, subject, size, from, to)) {
             for (final Row row : month) {
                 final Instant latest = row.getInstant(4);
                 rows.add(new StateRow(row.getInstant(0), MeterWindowKey.groupsOf(row.getString(1)),
@@ -101,10 +99,10 @@ final class DefinedMeterQueries {
     }
 
     /** Every distinct value of windows of {@code size} starting in [from, to); subject null for all subjects. */
-    List<DistinctRow> distinct(final MeterVersion meter, final String subject, final WindowSize size,
+    List<DistinctRow> distinct(final ViewReads reads, final MeterVersion meter, final String subject, final WindowSize size,
                                final Instant from, final Instant to) {
         final List<DistinctRow> rows = new ArrayList<>();
-        for (final List<Row> month : read(distinct, meter, subject, size, from, to)) {
+        for (final List<Row> month : read(reads, distinct, meter, subject, size, from, to)) {
             for (final Row row : month) {
                 rows.add(new DistinctRow(row.getInstant(0), MeterWindowKey.groupsOf(row.getString(1)),
                         row.getString(2)));
@@ -113,9 +111,9 @@ final class DefinedMeterQueries {
         return rows;
     }
 
-    List<ShardBackfill> backfill(final MeterVersion meter) {
+    List<ShardBackfill> backfill(final ViewReads reads, final MeterVersion meter) {
         final List<ShardBackfill> shards = new ArrayList<>();
-        for (final Row row : session.execute(backfill.bind(meter.tenant(), meter.slug(), meter.version()))) {
+        for (final Row row : reads.execute(backfill.bind(meter.tenant(), meter.slug(), meter.version()))) {
             shards.add(new ShardBackfill(row.getInt(0), row.isNull(1) ? null : row.getLong(1),
                     row.isNull(2) ? null : row.getLong(2), row.isNull(3) ? null : row.getLong(3)));
         }
@@ -123,12 +121,12 @@ final class DefinedMeterQueries {
     }
 
     /** The months' partitions read concurrently, each paged to its end. */
-    private List<List<Row>> read(final PreparedStatement statement, final MeterVersion meter, final String subject,
+    private List<List<Row>> read(final ViewReads reads, final PreparedStatement statement, final MeterVersion meter, final String subject,
                                  final WindowSize size, final Instant from, final Instant to) {
         final List<CompletableFuture<List<Row>>> months = new ArrayList<>();
         for (final LocalDate month : SeriesBucket.months(from, to)) {
-            months.add(UsageQueries.all(session.executeAsync(statement.bind(meter.tenant(), meter.slug(),
-                    meter.version(), subject == null ? Views.ALL_SUBJECTS : subject, month, size.name(), from, to)))
+            months.add(reads.all(statement.bind(meter.tenant(), meter.slug(), meter.version(),
+                    subject == null ? Views.ALL_SUBJECTS : subject, month, size.name(), from, to))
                     .toCompletableFuture());
         }
         return months.stream().map(CompletableFuture::join).toList();

@@ -53,7 +53,7 @@ final class DefinedMeterUsage {
         this.definitions = definitions;
     }
 
-    Answer<DefinedUsage.Point> answer(final StoredMeter meter, final ServerRequest request) {
+    Answer<DefinedUsage.Point> answer(final StoredMeter meter, final ServerRequest request, final ViewReads reads) {
         final QueryParams params = new QueryParams(request.query());
         final Instant from = params.instant("from");
         final Instant to = params.instant("to");
@@ -122,9 +122,9 @@ final class DefinedMeterUsage {
         }
         csv.add(VALUE);
         answer.csvColumns(csv);
-        final Map<Integer, MeterCoverage> coverage = backfill(read, answer);
+        final Map<Integer, MeterCoverage> coverage = backfill(reads, read, answer);
         // One per answer: it bounds the events read for all the subjects asked together.
-        final SubjectMinutes subjectMinutes = new SubjectMinutes(events, settings.maxFoldedEvents());
+        final SubjectMinutes subjectMinutes = new SubjectMinutes(events, reads, settings.maxFoldedEvents());
         for (final String subject : subjects.isEmpty() ? Arrays.asList((String) null) : subjects) {
             // A subject's days are stored as its hours: they are read as such and merged into days.
             final List<Tile> tiles = size == null
@@ -135,9 +135,9 @@ final class DefinedMeterUsage {
                 if (MeterWindowKey.readFromEvents(tile.size(), subject)) {
                     subjectMinutes.fold(meter.tenant(), subject, definition, coverage, tile.from(), tile.to(), usage);
                 } else if (aggregation == Aggregation.UNIQUE_COUNT) {
-                    queries.distinct(read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
+                    queries.distinct(reads, read, subject, tile.size(), tile.from(), tile.to()).forEach(usage::add);
                 } else {
-                    queries.states(read, definition.eventType(), subject, tile.size(), tile.from(),
+                    queries.states(reads, read, definition.eventType(), subject, tile.size(), tile.from(),
                             tile.to()).forEach(usage::add);
                 }
             }
@@ -150,11 +150,12 @@ final class DefinedMeterUsage {
      * {@code backfilling}, and while it is, how far: shards done and the share of events folded. Returns which of
      * each shard's events the version's states hold, for the windows folded from events.
      */
-    private Map<Integer, MeterCoverage> backfill(final MeterVersion meter, final Answer<?> answer) {
+    private Map<Integer, MeterCoverage> backfill(final ViewReads reads, final MeterVersion meter,
+                                                final Answer<?> answer) {
         final int shards = definitions.shards();
         final Map<Integer, DefinedMeterQueries.ShardBackfill> rows = new LinkedHashMap<>();
         final Map<Integer, MeterCoverage> coverage = new HashMap<>();
-        queries.backfill(meter).forEach(row -> {
+        queries.backfill(reads, meter).forEach(row -> {
             rows.put(row.shard(), row);
             coverage.put(row.shard(), row.coverage());
         });

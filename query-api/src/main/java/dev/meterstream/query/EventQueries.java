@@ -6,13 +6,11 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +37,7 @@ final class EventQueries {
             new Answer.Column<>("logId", StoredEvent::logId));
 
     /** One page of a subject's events and the cursor of the next page (empty on the last). */
-    record Page(List<StoredEvent> events, Optional<String> nextCursor) {
+    record Page(List<StoredEvent> events, Optional<Cursor> nextCursor) {
     }
 
     /** What is read of an event; both event tables have these columns. */
@@ -47,13 +45,11 @@ final class EventQueries {
             Column.EVENT_TIME, Column.EVENT_NANOS, Column.PROPERTIES, Column.RECEIVED_AT, Column.LOG_PARTITION,
             Column.LOG_SEQUENCE);
 
-    private final CqlSession session;
     private final PreparedStatement byId;
     private final PreparedStatement bySubjectFrom;
     private final PreparedStatement bySubjectAfter;
 
     EventQueries(final CqlSession session, final String keyspace) {
-        this.session = session;
         byId = session.prepare(Views.EVENTS_BY_ID.select(keyspace, READ) + " WHERE "
                 + Views.equal(Views.EVENTS_BY_ID.primaryKey()));
         final String bySubject = Views.EVENTS_BY_SUBJECT_DAY.select(keyspace, READ) + " WHERE "
@@ -64,15 +60,15 @@ final class EventQueries {
                 + ") > (?, ?) AND " + Column.EVENT_TIME + " < ? LIMIT ?");
     }
 
-    Optional<StoredEvent> byId(final String tenant, final String id) {
-        return Optional.ofNullable(session.execute(byId.bind(tenant, id)).one()).map(EventQueries::event);
+    Optional<StoredEvent> byId(final ViewReads reads, final String tenant, final String id) {
+        return Optional.ofNullable(reads.execute(byId.bind(tenant, id)).one()).map(EventQueries::event);
     }
 
     /**
      * Up to {@code limit} events of a subject with times in [from, to), in time order (then id), starting after
      * the cursor if one is given. Reads day partitions in order until the page is full.
      */
-    Page bySubject(final String tenant, final String subject, final Instant from, final Instant to,
+    Page bySubject(final ViewReads reads, final String tenant, final String subject, final Instant from, final Instant to,
                    final int limit, final Optional<Cursor> after) {
         final List<StoredEvent> events = new ArrayList<>(limit);
         LocalDate day = after.map(Cursor::day).orElse(SeriesBucket.day(from));
@@ -84,7 +80,7 @@ final class EventQueries {
                     ? bySubjectAfter.bind(tenant, subject, day, after.get().eventTime(), after.get().eventId(),
                             to, want)
                     : bySubjectFrom.bind(tenant, subject, day, max(from, day), to, want);
-            for (final Row row : session.execute(statement)) {
+            for (final Row row : reads.execute(statement)) {
                 events.add(event(row));
             }
             if (events.size() < limit) {
@@ -97,7 +93,7 @@ final class EventQueries {
         }
         final StoredEvent last = events.getLast();
         return new Page(events, Optional.of(new Cursor(SeriesBucket.day(last.timestamp()),
-                last.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), last.id()).encode()));
+                last.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), last.id())));
     }
 
     private static Instant max(final Instant from, final LocalDate day) {
@@ -114,23 +110,7 @@ final class EventQueries {
                 row.getInt(Column.LOG_PARTITION), row.getLong(Column.LOG_SEQUENCE));
     }
 
-    /** Where a page ended: the last event's day, millisecond and id. Opaque to clients (base64url). */
+    /** Where a page ended: the last event's day, millisecond and id ({@link CursorSigner} signs it for clients). */
     record Cursor(LocalDate day, Instant eventTime, String eventId) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((day + "|" + eventTime.toEpochMilli() + "|"
-                    + eventId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        /** The cursor in {@code text}, or empty if it is not one this service made. */
-        static Optional<Cursor> decode(final String text) {
-            try {
-                final String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8)
-                        .split("\\|", 3);
-                return Optional.of(new Cursor(LocalDate.parse(parts[0]),
-                        Instant.ofEpochMilli(Long.parseLong(parts[1])), parts[2]));
-            } catch (final RuntimeException e) {
-                return Optional.empty();
-            }
-        }
     }
 }

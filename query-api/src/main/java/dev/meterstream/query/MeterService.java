@@ -61,37 +61,35 @@ final class MeterService implements HttpService {
 
     private final QuerySettings settings;
     private final UsageQueries usage;
-    private final Freshness freshness;
-    private final QueryMetrics metrics;
+    private final Endpoints endpoints;
     private final MeterDefinitions definitions;
     private final RecentAnswers<TopRequest, Ranking> recentTops;
     private final DefinedMeterUsage definedUsage;
 
-    MeterService(final QuerySettings settings, final UsageQueries usage, final Freshness freshness,
-                 final QueryMetrics metrics, final MeterDefinitions definitions,
+    MeterService(final QuerySettings settings, final UsageQueries usage, final Endpoints endpoints,
+                 final MeterDefinitions definitions,
                  final DefinedMeterUsage definedUsage) {
         this.settings = settings;
         this.definedUsage = definedUsage;
         this.definitions = definitions;
         this.usage = usage;
-        this.freshness = freshness;
-        this.metrics = metrics;
+        this.endpoints = endpoints;
         this.recentTops = new RecentAnswers<>(settings.topCache(), settings.topCacheSize());
     }
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/{meter}/usage", new Endpoint("usage-series", this::usageSeries, freshness, metrics))
-                .get("/{meter}/top", new Endpoint("top-subjects", this::topSubjects, freshness, metrics))
-                .get("/", new Endpoint("meters", this::meters, freshness, metrics));
+        rules.get("/{meter}/usage", endpoints.of("usage-series", this::usageSeries))
+                .get("/{meter}/top", endpoints.of("top-subjects", this::topSubjects))
+                .get("/", endpoints.of("meters", this::meters));
     }
 
     /** A defined meter's answer for its slug; otherwise the event type's count, sum, min and max, as before. */
-    private Answer<?> usageSeries(final String tenant, final ServerRequest request) {
+    private Answer<?> usageSeries(final String tenant, final ServerRequest request, final ViewReads reads) {
         final String meter = request.path().pathParameters().get("meter");
         final java.util.Optional<StoredMeter> defined = definitions.get(tenant, meter);
         if (defined.isPresent()) {
-            return definedUsage.answer(defined.get(), request);
+            return definedUsage.answer(defined.get(), request, reads);
         }
         final QueryParams params = new QueryParams(request.query());
         final Instant from = params.instant("from");
@@ -108,8 +106,8 @@ final class MeterService implements HttpService {
                 .field("meter", meter).field("window", size.name()).field("from", from).field("to", to)
                 .field("subjects", subjects.isEmpty() ? List.of(ALL_SUBJECTS) : subjects);
         final Map<String, List<UsageQueries.Point>> found = subjects.isEmpty()
-                ? Map.of(ALL_SUBJECTS, usage.allSubjects(tenant, meter, size, from, to))
-                : usage.series(tenant, meter, subjects, size, from, to);
+                ? Map.of(ALL_SUBJECTS, usage.allSubjects(reads, tenant, meter, size, from, to))
+                : usage.series(reads, tenant, meter, subjects, size, from, to);
         for (final Map.Entry<String, List<UsageQueries.Point>> series : found.entrySet()) {
             for (final UsageQueries.Point point : series.getValue()) {
                 answer.item(new SubjectPoint(series.getKey(), point));
@@ -118,7 +116,8 @@ final class MeterService implements HttpService {
         return answer;
     }
 
-    private Answer<RankedSubject> topSubjects(final String tenant, final ServerRequest request) {
+    private Answer<RankedSubject> topSubjects(final String tenant, final ServerRequest request,
+                                              final ViewReads reads) {
         final String meter = request.path().pathParameters().get("meter");
         final QueryParams params = new QueryParams(request.query());
         final Instant from = params.instant("from");
@@ -131,7 +130,8 @@ final class MeterService implements HttpService {
                 .field("meter", meter).field("window", size.name()).field("from", from).field("to", to)
                 .field("limit", limit);
         final Ranking ranking = recentTops.get(new TopRequest(tenant, meter, size, from, to, limit), () ->
-                new Ranking(freshness.completeThrough().orElse(null), usage.top(tenant, meter, size, from, to, limit)));
+                new Ranking(endpoints.freshness().completeThrough().orElse(null),
+                        usage.top(reads, tenant, meter, size, from, to, limit)));
         answer.field(Endpoint.COMPLETE_THROUGH, ranking.completeThrough());
         int rank = 0;
         for (final UsageQueries.Ranked ranked : ranking.subjects()) {
@@ -144,11 +144,11 @@ final class MeterService implements HttpService {
      * The event types with data (each with the live definitions that take it), the tenant's definitions (deleted
      * ones too: their history stays readable), and the event types with data that no live definition takes.
      */
-    private Answer<SeenMeter> meters(final String tenant, final ServerRequest request) {
+    private Answer<SeenMeter> meters(final String tenant, final ServerRequest request, final ViewReads reads) {
         final List<StoredMeter> defined = definitions.all(tenant);
         final Answer<SeenMeter> answer = Answer.of("meters", METER_COLUMNS);
         final List<String> undefined = new ArrayList<>();
-        for (final String meter : usage.meters(tenant)) {
+        for (final String meter : usage.meters(reads, tenant)) {
             final List<String> definedBy = defined.stream()
                     .filter(stored -> !stored.deleted() && stored.definition().eventType().equals(meter))
                     .map(stored -> stored.definition().slug()).toList();

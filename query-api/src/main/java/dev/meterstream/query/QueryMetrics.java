@@ -18,6 +18,8 @@ final class QueryMetrics {
     static final String CASSANDRA_ERRORS = "query.cassandra.errors";
     /** The endpoint label of requests refused before routing, for want of a known key. */
     static final String UNAUTHENTICATED = "unauthenticated";
+    /** The endpoint label of requests refused before routing, their tenant being over its rate. */
+    static final String RATE_LIMITED = "rate-limited";
 
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();

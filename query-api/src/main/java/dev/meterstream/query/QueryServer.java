@@ -39,6 +39,9 @@ public final class QueryServer implements AutoCloseable {
             final Freshness freshness = new Freshness(session, keyspace, settings.freshnessCache());
             final EventQueries events = new EventQueries(session, keyspace);
             final UsageQueries usage = new UsageQueries(session, keyspace, settings.topPageSize());
+            final java.time.Duration readTimeout = settings.cassandra().requestTimeout();
+            final Endpoints endpoints = new Endpoints(freshness, metrics,
+                    () -> new ViewReads(session, settings.limits(), readTimeout));
             final WebServer server = WebServer.builder()
                     .config(serverConfig)
                     .shutdownHook(false)
@@ -56,9 +59,9 @@ public final class QueryServer implements AutoCloseable {
                                     .build(),
                             MetricsObserver.create()))
                     .routing(rules -> routing(rules, settings, metrics,
-                            new UsageEventService(events, freshness, metrics),
-                            new SubjectService(settings, events, freshness, metrics),
-                            new MeterService(settings, usage, freshness, metrics, meterDefinitions,
+                            new UsageEventService(events, endpoints),
+                            new SubjectService(settings, events, endpoints, settings.cursors()),
+                            new MeterService(settings, usage, endpoints, meterDefinitions,
                                     new DefinedMeterUsage(settings, new DefinedMeterQueries(session, keyspace),
                                             events, meterDefinitions)),
                             new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
@@ -94,6 +97,8 @@ public final class QueryServer implements AutoCloseable {
                         final MeterDefinitionService definitions) {
         routing.addFilter(new ApiKeyFilter(settings.apiKeys(), settings.adminKeys(), "analyst or admin key",
                         (status, started) -> metrics.request(QueryMetrics.UNAUTHENTICATED, status, started)))
+                .addFilter(new TenantRateFilter(settings.limits().tenantRate(),
+                        (status, started) -> metrics.request(QueryMetrics.RATE_LIMITED, status, started)))
                 .register(UsageEventService.PATH, usages)
                 .register(SubjectService.PATH, subjects)
                 .register(MeterService.PATH, definitions)

@@ -25,6 +25,8 @@ import java.time.Duration;
  *                       {@code auth.admin-keys-file}): they may also define, change and delete meters
  * @param eventRules     the rules a meter definition's slugs follow (those of event meters)
  * @param maxFoldedEvents most events one answer may read to fold a subject's minutes of a defined meter
+ * @param limits         what one answer and one tenant may take ({@code query.limits})
+ * @param cursors        signs and checks the cursors of a subject's events ({@code query.cursor-secret-file})
  */
 public record QuerySettings(
         CqlConnection cassandra,
@@ -39,7 +41,9 @@ public record QuerySettings(
         String kafka,
         ApiKeys adminKeys,
         EventRules eventRules,
-        int maxFoldedEvents) {
+        int maxFoldedEvents,
+        QueryLimits limits,
+        CursorSigner cursors) {
 
     public QuerySettings {
         atLeastOne("query.max-points", maxPoints);
@@ -78,6 +82,8 @@ public record QuerySettings(
                 config.get("kafka.bootstrap-servers").asString().get(),
                 ApiKeys.from(config.get("auth.admin")),
                 ServiceConfig.eventRules(config),
-                query.get("max-folded-events").asInt().get());
+                query.get("max-folded-events").asInt().get(),
+                QueryLimits.from(query.get("limits")),
+                CursorSigner.from(query.get("cursor-secret-file").asString().asOptional().map(java.nio.file.Path::of)));
     }
 }

@@ -27,12 +27,14 @@ import java.util.Optional;
  */
 final class SubjectMinutes {
     private final EventQueries events;
+    private final ViewReads reads;
     private final int maxEvents;
     /** Events this answer has read so far. */
     private int read;
 
-    SubjectMinutes(final EventQueries events, final int maxEvents) {
+    SubjectMinutes(final EventQueries events, final ViewReads reads, final int maxEvents) {
         this.events = events;
+        this.reads = reads;
         this.maxEvents = maxEvents;
     }
 
@@ -41,7 +43,7 @@ final class SubjectMinutes {
               final Map<Integer, MeterCoverage> coverage, final Instant from, final Instant to,
               final DefinedUsage usage) {
         final int left = maxEvents - read;
-        final EventQueries.Page page = events.bySubject(tenant, subject, from, to, left + 1, Optional.empty());
+        final EventQueries.Page page = events.bySubject(reads, tenant, subject, from, to, left + 1, Optional.empty());
         read += page.events().size();
         if (read > maxEvents) {
             throw new ProblemException(Problem.of(400, "too-many-events", "Too many events to fold",

@@ -11,23 +11,22 @@ final class UsageEventService implements HttpService {
     static final String PATH = "/api/usages";
 
     private final EventQueries events;
-    private final Freshness freshness;
-    private final QueryMetrics metrics;
+    private final Endpoints endpoints;
 
-    UsageEventService(final EventQueries events, final Freshness freshness, final QueryMetrics metrics) {
+    UsageEventService(final EventQueries events, final Endpoints endpoints) {
         this.events = events;
-        this.freshness = freshness;
-        this.metrics = metrics;
+        this.endpoints = endpoints;
     }
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/{id}", new Endpoint("usage-by-id", this::eventById, freshness, metrics));
+        rules.get("/{id}", endpoints.of("usage-by-id", this::eventById));
     }
 
-    private Answer<EventQueries.StoredEvent> eventById(final String tenant, final ServerRequest request) {
+    private Answer<EventQueries.StoredEvent> eventById(final String tenant, final ServerRequest request,
+                                                     final ViewReads reads) {
         final String id = request.path().pathParameters().get("id");
-        final EventQueries.StoredEvent event = events.byId(tenant, id).orElseThrow(() -> new ProblemException(
+        final EventQueries.StoredEvent event = events.byId(reads, tenant, id).orElseThrow(() -> new ProblemException(
                 Problem.of(404, "unknown-event", "Unknown event", "no event with id '" + id + "' for this tenant")));
         return Answer.of("events", EventQueries.COLUMNS).item(event);
     }

@@ -1,7 +1,6 @@
 package dev.meterstream.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
@@ -36,7 +35,6 @@ final class UsageQueries {
     private static final Comparator<Ranked> HIGHEST_FIRST = Comparator.comparing(Ranked::sum).reversed()
             .thenComparing(Ranked::subject);
 
-    private final CqlSession session;
     private final int topPageSize;
     private final PreparedStatement series;
     private final PreparedStatement topPage;
@@ -46,7 +44,6 @@ final class UsageQueries {
     private final PreparedStatement shards;
 
     UsageQueries(final CqlSession session, final String keyspace, final int topPageSize) {
-        this.session = session;
         this.topPageSize = topPageSize;
         // Columns read by position below: the window's start, then the totals in Views' order.
         final List<String> windowTotals = new ArrayList<>(List.of(Column.WINDOW_START));
@@ -71,28 +68,28 @@ final class UsageQueries {
     }
 
     /** A subject's windows starting in [from, to), in order; windows without usage are absent. */
-    List<Point> series(final String tenant, final String meter, final String subject, final WindowSize size,
+    List<Point> series(final ViewReads reads, final String tenant, final String meter, final String subject, final WindowSize size,
                        final Instant from, final Instant to) {
-        return seriesAsync(tenant, meter, subject, size, from, to).toCompletableFuture().join();
+        return seriesAsync(reads, tenant, meter, subject, size, from, to).toCompletableFuture().join();
     }
 
     /** The same for several subjects, read concurrently; in the order asked. */
-    Map<String, List<Point>> series(final String tenant, final String meter, final List<String> subjects,
+    Map<String, List<Point>> series(final ViewReads reads, final String tenant, final String meter, final List<String> subjects,
                                     final WindowSize size, final Instant from, final Instant to) {
         final Map<String, CompletableFuture<List<Point>>> pending = new java.util.LinkedHashMap<>();
         for (final String subject : subjects) {
-            pending.put(subject, seriesAsync(tenant, meter, subject, size, from, to).toCompletableFuture());
+            pending.put(subject, seriesAsync(reads, tenant, meter, subject, size, from, to).toCompletableFuture());
         }
         final Map<String, List<Point>> result = new java.util.LinkedHashMap<>();
         pending.forEach((subject, points) -> result.put(subject, points.join()));
         return result;
     }
 
-    private CompletionStage<List<Point>> seriesAsync(final String tenant, final String meter, final String subject,
+    private CompletionStage<List<Point>> seriesAsync(final ViewReads reads, final String tenant, final String meter, final String subject,
                                                      final WindowSize size, final Instant from, final Instant to) {
         final List<CompletableFuture<List<Point>>> buckets = new ArrayList<>();
         for (final LocalDate month : SeriesBucket.months(from, to)) {
-            buckets.add(all(session.executeAsync(series.bind(tenant, meter, subject, month, size.name(), from, to)))
+            buckets.add(reads.all(series.bind(tenant, meter, subject, month, size.name(), from, to))
                     .thenApply(rows -> rows.stream().map(row -> new Point(row.getInstant(0), row.getLong(1),
                             row.getBigDecimal(2), row.getBigDecimal(3), row.getBigDecimal(4))).toList())
                     .toCompletableFuture());
@@ -108,12 +105,11 @@ final class UsageQueries {
      * The series of all subjects together: each window's shard totals merged (counts and sums added, the least
      * min, the greatest max). One partition read per bucket, whatever the number of subjects.
      */
-    List<Point> allSubjects(final String tenant, final String meter, final WindowSize size, final Instant from,
+    List<Point> allSubjects(final ViewReads reads, final String tenant, final String meter, final WindowSize size, final Instant from,
                             final Instant to) {
         final List<CompletableFuture<List<Row>>> buckets = new ArrayList<>();
         for (final Instant bucket : SeriesBucket.covering(size, from, to)) {
-            buckets.add(all(session.executeAsync(shards.bind(tenant, meter, size.name(), bucket, from, to)))
-                    .toCompletableFuture());
+            buckets.add(reads.all(shards.bind(tenant, meter, size.name(), bucket, from, to)).toCompletableFuture());
         }
         final Map<Instant, Point> merged = new java.util.TreeMap<>();
         for (final CompletableFuture<List<Row>> bucket : buckets) {
@@ -142,7 +138,7 @@ final class UsageQueries {
      * current row is the highest): a subject counts once per window, at the first row met, and the rest are
      * skipped ({@link Candidate#add}).
      */
-    List<Ranked> top(final String tenant, final String meter, final WindowSize size, final Instant from,
+    List<Ranked> top(final ViewReads reads, final String tenant, final String meter, final WindowSize size, final Instant from,
                      final Instant to, final int limit) {
         final List<TopList> lists = new ArrayList<>();
         for (Instant window = from; window.isBefore(to); window = window.plus(size.duration())) {
@@ -156,7 +152,7 @@ final class UsageQueries {
             final List<CompletableFuture<List<Row>>> pages = new ArrayList<>();
             for (final TopList list : lists) {
                 pages.add(list.exhausted ? CompletableFuture.completedFuture(List.of())
-                        : nextPage(tenant, meter, size, list, pageSize));
+                        : nextPage(reads, tenant, meter, size, list, pageSize));
             }
             boolean allExhausted = true;
             for (int i = 0; i < lists.size(); i++) {
@@ -189,7 +185,7 @@ final class UsageQueries {
             exact.put(candidate.subject, candidate.seenIn.size() == lists.size()
                     ? CompletableFuture.completedFuture(new Ranked(candidate.subject,
                             candidate.known.stripTrailingZeros(), candidate.count))
-                    : seriesAsync(tenant, meter, candidate.subject, size, from, to)
+                    : seriesAsync(reads, tenant, meter, candidate.subject, size, from, to)
                             .thenApply(points -> total(candidate.subject, points)).toCompletableFuture());
         }
         return exact.values().stream().map(CompletableFuture::join).sorted(HIGHEST_FIRST).toList();
@@ -206,16 +202,15 @@ final class UsageQueries {
         return bound;
     }
 
-    private CompletableFuture<List<Row>> nextPage(final String tenant, final String meter, final WindowSize size,
+    private CompletableFuture<List<Row>> nextPage(final ViewReads reads, final String tenant, final String meter, final WindowSize size,
                                                   final TopList list, final int pageSize) {
         if (list.last == null) {
-            return all(session.executeAsync(topPage.bind(tenant, meter, size.name(), list.window, pageSize)))
-                    .toCompletableFuture();
+            return reads.all(topPage.bind(tenant, meter, size.name(), list.window, pageSize)).toCompletableFuture();
         }
-        final var sameSum = all(session.executeAsync(topSameSumAfter.bind(tenant, meter, size.name(), list.window,
-                list.last.sum(), list.last.subject(), pageSize)));
-        final var below = all(session.executeAsync(topBelow.bind(tenant, meter, size.name(), list.window,
-                list.last.sum(), pageSize)));
+        final var sameSum = reads.all(topSameSumAfter.bind(tenant, meter, size.name(), list.window,
+                list.last.sum(), list.last.subject(), pageSize));
+        final var below = reads.all(topBelow.bind(tenant, meter, size.name(), list.window, list.last.sum(),
+                pageSize));
         return sameSum.thenCombine(below, (first, second) -> {
             final List<Row> rows = new ArrayList<>(first);
             rows.addAll(second);
@@ -224,8 +219,8 @@ final class UsageQueries {
     }
 
     /** Every meter the tenant has data for, in name order. */
-    List<String> meters(final String tenant) {
-        return session.execute(meters.bind(tenant)).all().stream().map(row -> row.getString(0)).toList();
+    List<String> meters(final ViewReads reads, final String tenant) {
+        return reads.execute(meters.bind(tenant)).all().stream().map(row -> row.getString(0)).toList();
     }
 
     private static Ranked total(final String subject, final List<Point> points) {
@@ -236,17 +231,6 @@ final class UsageQueries {
             count += point.count();
         }
         return new Ranked(subject, sum.stripTrailingZeros(), count);
-    }
-
-    /** All rows of a query, following pages asynchronously. */
-    static CompletionStage<List<Row>> all(final CompletionStage<AsyncResultSet> first) {
-        return first.thenCompose(page -> collect(page, new ArrayList<>()));
-    }
-
-    private static CompletionStage<List<Row>> collect(final AsyncResultSet page, final List<Row> rows) {
-        page.currentPage().forEach(rows::add);
-        return page.hasMorePages() ? page.fetchNextPage().thenCompose(next -> collect(next, rows))
-                : CompletableFuture.completedFuture(rows);
     }
 
     /** A subject met in the rankings: the part of its total known so far, and where it was met. */

@@ -111,6 +111,61 @@ class QueryApiIT {
     }
 
     @Test
+    void shouldRefuseACursorGivenForAnotherRequestOrForgedInConstantWork() throws Exception {
+        final Instant from = ViewsFixture.BASE.plus(Duration.ofHours(20));
+        final Instant to = ViewsFixture.BASE.plus(Duration.ofHours(60));
+        final String range = "?from=" + from + "&to=" + to + "&limit=7";
+        final String cursor = json(get("/api/subjects/subject-3/events" + range, ViewsFixture.ACME_KEY), 200)
+                .get("nextCursor").asText();
+        assertEquals(200, get("/api/subjects/subject-3/events" + range + "&cursor=" + cursor, ViewsFixture.ACME_KEY)
+                .statusCode(), "the cursor is good for the request it was given for");
+        for (final String other : List.of("/api/subjects/subject-4/events" + range,
+                "/api/subjects/subject-3/events?from=" + from + "&to=" + to.plusSeconds(3600) + "&limit=7",
+                "/api/subjects/subject-3/events?from=" + from.minusSeconds(3600) + "&to=" + to + "&limit=7")) {
+            assertProblem(get(other + "&cursor=" + cursor, ViewsFixture.ACME_KEY), 400, "/problems/invalid-query");
+        }
+        assertProblem(get("/api/subjects/subject-3/events" + range + "&cursor=" + cursor, ViewsFixture.GLOBEX_KEY),
+                400, "/problems/invalid-query");
+        // The unsigned form cursors had before: a start at year 1 once meant a read of every day since.
+        final String yearOne = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("0001-01-01|" + Instant.parse("0001-01-01T00:00:00Z").toEpochMilli() + "|x").getBytes());
+        final String position = cursor.substring(0, cursor.indexOf('.'));
+        for (final String forged : List.of(yearOne, yearOne + cursor.substring(cursor.indexOf('.')),
+                position.substring(0, position.length() - 2) + "AA" + cursor.substring(cursor.indexOf('.')),
+                cursor + "A", "x".repeat(1500))) {
+            assertProblem(get("/api/subjects/subject-3/events" + range + "&cursor=" + forged, ViewsFixture.ACME_KEY),
+                    400, "/problems/invalid-query");
+        }
+    }
+
+    @Test
+    void shouldBoundEachAnswersReadsDeadlineAndEachTenantsRate() throws Exception {
+        final String top = "/api/meters/meter-0/top?from=" + ViewsFixture.BASE + "&to="
+                + ViewsFixture.BASE.plus(Duration.ofHours(60)) + "&window=HOUR";
+        final String byId = "/api/usages/" + views.events("acme").get(3).id();
+        try (QueryServer fewReads = views.startQuery(new QueryLimits(Duration.ofSeconds(30), 20, 0))) {
+            assertEquals(200, get(fewReads, byId, ViewsFixture.ACME_KEY).statusCode(), "one read is within 20");
+            assertProblem(get(fewReads, top, ViewsFixture.ACME_KEY), 400, "/problems/too-many-reads");
+        }
+        try (QueryServer noTime = views.startQuery(new QueryLimits(Duration.ofNanos(1), 10_000, 0))) {
+            assertProblem(get(noTime, byId, ViewsFixture.ACME_KEY), 503, "/problems/query-deadline");
+        }
+        try (QueryServer slow = views.startQuery(new QueryLimits(Duration.ofSeconds(30), 10_000, 1))) {
+            // A bucket of one request, refilled at one a second: of five requests in a row, some are refused.
+            final List<HttpResponse<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(get(slow, byId, ViewsFixture.ACME_KEY));
+            }
+            final HttpResponse<String> refused = answers.stream().filter(a -> a.statusCode() == 429).findFirst()
+                    .orElseThrow(() -> new AssertionError("no 429 in five requests at a rate of one a second"));
+            assertProblem(refused, 429, "/problems/rate-limited");
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            assertEquals(200, get(slow, "/api/usages/" + views.events("globex").get(3).id(), ViewsFixture.GLOBEX_KEY)
+                    .statusCode(), "another tenant has a bucket of its own");
+        }
+    }
+
+    @Test
     void shouldAnswerSeriesEqualToTheInputForSeveralSubjectsAndWindowSizes() throws Exception {
         for (final WindowSize size : List.of(WindowSize.MINUTE, WindowSize.HOUR, WindowSize.DAY)) {
             final Instant from = size == WindowSize.MINUTE ? ViewsFixture.BASE.plus(Duration.ofHours(30))
@@ -690,7 +745,15 @@ class QueryApiIT {
     }
 
     private HttpResponse<String> get(final String path, final String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path.replace("+", "%2B")))
+        return get(views.baseUrl(), path, key);
+    }
+
+    private HttpResponse<String> get(final QueryServer server, final String path, final String key) throws Exception {
+        return get("http://127.0.0.1:" + server.port(), path, key);
+    }
+
+    private HttpResponse<String> get(final String baseUrl, final String path, final String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path.replace("+", "%2B")))
                 .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
     }
 

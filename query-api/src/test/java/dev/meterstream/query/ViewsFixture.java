@@ -75,6 +75,7 @@ final class ViewsFixture implements AutoCloseable {
     private final ProcessorServer processor;
     private final QueryServer query;
     private final String kafkaBootstrapServers;
+    private final CqlConnection connection;
 
     ViewsFixture(final KafkaEndpoint kafka, final CassandraEndpoint cassandra, final Path stateDir) {
         this.kafkaBootstrapServers = kafka.bootstrapServers();
@@ -104,13 +105,25 @@ final class ViewsFixture implements AutoCloseable {
                         new java.math.BigDecimal("4.75"), "x", 1L));
             }
         }
-        query = QueryServer.start(server, new QuerySettings(connection, ApiKeys.of(Map.of(
-                ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex",
-                ApiKeys.sha256(INITECH_KEY), "initech")), 1000, 1000,
-                Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100, kafka.bootstrapServers(),
-                ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme", ApiKeys.sha256(INITECH_ADMIN_KEY),
-                        "initech")),
-                EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)), MAX_FOLDED_EVENTS));
+        this.connection = connection;
+        query = startQuery(new QueryLimits(Duration.ofSeconds(30), 10_000, 0));
+    }
+
+    /**
+     * A query-api on these views with {@code limits}; the fixture's own has generous ones. The caller closes it. Its
+     * cursors are signed with a key of its own.
+     */
+    QueryServer startQuery(final QueryLimits limits) {
+        return QueryServer.start(Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0"))),
+                new QuerySettings(connection, ApiKeys.of(Map.of(
+                        ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex",
+                        ApiKeys.sha256(INITECH_KEY), "initech")), 1000, 1000,
+                        Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100,
+                        kafkaBootstrapServers,
+                        ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme", ApiKeys.sha256(INITECH_ADMIN_KEY),
+                                "initech")),
+                        EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)), MAX_FOLDED_EVENTS, limits,
+                        CursorSigner.from(java.util.Optional.empty())));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.meterstream.ingest;
+package dev.meterstream.support.limits;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,19 +6,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Per-tenant token buckets counting events (a batch of 100 costs 100). A bucket holds one second's worth of its
- * rate, so a tenant may burst to its rate within a second but not beyond it over time.
+ * Per-tenant token buckets: ingest-api's count events (a batch of 100 costs 100), query-api's requests. A bucket
+ * holds one second's worth of its rate, so a tenant may burst to its rate within a second but not beyond it over
+ * time.
  */
-final class TenantRateLimiter {
+public final class TenantRateLimiter {
     private final ToDoubleFunction<String> ratePerSecond;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    TenantRateLimiter(final ToDoubleFunction<String> ratePerSecond) {
+    public TenantRateLimiter(final ToDoubleFunction<String> ratePerSecond) {
         this.ratePerSecond = ratePerSecond;
     }
 
     /** Takes {@code events} tokens, or says how long until they would be there. Zero means allowed. */
-    Duration acquire(final String tenant, final int events) {
+    public Duration acquire(final String tenant, final int events) {
         final double rate = ratePerSecond.applyAsDouble(tenant);
         if (rate <= 0) {
             return Duration.ZERO;
