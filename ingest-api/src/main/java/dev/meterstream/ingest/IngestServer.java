@@ -1,11 +1,13 @@
 package dev.meterstream.ingest;
 
 import dev.meterstream.support.auth.ApiKeyFilter;
+import dev.meterstream.support.http.SlowRequests;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -20,10 +22,13 @@ import java.util.concurrent.Semaphore;
 public final class IngestServer implements AutoCloseable {
     private final WebServer server;
     private final KafkaEventPublisher publisher;
+    private final SlowRequests slowRequests;
 
-    private IngestServer(final WebServer server, final KafkaEventPublisher publisher) {
+    private IngestServer(final WebServer server, final KafkaEventPublisher publisher,
+                         final SlowRequests slowRequests) {
         this.server = server;
         this.publisher = publisher;
+        this.slowRequests = slowRequests;
     }
 
     /** Starts on {@code server.*} from {@code config}, with settings from the same config. */
@@ -37,13 +42,15 @@ public final class IngestServer implements AutoCloseable {
         // CPU under load. Setting the registry's own instance makes it a field read.
         MapperManager.global(MapperManager.global());
         final KafkaEventPublisher publisher = new KafkaEventPublisher(settings);
+        SlowRequests slowRequests = null;
         try {
             final Semaphore inFlight = new Semaphore(settings.maxInFlightEvents());
             final IngestMetrics metrics = new IngestMetrics(publisher::bufferAvailableBytes,
                     () -> settings.maxInFlightEvents() - inFlight.availablePermits());
             final UsageService usages = new UsageService(settings, publisher, inFlight, metrics, Clock.systemUTC());
-            final WebServer server = WebServer.builder()
-                    .config(serverConfig)
+            final WebServerConfig.Builder builder = WebServer.builder();
+            slowRequests = SlowRequests.install(builder, serverConfig);
+            final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
                     .addFeature(ObserveFeature.just(
@@ -58,8 +65,11 @@ public final class IngestServer implements AutoCloseable {
                     .routing(rules -> routing(rules, settings, metrics, usages))
                     .build()
                     .start();
-            return new IngestServer(server, publisher);
+            return new IngestServer(server, publisher, slowRequests);
         } catch (final RuntimeException e) {
+            if (slowRequests != null) {
+                slowRequests.close();
+            }
             publisher.close();
             throw e;
         }
@@ -72,6 +82,7 @@ public final class IngestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        slowRequests.close();
         publisher.close();
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
@@ -58,8 +59,8 @@ class IngestIT {
     }
 
     static IngestServer startServer(final String bootstrapServers) {
-        return IngestServer.start(Config.just(ConfigSources.create(Map.of("port", "0", "host", "127.0.0.1"))),
-                TestSettings.create(bootstrapServers));
+        return IngestServer.start(ServiceConfig.defaults(IngestSettings.DEFAULTS, Map.of("server.port", "0"))
+                .get("server"), TestSettings.create(bootstrapServers));
     }
 
     static HttpResponse<String> post(final IngestServer target, final String contentType, final String body)

@@ -249,7 +249,7 @@ class UsageServiceTest {
     }
 
     /** Records what it is asked to publish; acknowledges nothing. */
-    private static final class RecordingPublisher implements EventPublisher {
+    static final class RecordingPublisher implements EventPublisher {
         final List<UsageEvent> published = new ArrayList<>();
         volatile boolean reachable = true;
 

@@ -8,6 +8,7 @@ import dev.meterstream.event.Quantity;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,9 @@ final class Answer<T> {
     private final String itemsName;
     private final List<Column<T>> columns;
     /** The CSV's columns, where they differ from JSON's (a nested object as one column per member). */
+    /** First characters that make a spreadsheet read a cell as a formula. */
+    private static final String FORMULA_STARTS = "=+-@\t\r";
+
     private List<Column<T>> csvColumns;
     private final List<T> items = new ArrayList<>();
 
@@ -128,21 +132,32 @@ final class Answer<T> {
         }
     }
 
-    /** RFC 4180: quoted when it holds a comma, quote or line break; maps as key=value;key=value. */
+    /**
+     * RFC 4180: quoted when it holds a comma, quote or line break; maps as key=value;key=value. Text a producer or
+     * analyst chose (a subject, an id, a property) that starts as a spreadsheet formula would ({@code = + - @}, tab,
+     * carriage return) gets a leading apostrophe, so that opening the file runs nothing (OWASP's CSV injection
+     * advice); numbers and instants are ours and stay as they are, negative numbers too.
+     */
     private static String csvValue(final Object value) {
         final String text = switch (value) {
             case null -> "";
             case BigDecimal decimal -> Quantity.text(Quantity.canonical(decimal));
+            case Number number -> number.toString();
+            case Instant instant -> instant.toString();
             case Map<?, ?> map -> {
                 final StringBuilder pairs = new StringBuilder();
                 new java.util.TreeMap<>(map).forEach((k, v) -> pairs.append(pairs.isEmpty() ? "" : ";")
                         .append(k).append('=').append(v));
-                yield pairs.toString();
+                yield neutral(pairs.toString());
             }
-            case List<?> list -> String.join(";", list.stream().map(String::valueOf).toList());
-            default -> value.toString();
+            case List<?> list -> neutral(String.join(";", list.stream().map(String::valueOf).toList()));
+            default -> neutral(value.toString());
         };
         return text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")
                 ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+
+    private static String neutral(final String text) {
+        return !text.isEmpty() && FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
     }
 }

@@ -3,10 +3,12 @@ package dev.meterstream.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import dev.meterstream.support.auth.ApiKeyFilter;
+import dev.meterstream.support.http.SlowRequests;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -17,11 +19,14 @@ public final class QueryServer implements AutoCloseable {
     private final WebServer server;
     private final CqlSession session;
     private final MeterDefinitions definitions;
+    private final SlowRequests slowRequests;
 
-    private QueryServer(final WebServer server, final CqlSession session, final MeterDefinitions definitions) {
+    private QueryServer(final WebServer server, final CqlSession session, final MeterDefinitions definitions,
+                        final SlowRequests slowRequests) {
         this.server = server;
         this.session = session;
         this.definitions = definitions;
+        this.slowRequests = slowRequests;
     }
 
     public static QueryServer start(final Config config) {
@@ -31,6 +36,7 @@ public final class QueryServer implements AutoCloseable {
     public static QueryServer start(final Config serverConfig, final QuerySettings settings) {
         final CqlSession session = settings.cassandra().open();
         MeterDefinitions definitions = null;
+        SlowRequests slowRequests = null;
         try {
             definitions = MeterDefinitions.start(settings.kafka(), settings.eventRules());
             final MeterDefinitions meterDefinitions = definitions;
@@ -42,8 +48,9 @@ public final class QueryServer implements AutoCloseable {
             final java.time.Duration readTimeout = settings.cassandra().requestTimeout();
             final Endpoints endpoints = new Endpoints(freshness, metrics,
                     () -> new ViewReads(session, settings.limits(), readTimeout));
-            final WebServer server = WebServer.builder()
-                    .config(serverConfig)
+            final WebServerConfig.Builder builder = WebServer.builder();
+            slowRequests = SlowRequests.install(builder, serverConfig);
+            final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
                     .addFeature(ObserveFeature.just(
@@ -67,8 +74,11 @@ public final class QueryServer implements AutoCloseable {
                             new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
                     .build()
                     .start();
-            return new QueryServer(server, session, definitions);
+            return new QueryServer(server, session, definitions, slowRequests);
         } catch (final RuntimeException e) {
+            if (slowRequests != null) {
+                slowRequests.close();
+            }
             if (definitions != null) {
                 definitions.close();
             }
@@ -84,6 +94,7 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        slowRequests.close();
         definitions.close();
         session.close();
     }

@@ -47,4 +47,18 @@ class AnswerTest {
                 + "{\"definedBy\":[]}]}", new String(lists.json(), StandardCharsets.UTF_8));
         assertEquals("definedBy\r\na;b\r\n\r\n", new String(lists.csv(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void shouldNeutraliseTextThatASpreadsheetWouldRunButNotNumbers() {
+        final Answer<Item> formulas = Answer.of("events", List.of(
+                        new Answer.Column<Item>("id", Item::id), new Answer.Column<Item>("sum", Item::sum),
+                        new Answer.Column<Item>("properties", Item::properties)))
+                .item(new Item("=HYPERLINK(\"http://x\")", new BigDecimal("-2.5"), Map.of("@a", "1"), null))
+                .item(new Item("+1", BigDecimal.ONE, Map.of(), null))
+                .item(new Item("-1", BigDecimal.ONE, Map.of(), null))
+                .item(new Item("\tcmd", BigDecimal.ONE, Map.of(), null))
+                .item(new Item("a=b", BigDecimal.ONE, Map.of("k", "=v"), null));
+        assertEquals("id,sum,properties\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-2.5,'@a=1\r\n'+1,1,\r\n'-1,1,\r\n"
+                + "'\tcmd,1,\r\na=b,1,k==v\r\n", new String(formulas.csv(), StandardCharsets.UTF_8));
+    }
 }

@@ -296,6 +296,10 @@ class QueryApiIT {
         final HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(page.body().contains("<svg id=\"chart\""), "the page is served");
+        final String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'")
+                && policy.contains("script-src 'sha256-"), policy);
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
     }
 
     /**

@@ -114,7 +114,8 @@ final class ViewsFixture implements AutoCloseable {
      * cursors are signed with a key of its own.
      */
     QueryServer startQuery(final QueryLimits limits) {
-        return QueryServer.start(Config.just(ConfigSources.create(Map.of("host", "127.0.0.1", "port", "0"))),
+        return QueryServer.start(dev.meterstream.support.config.ServiceConfig.defaults(QuerySettings.DEFAULTS,
+                        Map.of("server.port", "0")).get("server"),
                 new QuerySettings(connection, ApiKeys.of(Map.of(
                         ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex",
                         ApiKeys.sha256(INITECH_KEY), "initech")), 1000, 1000,
