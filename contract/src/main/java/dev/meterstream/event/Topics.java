@@ -20,6 +20,11 @@ public final class Topics {
      */
     public static final String METER_DEFINITIONS = "meter.definitions";
     /**
+     * API keys (support's KeyRing): one compacted record per key id, its SHA-256 digest, tenant, scope, expiry and
+     * revocation; every ingest-api and query-api instance reads it from its start.
+     */
+    public static final String API_KEYS = "auth.keys";
+    /**
      * The backfilled states of defined meters (per shard), their distinct values and the backfills' progress:
      * absolute values, so compacted ({@link dev.meterstream.meter.MeterRecordKey}). Live states are in
      * {@link #liveMeterStates}.

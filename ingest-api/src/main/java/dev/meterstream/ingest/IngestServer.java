@@ -1,6 +1,9 @@
 package dev.meterstream.ingest;
 
 import dev.meterstream.support.auth.ApiKeyFilter;
+import dev.meterstream.support.auth.Authenticator;
+import dev.meterstream.support.auth.KeyRing;
+import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
@@ -13,6 +16,9 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -23,12 +29,14 @@ public final class IngestServer implements AutoCloseable {
     private final WebServer server;
     private final KafkaEventPublisher publisher;
     private final SlowRequests slowRequests;
+    private final KeyRing keyRing;
 
     private IngestServer(final WebServer server, final KafkaEventPublisher publisher,
-                         final SlowRequests slowRequests) {
+                         final SlowRequests slowRequests, final KeyRing keyRing) {
         this.server = server;
         this.publisher = publisher;
         this.slowRequests = slowRequests;
+        this.keyRing = keyRing;
     }
 
     /** Starts on {@code server.*} from {@code config}, with settings from the same config. */
@@ -43,7 +51,10 @@ public final class IngestServer implements AutoCloseable {
         MapperManager.global(MapperManager.global());
         final KafkaEventPublisher publisher = new KafkaEventPublisher(settings);
         SlowRequests slowRequests = null;
+        KeyRing keyRing = null;
         try {
+            keyRing = KeyRing.start(settings.bootstrapServers(), "ingest-api");
+            final KeyRing keys = keyRing;
             final Semaphore inFlight = new Semaphore(settings.maxInFlightEvents());
             final IngestMetrics metrics = new IngestMetrics(publisher::bufferAvailableBytes,
                     () -> settings.maxInFlightEvents() - inFlight.availablePermits());
@@ -60,15 +71,21 @@ public final class IngestServer implements AutoCloseable {
                                             .status(publisher.reachable())
                                             .detail("bootstrap.servers", settings.bootstrapServers())
                                             .build(), HealthCheckType.READINESS, "kafka")
+                                    .addCheck(() -> HealthCheckResponse.builder()
+                                            .status(keys.following())
+                                            .build(), HealthCheckType.READINESS, "api-keys")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(rules -> routing(rules, settings, metrics, usages))
+                    .routing(rules -> routing(rules, keys(settings, Optional.of(keys)), metrics, usages))
                     .build()
                     .start();
-            return new IngestServer(server, publisher, slowRequests);
+            return new IngestServer(server, publisher, slowRequests, keyRing);
         } catch (final RuntimeException e) {
             if (slowRequests != null) {
                 slowRequests.close();
+            }
+            if (keyRing != null) {
+                keyRing.close();
             }
             publisher.close();
             throw e;
@@ -83,6 +100,7 @@ public final class IngestServer implements AutoCloseable {
     public void close() {
         server.stop();
         slowRequests.close();
+        keyRing.close();
         publisher.close();
     }
 
@@ -90,8 +108,13 @@ public final class IngestServer implements AutoCloseable {
      * Every route of ingest-api, behind the API-key filter; tests mount the same ones. Health and metrics come from
      * the observe feature.
      */
-    static void routing(final HttpRouting.Builder routing, final IngestSettings settings, final IngestMetrics metrics,
+    static void routing(final HttpRouting.Builder routing, final Authenticator keys, final IngestMetrics metrics,
                         final UsageService usages) {
-        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), "API key", metrics::request)).register(usages);
+        routing.addFilter(new ApiKeyFilter(keys, "ingest API key", metrics::request)).register(usages);
+    }
+
+    /** Ingest keys: those of the shared keys topic ({@code ring}, if followed) and those configured. */
+    static Authenticator keys(final IngestSettings settings, final Optional<KeyRing> ring) {
+        return new Authenticator(Set.of(Scope.INGEST), Map.of(Scope.INGEST, settings.apiKeys()), ring);
     }
 }

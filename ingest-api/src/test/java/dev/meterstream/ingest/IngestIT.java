@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.support.auth.KeyRing;
+import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.auth.StoredKey;
 import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -70,6 +74,33 @@ class IngestIT {
                 .header("Content-Type", contentType)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> postAs(final IngestServer target, final String key, final String body)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + UsageService.PATH))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Keys of the shared keys topic, made and revoked by another reader and writer of it (as query-api's admin API
+     * or ./dev keys would): an ingest key sends within 5 s, a query key never does, a revoked one stops within 5 s.
+     */
+    @Test
+    void keysMadeAndRevokedElsewhereShouldBeInEffectWithinFiveSecondsAndOnlyForTheirScope() throws Exception {
+        final String event = "{\"id\":\"%s\",\"subject\":\"s\",\"meter\":\"m\"}";
+        try (KeyRing admin = KeyRing.start(kafka.bootstrapServers(), "ingest-it-admin")) {
+            final String key = admin.issue("acme", Scope.INGEST, null).key();
+            final String queryKey = admin.issue("acme", Scope.QUERY, null).key();
+            Await.until("the new ingest key to be taken", Duration.ofSeconds(5),
+                    () -> postAs(server, key, event.formatted(id())).statusCode() == 202);
+            assertEquals(401, postAs(server, queryKey, event.formatted(id())).statusCode(), "a query key sends nothing");
+            admin.revoke("acme", StoredKey.idOf(key).orElseThrow());
+            Await.until("the revoked key to be refused", Duration.ofSeconds(5),
+                    () -> postAs(server, key, event.formatted(id())).statusCode() == 401);
+        }
     }
 
     static HttpResponse<String> get(final IngestServer target, final String path) throws Exception {

@@ -47,7 +47,7 @@ class SlowClientsTest {
         slowRequests = SlowRequests.install(builder, ServiceConfig.defaults(IngestSettings.DEFAULTS,
                 Map.of("server.port", "0", "server.request-timeout", "PT2S")).get("server"));
         server = builder
-                .routing((HttpRouting.Builder routing) -> IngestServer.routing(routing, settings, metrics,
+                .routing((HttpRouting.Builder routing) -> IngestServer.routing(routing, IngestServer.keys(settings, java.util.Optional.empty()), metrics,
                         new UsageService(settings, new UsageServiceTest.RecordingPublisher(),
                                 new Semaphore(settings.maxInFlightEvents()), metrics, java.time.Clock.systemUTC())))
                 .build().start();

@@ -44,7 +44,7 @@ class UsageServiceTest {
     static void routing(final HttpRouting.Builder builder) {
         final IngestSettings settings = TestSettings.create("unused:9092");
         final IngestMetrics metrics = new IngestMetrics(() -> 0.0, () -> 0);
-        IngestServer.routing(builder, settings, metrics, new UsageService(settings, PUBLISHER,
+        IngestServer.routing(builder, IngestServer.keys(settings, java.util.Optional.empty()), metrics, new UsageService(settings, PUBLISHER,
                 new Semaphore(settings.maxInFlightEvents()), metrics, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 

@@ -3,6 +3,9 @@ package dev.meterstream.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import dev.meterstream.support.auth.ApiKeyFilter;
+import dev.meterstream.support.auth.Authenticator;
+import dev.meterstream.support.auth.KeyRing;
+import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -13,6 +16,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** query-api assembled: a Cassandra session, the analysts' endpoints and page, health (Cassandra reachable), metrics. */
 public final class QueryServer implements AutoCloseable {
@@ -20,13 +26,15 @@ public final class QueryServer implements AutoCloseable {
     private final CqlSession session;
     private final MeterDefinitions definitions;
     private final SlowRequests slowRequests;
+    private final KeyRing keyRing;
 
     private QueryServer(final WebServer server, final CqlSession session, final MeterDefinitions definitions,
-                        final SlowRequests slowRequests) {
+                        final SlowRequests slowRequests, final KeyRing keyRing) {
         this.server = server;
         this.session = session;
         this.definitions = definitions;
         this.slowRequests = slowRequests;
+        this.keyRing = keyRing;
     }
 
     public static QueryServer start(final Config config) {
@@ -37,7 +45,10 @@ public final class QueryServer implements AutoCloseable {
         final CqlSession session = settings.cassandra().open();
         MeterDefinitions definitions = null;
         SlowRequests slowRequests = null;
+        KeyRing keyRing = null;
         try {
+            keyRing = KeyRing.start(settings.kafka(), "query-api");
+            final KeyRing keys = keyRing;
             definitions = MeterDefinitions.start(settings.kafka(), settings.eventRules());
             final MeterDefinitions meterDefinitions = definitions;
             final String keyspace = settings.cassandra().keyspace().name();
@@ -63,21 +74,28 @@ public final class QueryServer implements AutoCloseable {
                                     .addCheck(() -> HealthCheckResponse.builder()
                                             .status(meterDefinitions.following())
                                             .build(), HealthCheckType.READINESS, "meter-definitions")
+                                    .addCheck(() -> HealthCheckResponse.builder()
+                                            .status(keys.following())
+                                            .build(), HealthCheckType.READINESS, "api-keys")
                                     .build(),
                             MetricsObserver.create()))
-                    .routing(rules -> routing(rules, settings, metrics,
+                    .routing(rules -> routing(rules, keys(settings, Optional.of(keys)), settings, metrics,
                             new UsageEventService(events, endpoints),
                             new SubjectService(settings, events, endpoints, settings.cursors()),
                             new MeterService(settings, usage, endpoints, meterDefinitions,
                                     new DefinedMeterUsage(settings, new DefinedMeterQueries(session, keyspace),
                                             events, meterDefinitions)),
-                            new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics)))
+                            new MeterDefinitionService(meterDefinitions, settings.eventRules(), metrics),
+                            new KeyService(keys, metrics, java.time.Clock.systemUTC())))
                     .build()
                     .start();
-            return new QueryServer(server, session, definitions, slowRequests);
+            return new QueryServer(server, session, definitions, slowRequests, keyRing);
         } catch (final RuntimeException e) {
             if (slowRequests != null) {
                 slowRequests.close();
+            }
+            if (keyRing != null) {
+                keyRing.close();
             }
             if (definitions != null) {
                 definitions.close();
@@ -95,18 +113,26 @@ public final class QueryServer implements AutoCloseable {
     public void close() {
         server.stop();
         slowRequests.close();
+        keyRing.close();
         definitions.close();
         session.close();
+    }
+
+    /** Analyst and admin keys: those of the shared keys topic ({@code ring}, if followed) and those configured. */
+    static Authenticator keys(final QuerySettings settings, final Optional<KeyRing> ring) {
+        return new Authenticator(Set.of(Scope.QUERY, Scope.ADMIN),
+                Map.of(Scope.QUERY, settings.apiKeys(), Scope.ADMIN, settings.adminKeys()), ring);
     }
 
     /**
      * Every route of query-api: one service per resource behind the API-key filter, and the analysts' page (open:
      * it holds no data, and asks for the key). Health and metrics come from the observe feature.
      */
-    static void routing(final HttpRouting.Builder routing, final QuerySettings settings, final QueryMetrics metrics,
-                        final UsageEventService usages, final SubjectService subjects, final MeterService meters,
-                        final MeterDefinitionService definitions) {
-        routing.addFilter(new ApiKeyFilter(settings.apiKeys(), settings.adminKeys(), "analyst or admin key",
+    static void routing(final HttpRouting.Builder routing, final Authenticator keys, final QuerySettings settings,
+                        final QueryMetrics metrics, final UsageEventService usages, final SubjectService subjects,
+                        final MeterService meters, final MeterDefinitionService definitions,
+                        final KeyService apiKeys) {
+        routing.addFilter(new ApiKeyFilter(keys, "analyst or admin key",
                         (status, started) -> metrics.request(QueryMetrics.UNAUTHENTICATED, status, started)))
                 .addFilter(new TenantRateFilter(settings.limits().tenantRate(),
                         (status, started) -> metrics.request(QueryMetrics.RATE_LIMITED, status, started)))
@@ -114,6 +140,7 @@ public final class QueryServer implements AutoCloseable {
                 .register(SubjectService.PATH, subjects)
                 .register(MeterService.PATH, definitions)
                 .register(MeterService.PATH, meters)
+                .register(KeyService.PATH, apiKeys)
                 .get("/", new AnalystPage());
     }
 }

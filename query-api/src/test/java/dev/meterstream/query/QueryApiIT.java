@@ -165,6 +165,55 @@ class QueryApiIT {
         }
     }
 
+    /**
+     * Keys made, listed and revoked over the admin API: in effect on another instance within 5 s, scoped, expiring,
+     * and each tenant's own.
+     */
+    @Test
+    void shouldMakeListAndRevokeKeysInEffectOnEveryInstanceWithinFiveSeconds() throws Exception {
+        final Duration inEffect = Duration.ofSeconds(5);
+        try (QueryServer other = views.startQuery(new QueryLimits(Duration.ofSeconds(30), 10_000, 0))) {
+            final JsonNode made = json(send("POST", "/api/keys", ViewsFixture.ACME_ADMIN_KEY, "{\"scope\":\"query\"}"),
+                    201);
+            final String key = made.get("key").asText();
+            final String id = made.get("id").asText();
+            assertEquals("query", made.get("scope").asText());
+            assertTrue(key.startsWith("ms_" + id + "_"), key);
+            Await.until("the new key to read on the other instance", inEffect,
+                    () -> get(other, "/api/meters", key).statusCode() == 200);
+            assertEquals(200, get("/api/meters", key).statusCode(), "and on the one that made it, at once");
+
+            final JsonNode listed = json(get("/api/keys", ViewsFixture.ACME_ADMIN_KEY), 200);
+            final JsonNode entry = java.util.stream.StreamSupport.stream(listed.get("keys").spliterator(), false)
+                    .filter(k -> k.get("id").asText().equals(id)).findFirst().orElseThrow();
+            assertEquals("active", entry.get("state").asText());
+            assertTrue(!listed.toString().contains(key.substring(key.lastIndexOf('_') + 1))
+                    && !entry.has("sha256") && !entry.has("key"), "a list shows neither keys nor digests: " + entry);
+            assertProblem(get("/api/keys", key), 403, "/problems/forbidden");
+            assertProblem(send("POST", "/api/keys", key, "{\"scope\":\"admin\"}"), 403, "/problems/forbidden");
+            assertProblem(send("DELETE", "/api/keys/" + id, ViewsFixture.INITECH_ADMIN_KEY, null), 404,
+                    "/problems/unknown-key");
+            assertProblem(send("POST", "/api/keys", ViewsFixture.ACME_ADMIN_KEY, "{\"scope\":\"root\",\"x\":1}"),
+                    400, "/problems/invalid-key-request");
+
+            final String ingestKey = json(send("POST", "/api/keys", ViewsFixture.ACME_ADMIN_KEY,
+                    "{\"scope\":\"ingest\"}"), 201).get("key").asText();
+            assertProblem(get("/api/meters", ingestKey), 401, "/problems/unauthorized");
+
+            json(send("DELETE", "/api/keys/" + id, ViewsFixture.ACME_ADMIN_KEY, null), 200);
+            assertProblem(get("/api/meters", key), 401, "/problems/unauthorized");
+            Await.until("the revoked key to be refused on the other instance", inEffect,
+                    () -> get(other, "/api/meters", key).statusCode() == 401);
+
+            final String soon = json(send("POST", "/api/keys", ViewsFixture.ACME_ADMIN_KEY,
+                    "{\"scope\":\"query\",\"expiresAt\":\"" + Instant.now().plusSeconds(3) + "\"}"), 201)
+                    .get("key").asText();
+            assertEquals(200, get("/api/meters", soon).statusCode(), "before it expires");
+            Await.until("the key to expire", Duration.ofSeconds(15),
+                    () -> get("/api/meters", soon).statusCode() == 401);
+        }
+    }
+
     @Test
     void shouldAnswerSeriesEqualToTheInputForSeveralSubjectsAndWindowSizes() throws Exception {
         for (final WindowSize size : List.of(WindowSize.MINUTE, WindowSize.HOUR, WindowSize.DAY)) {

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Authentication for every route under {@code /api/}: the request's {@code Authorization: Bearer <key>} must be a
- * known key, whose tenant is then registered in the request's context ({@link Tenant#of}); otherwise the answer is
- * a 401 problem and no handler runs. Health, metrics and the analysts' page are outside {@code /api/} and open.
+ * known, active key of a scope this API takes ({@link Authenticator}), whose tenant and scope are then registered in
+ * the request's context ({@link Tenant#of}); otherwise the answer is a 401 problem and no handler runs. The key is
+ * never logged. Health, metrics and the analysts' page are outside {@code /api/} and open.
  */
 public final class ApiKeyFilter implements Filter {
     /** The path prefix this filter guards. */
@@ -24,28 +25,17 @@ public final class ApiKeyFilter implements Filter {
         void refused(int status, long startedNanos);
     }
 
-    private final ApiKeys keys;
-    private final ApiKeys adminKeys;
+    private final Authenticator keys;
     private final String keyKind;
     private final Refusals refusals;
 
     /**
-     * @param keys     the keys and their tenants
+     * @param keys     the keys this API takes, and their tenants and scopes
      * @param keyKind  what the client should send, in the 401's detail ("API key", "analyst key")
      * @param refusals told of each refusal
      */
-    public ApiKeyFilter(final ApiKeys keys, final String keyKind, final Refusals refusals) {
-        this(keys, ApiKeys.of(java.util.Map.of()), keyKind, refusals);
-    }
-
-    /**
-     * As above, and {@code adminKeys} are taken too, marked as admin keys of their tenant ({@link Tenant#isAdmin}):
-     * they may do what the other keys may, and what a handler keeps to admins.
-     */
-    public ApiKeyFilter(final ApiKeys keys, final ApiKeys adminKeys, final String keyKind,
-                        final Refusals refusals) {
+    public ApiKeyFilter(final Authenticator keys, final String keyKind, final Refusals refusals) {
         this.keys = keys;
-        this.adminKeys = adminKeys;
         this.keyKind = keyKind;
         this.refusals = refusals;
     }
@@ -57,16 +47,14 @@ public final class ApiKeyFilter implements Filter {
             return;
         }
         final long started = System.nanoTime();
-        final Optional<String> digest = ApiKeys.digestOf(request.headers().first(HeaderNames.AUTHORIZATION)
+        final Optional<Tenant> tenant = keys.authenticate(request.headers().first(HeaderNames.AUTHORIZATION)
                 .orElse(null));
-        final Optional<String> admin = digest.flatMap(adminKeys::tenantOf);
-        final Optional<String> tenant = admin.isPresent() ? admin : digest.flatMap(keys::tenantOf);
         if (tenant.isEmpty()) {
             refusals.refused(ProblemResponses.send(response, Problem.of(401, "unauthorized", "Unauthorized",
                     "send a known " + keyKind + " as 'Authorization: Bearer <key>'"), null), started);
             return;
         }
-        request.context().register(new Tenant(tenant.get(), admin.isPresent()));
+        request.context().register(tenant.get());
         chain.proceed();
     }
 }

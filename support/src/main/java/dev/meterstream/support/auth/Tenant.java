@@ -7,9 +7,13 @@ import io.helidon.webserver.http.ServerRequest;
  * the handlers behind it.
  *
  * @param id    the tenant's slug
- * @param admin whether the key was an admin key of the tenant (it may change the tenant's meter definitions)
+ * @param scope the key's scope (an admin key may change the tenant's meters and keys)
  */
-public record Tenant(String id, boolean admin) {
+public record Tenant(String id, Scope scope) {
+    public boolean admin() {
+        return scope == Scope.ADMIN;
+    }
+
     /** The authenticated tenant of a request under {@code /api/}; only the filter's absence makes this fail. */
     public static String of(final ServerRequest request) {
         return request.context().get(Tenant.class).map(Tenant::id).orElseThrow(() -> new IllegalStateException(

@@ -76,6 +76,13 @@ public record TopicSpec(String name, int partitions, boolean partitionsFixed, Ma
                 TopicConfig.RETENTION_MS_CONFIG, FOREVER));
     }
 
+    /** API keys: one partition (a few records per tenant), compacted, kept for ever (a revocation too). */
+    public static TopicSpec apiKeys() {
+        return new TopicSpec(Topics.API_KEYS, 1, true, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, FOREVER));
+    }
+
     /** Defined meters' absolute states, distinct values and backfill progress: compacted, as many as raw. */
     public static TopicSpec meterAggregates(final int rawPartitions) {
         return new TopicSpec(Topics.METER_AGGREGATES, rawPartitions, true, Map.of(

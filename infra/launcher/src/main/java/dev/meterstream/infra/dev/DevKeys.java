@@ -1,20 +1,27 @@
 package dev.meterstream.infra.dev;
 
-import dev.meterstream.support.auth.ApiKeys;
+import dev.meterstream.support.auth.KeyRing;
+import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.auth.StoredKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The development API keys ./dev up hands out, all of tenant {@code dev}: a producer key for ingest-api, an analyst
- * key and an admin key (which may also define meters) for query-api. Each key is made once and kept in
- * {@code .data/dev-api-key}, {@code .data/dev-query-key} and {@code .data/dev-admin-key} (one line, for scripts,
- * readable by their owner only); the services only get files of their SHA-256 digests.
+ * The development API keys ./dev up hands out, all of tenant {@code dev}, one per scope: a producer key for
+ * ingest-api, an analyst key and an admin key (which may also define meters and make keys) for query-api. They live
+ * in the keys topic as every key does (only digests); the keys themselves are kept in {@code .data/dev-api-key},
+ * {@code .data/dev-query-key} and {@code .data/dev-admin-key} (one line, for scripts, readable by their owner
+ * only), and made again if the topic no longer holds them.
  */
 final class DevKeys {
     static final String TENANT = "dev";
+    private static final Map<Scope, String> FILES = Map.of(Scope.INGEST, "dev-api-key", Scope.QUERY,
+            "dev-query-key", Scope.ADMIN, "dev-admin-key");
 
     private final Path dataDir;
 
@@ -22,37 +29,36 @@ final class DevKeys {
         this.dataDir = dataDir;
     }
 
-    /** The digest file for ingest-api, creating the producer key if needed. */
-    Path ingestKeysFile() {
-        return digestFile("dev-api-key", "ingest-keys");
+    /** Makes each dev key the topic does not hold as an active key of its scope, and writes it to its file. */
+    void ensure(final String bootstrapServers) {
+        try (KeyRing ring = KeyRing.start(bootstrapServers, "dev-keys")) {
+            for (final Map.Entry<Scope, String> entry : FILES.entrySet()) {
+                final Path file = file(entry.getKey());
+                final Optional<StoredKey> held = Files.exists(file)
+                        ? ring.authenticate(read(file)).filter(key -> key.scope() == entry.getKey())
+                        : Optional.empty();
+                if (held.isEmpty()) {
+                    write(file, ring.issue(TENANT, entry.getKey(), null).key());
+                }
+            }
+        }
     }
 
-    /** The digest file for query-api, creating the analyst key if needed. */
-    Path queryKeysFile() {
-        return digestFile("dev-query-key", "query-keys");
-    }
-
-    /** The admin digest file for query-api, creating the admin key if needed. */
-    Path adminKeysFile() {
-        return digestFile("dev-admin-key", "admin-keys");
+    Path file(final Scope scope) {
+        return dataDir.resolve(FILES.get(scope));
     }
 
     String ingestKey() {
-        return read(dataDir.resolve("dev-api-key"));
+        return read(file(Scope.INGEST));
     }
 
-    private Path digestFile(final String keyName, final String digestName) {
-        final Path keyFile = dataDir.resolve(keyName);
-        final Path digestFile = dataDir.resolve(digestName);
+    private static void write(final Path file, final String key) {
         try {
-            Files.createDirectories(dataDir);
-            if (!Files.exists(keyFile)) {
-                Files.writeString(keyFile, ApiKeys.generateKey() + "\n");
-            }
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(digestFile, "# written by ./dev up: SHA-256 of " + keyFile.getFileName() + ", tenant\n"
-                    + ApiKeys.sha256(read(keyFile)) + " " + TENANT + "\n");
-            return digestFile;
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            // Made owner-only before the key is in it.
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, key + "\n");
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package dev.meterstream.infra.dev;
 
 import dev.meterstream.infra.process.DataDirectories;
+import dev.meterstream.support.auth.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./dev}: {@code up [--brokers 1|3] [--set key=value]...} runs the whole system in the foreground until
  * Ctrl-C or SIGTERM;
  * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
- * {@code .data/}. Wiring only: the work is in {@link DevStack}.
+ * {@code .data/}; {@code keys create|list|revoke} manages API keys in the running stack's keys topic
+ * ({@link DevKeysCommand}). Wiring only: the work is in {@link DevStack}.
  */
 public final class DevMain {
     private static final Duration DOWN_TIMEOUT = Duration.ofSeconds(180);
@@ -30,13 +32,14 @@ public final class DevMain {
                 up(root, pidFile, options.brokers(), options.overrides());
             }
             case "down" -> down(pidFile);
+            case "keys" -> System.exit(DevKeysCommand.run(args, System.out, System.err));
             case "clean" -> {
                 down(pidFile);
                 DataDirectories.deleteTree(root.resolve(".data"));
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
-                System.err.println("usage: ./dev up [--brokers 1|3] [--set key=value]... | down | clean");
+                System.err.println("usage: ./dev up [--brokers 1|3] [--set key=value]... | down | clean | keys ...");
                 System.exit("help".equals(command) ? 0 : 2);
             }
         }
@@ -78,11 +81,8 @@ public final class DevMain {
         final long started = System.nanoTime();
         final Path dataDir = root.resolve(".data");
         final DevKeys keys = new DevKeys(dataDir);
-        final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, keys.ingestKeysFile(),
-                keys.queryKeysFile(), keys.adminKeysFile(), overrides, Optional.of(StackLayout.sharedAotCache(root))), System.out);
-        System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s; admin key in %s)%n",
-                keys.ingestKey(), DevKeys.TENANT, dataDir.resolve("dev-api-key"), dataDir.resolve("dev-query-key"),
-                dataDir.resolve("dev-admin-key"));
+        final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, null, null, null,
+                overrides, Optional.of(StackLayout.sharedAotCache(root))), System.out);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");
@@ -96,7 +96,12 @@ public final class DevMain {
             stopped.countDown();
         }, "dev-down"));
         try {
-            stack.start();
+            stack.start(bootstrapServers -> {
+                keys.ensure(bootstrapServers);
+                System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s; admin key "
+                                + "in %s; ./dev keys makes more)%n", keys.ingestKey(), DevKeys.TENANT,
+                        keys.file(Scope.INGEST), keys.file(Scope.QUERY), keys.file(Scope.ADMIN));
+            });
         } catch (final RuntimeException e) {
             System.err.println("./dev up failed: " + e.getMessage());
             System.exit(1);

@@ -53,6 +53,11 @@ public final class DevStack implements AutoCloseable {
 
     /** Kafka and Cassandra start side by side (neither needs the other), then the services in order. */
     public void start() {
+        start(bootstrapServers -> { });
+    }
+
+    /** As {@link #start()}, calling {@code kafkaUp} with Kafka's bootstrap servers before any service starts. */
+    public void start(final java.util.function.Consumer<String> kafkaUp) {
         final int brokers = layout.brokers();
         final Path kafkaDir = layout.dataDir().resolve("kafka-" + brokers);
         final KafkaSettings kafkaSettings = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
@@ -76,6 +81,7 @@ public final class DevStack implements AutoCloseable {
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
                 cassandra.contactPoint().getPort(), ServiceConfig.keyspace(), cassandra.settings().dataDir());
+        kafkaUp.accept(kafka.bootstrapServers());
         final List<Integer> ports = layout.freePorts() ? Ports.free(Service.ALL.size())
                 : Service.ALL.stream().map(Service::port).toList();
         for (int i = 0; i < Service.ALL.size(); i++) {
@@ -124,12 +130,22 @@ public final class DevStack implements AutoCloseable {
     }
 
     private String[] keysFile(final Service service) {
-        return switch (service.module()) {
-            case "ingest-api" -> new String[] {"-Dauth.keys-file=" + layout.ingestKeysFile()};
-            case "query-api" -> new String[] {"-Dauth.keys-file=" + layout.queryKeysFile(),
-                "-Dauth.admin.keys-file=" + layout.adminKeysFile()};
-            default -> new String[0];
-        };
+        final List<String> args = new ArrayList<>();
+        switch (service.module()) {
+            case "ingest-api" -> keysFile(args, "auth.keys-file", layout.ingestKeysFile());
+            case "query-api" -> {
+                keysFile(args, "auth.keys-file", layout.queryKeysFile());
+                keysFile(args, "auth.admin.keys-file", layout.adminKeysFile());
+            }
+            default -> { }
+        }
+        return args.toArray(String[]::new);
+    }
+
+    private static void keysFile(final List<String> args, final String key, final Path file) {
+        if (file != null) {
+            args.add("-D" + key + "=" + file);
+        }
     }
 
     /**

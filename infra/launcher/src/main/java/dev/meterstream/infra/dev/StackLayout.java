@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param brokers        Kafka nodes, 1 or 3 (3: replication factor 3, {@code min.insync.replicas=2})
  * @param freePorts      false: the fixed ports ./dev up documents (9092..., 9042, 8080-8082); true: free ephemeral
  *                       ports, so a load run or a test never collides with a running ./dev up
- * @param ingestKeysFile API key digests ingest-api accepts ({@code <sha256> <tenant>} lines)
- * @param queryKeysFile  API key digests query-api accepts
- * @param adminKeysFile  admin key digests query-api accepts (they may also define meters)
+ * @param ingestKeysFile API key digests ingest-api accepts besides the keys topic's ({@code <sha256> <tenant>}
+ *                       lines); null: none (./dev up puts its keys in the keys topic)
+ * @param queryKeysFile  API key digests query-api accepts; null: none
+ * @param adminKeysFile  admin key digests query-api accepts (they may also define meters); null: none
  * @param overrides      configuration keys every service gets for this run ({@code --set})
  * @param aotCache       where the brokers' and services' JVMs keep their ahead-of-time caches (see
  *                       {@link AotCache}); empty: none, every JVM starts cold
@@ -25,9 +26,6 @@ public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ing
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
         Objects.requireNonNull(aotCache, "aotCache");
-        Objects.requireNonNull(ingestKeysFile, "ingestKeysFile");
-        Objects.requireNonNull(queryKeysFile, "queryKeysFile");
-        Objects.requireNonNull(adminKeysFile, "adminKeysFile");
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
         }
