@@ -1,11 +1,14 @@
 package dev.meterstream.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,6 +40,22 @@ public final class EventParser {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
+
+    /**
+     * A client's JSON as a tree, read by {@link #READER}. A number whose exponent does not fit an int cannot be a
+     * BigDecimal: Jackson throws NumberFormatException for it, which would escape as a 500 (Jazzer found it,
+     * IngestFuzzTest); here it is malformed JSON like any other, with a message that does not repeat the number.
+     */
+    public static JsonNode readTree(final byte[] bytes) throws IOException {
+        try {
+            return READER.readTree(bytes);
+        } catch (final NumberFormatException e) {
+            throw JsonMappingException.from((JsonParser) null, NUMBER_OUT_OF_RANGE, e);
+        }
+    }
+
+    /** What is said of a number no exact quantity can hold. */
+    public static final String NUMBER_OUT_OF_RANGE = "a number is out of range (its exponent is too large)";
 
     private final EventRules rules;
 

@@ -129,6 +129,9 @@ public final class UsageEventJson {
             }
         } catch (final JsonProcessingException e) {
             throw new MalformedEventException("not valid JSON: " + e.getOriginalMessage());
+        } catch (final NumberFormatException e) {
+            // A raw record not written by ingest-api: dead-lettered, where it would otherwise stop the stream thread.
+            throw new MalformedEventException(EventParser.NUMBER_OUT_OF_RANGE);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -47,7 +47,7 @@ public final class MeterDefinitionJson {
         add(violations, "slug", rules.meter(slug));
         final JsonNode node;
         try {
-            node = EventParser.READER.readTree(body);
+            node = EventParser.readTree(body);
         } catch (final JsonProcessingException e) {
             violations.add(new Violation("", "must be a JSON object (" + e.getOriginalMessage() + ")"));
             return new Parsed(null, violations);

@@ -41,5 +41,9 @@ class UsageEventJsonTest {
                 () -> UsageEventJson.read("{\"tenant\":\"a\"}".getBytes(StandardCharsets.UTF_8))).getMessage());
         assertEquals("quantity must be a number", assertThrows(UsageEventJson.MalformedEventException.class,
                 () -> UsageEventJson.read("{\"quantity\":\"1\"}".getBytes(StandardCharsets.UTF_8))).getMessage());
+        // A raw record a producer other than the edge wrote: a dead letter, not a stopped stream thread.
+        assertEquals(EventParser.NUMBER_OUT_OF_RANGE, assertThrows(UsageEventJson.MalformedEventException.class,
+                () -> UsageEventJson.read("{\"quantity\":1e99999999999}".getBytes(StandardCharsets.UTF_8)))
+                .getMessage());
     }
 }

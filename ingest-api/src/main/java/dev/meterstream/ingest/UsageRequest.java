@@ -3,7 +3,6 @@ package dev.meterstream.ingest;
 import dev.meterstream.support.http.ProblemException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.support.http.Problem;
 import java.io.IOException;
@@ -26,7 +25,6 @@ record UsageRequest(List<JsonNode> events, EventParser.Fields fields, boolean ba
     static final String CLOUDEVENT = "application/cloudevents+json";
     static final String CLOUDEVENTS_BATCH = "application/cloudevents-batch+json";
 
-    private static final ObjectMapper MAPPER = EventParser.READER;
 
     static UsageRequest read(final String contentType, final Long contentLength, final InputStream body,
                              final IngestSettings settings) {
@@ -85,7 +83,7 @@ record UsageRequest(List<JsonNode> events, EventParser.Fields fields, boolean ba
 
     private static JsonNode parse(final byte[] bytes) {
         try {
-            return MAPPER.readTree(bytes);
+            return EventParser.readTree(bytes);
         } catch (final JsonProcessingException e) {
             final String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();

@@ -133,6 +133,13 @@ class UsageServiceTest {
     }
 
     @Test
+    void shouldRefuseANumberNoDecimalCanHoldAsMalformedJsonNotA500() {
+        final JsonNode problem = assertProblem(postJson("{\"id\":\"a\",\"subject\":\"s\",\"meter\":\"m\","
+                + "\"quantity\":8e0000102481911520608620}"), 400, "malformed-json");
+        assertTrue(!problem.get("detail").asText().contains("102481911520608620"), "the number is not repeated");
+    }
+
+    @Test
     void shouldRefuseNaNAsMalformedJson() {
         assertProblem(postJson("{\"subject\":\"s\",\"meter\":\"m\",\"quantity\":NaN}"), 400, "malformed-json");
     }

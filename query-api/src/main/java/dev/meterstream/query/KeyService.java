@@ -161,7 +161,7 @@ final class KeyService implements HttpService {
                         "a key request may be at most " + MAX_BODY_BYTES + " bytes"));
             }
             final JsonNode node = bytes.length == 0 ? JsonNodeFactory.instance.objectNode()
-                    : EventParser.READER.readTree(bytes);
+                    : EventParser.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw new ProblemException(Problem.of(400, "invalid-key-request", "Invalid key request",
                         "the body must be a JSON object such as {\"scope\":\"ingest\"}"));
