@@ -53,7 +53,7 @@ public final class IngestServer implements AutoCloseable {
         SlowRequests slowRequests = null;
         KeyRing keyRing = null;
         try {
-            keyRing = KeyRing.start(settings.bootstrapServers(), "ingest-api");
+            keyRing = KeyRing.start(settings.kafka(), "ingest-api");
             final KeyRing keys = keyRing;
             final Semaphore inFlight = new Semaphore(settings.maxInFlightEvents());
             final IngestMetrics metrics = new IngestMetrics(publisher::bufferAvailableBytes,
@@ -69,7 +69,7 @@ public final class IngestServer implements AutoCloseable {
                                     .details(true)
                                     .addCheck(() -> HealthCheckResponse.builder()
                                             .status(publisher.reachable())
-                                            .detail("bootstrap.servers", settings.bootstrapServers())
+                                            .detail("bootstrap.servers", settings.kafka().bootstrapServers())
                                             .build(), HealthCheckType.READINESS, "kafka")
                                     .addCheck(() -> HealthCheckResponse.builder()
                                             .status(keys.following())

@@ -3,6 +3,7 @@ package dev.meterstream.ingest;
 import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.kafka.KafkaConnection;
 import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  * (plus {@code auth.} and the shared {@code kafka.}, {@code topics.} and {@code events.}); the defaults are in
  * {@code ingest-api.yaml} and the shared {@code meterstream.yaml}, nowhere else.
  *
- * @param bootstrapServers    Kafka brokers
+ * @param kafka               Kafka's brokers and the settings its clients need (security)
  * @param rawPartitions       partitions of the raw topic when this service creates it
  * @param rawRetention        how long the raw topic keeps events ({@code topics.raw-retention}, shared with the
  *                            processor): the longest the processor may be down without losing an acknowledged event
@@ -37,7 +38,7 @@ import java.util.Set;
  *                            else {@code id} is required, since a server-made id turns every retry into a new event
  */
 public record IngestSettings(
-        String bootstrapServers,
+        KafkaConnection kafka,
         int rawPartitions,
         Duration rawRetention,
         Duration sendTimeout,
@@ -97,7 +98,7 @@ public record IngestSettings(
         ingest.get("rate-limits.tenants").asNodeList().orElse(List.of())
                 .forEach(node -> byTenant.put(node.name(), node.asDouble().get()));
         return new IngestSettings(
-                config.get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get(),
+                KafkaConnection.from(config),
                 config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
                 ServiceConfig.rawRetention(config),
                 ingest.get("send-timeout").as(Duration.class).get(),

@@ -7,7 +7,6 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -45,9 +44,8 @@ final class KafkaEventPublisher implements EventPublisher {
     private volatile boolean closed;
 
     KafkaEventPublisher(final IngestSettings settings) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis()));
+        this.admin = Admin.create(settings.kafka().config(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis())));
         TopicSetup.ensure(admin, TopicSpec.raw(settings.rawPartitions(), settings.rawRetention()));
         this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
                 new ByteArraySerializer());
@@ -76,9 +74,8 @@ final class KafkaEventPublisher implements EventPublisher {
         }
     }
 
-    static Properties producerConfig(final IngestSettings settings) {
-        final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    static Map<String, Object> producerConfig(final IngestSettings settings) {
+        final Map<String, Object> config = new java.util.HashMap<>();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
@@ -92,7 +89,7 @@ final class KafkaEventPublisher implements EventPublisher {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-api");
-        return config;
+        return settings.kafka().config(config);
     }
 
     @Override

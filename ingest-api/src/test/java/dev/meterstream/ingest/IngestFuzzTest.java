@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a 202 or 207 counts exactly the events handed to the publisher.</li>
  * </ul>
  * {@code ./mvnw verify} runs both on the seed corpus ({@code IngestFuzzTestInputs/}); {@code JAZZER_FUZZ=1}
- * fuzzes it (CI: two minutes; docs/security.md records a long run).
+ * fuzzes one for its maxDuration (CI); {@code bin/fuzz handler -runs=10000000} makes a long run (docs/security.md).
  *
  * <p>The first byte of an input picks the content type and whether a known key is sent; the rest is the body.
  */
@@ -54,7 +54,7 @@ class IngestFuzzTest {
         return new DirectClient(routing);
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "50s")
     void handler(final byte[] input) throws Exception {
         final int flags = input.length == 0 ? 0 : input[0] & 0xff;
         final String contentType = CONTENT_TYPES.get(flags % CONTENT_TYPES.size());
@@ -102,7 +102,7 @@ class IngestFuzzTest {
      * as the edge parses it. Only refusals ({@link dev.meterstream.support.http.ProblemException}) may come out, and
      * every event it accepts is one the processor takes.
      */
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "50s")
     void parser(final byte[] input) {
         final int flags = input.length == 0 ? 0 : input[0] & 0xff;
         final String contentType = CONTENT_TYPES.get(flags % CONTENT_TYPES.size());

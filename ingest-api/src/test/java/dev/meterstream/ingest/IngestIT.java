@@ -9,6 +9,7 @@ import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
@@ -91,7 +92,7 @@ class IngestIT {
     @Test
     void keysMadeAndRevokedElsewhereShouldBeInEffectWithinFiveSecondsAndOnlyForTheirScope() throws Exception {
         final String event = "{\"id\":\"%s\",\"subject\":\"s\",\"meter\":\"m\"}";
-        try (KeyRing admin = KeyRing.start(kafka.bootstrapServers(), "ingest-it-admin")) {
+        try (KeyRing admin = KeyRing.start(KafkaConnection.plain(kafka.bootstrapServers()), "ingest-it-admin")) {
             final String key = admin.issue("acme", Scope.INGEST, null).key();
             final String queryKey = admin.issue("acme", Scope.QUERY, null).key();
             Await.until("the new ingest key to be taken", Duration.ofSeconds(5),

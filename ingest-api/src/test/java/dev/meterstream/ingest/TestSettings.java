@@ -1,6 +1,7 @@
 package dev.meterstream.ingest;
 
 import dev.meterstream.support.auth.ApiKeys;
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.event.EventRules;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +19,7 @@ final class TestSettings {
     }
 
     static IngestSettings create(final String bootstrapServers) {
-        return new IngestSettings(bootstrapServers, 3, Duration.ofDays(7), Duration.ofSeconds(2), Duration.ofMillis(50),
+        return new IngestSettings(KafkaConnection.plain(bootstrapServers), 3, Duration.ofDays(7), Duration.ofSeconds(2), Duration.ofMillis(50),
                 8L * 1024 * 1024, 1, 16 * 1024, "lz4", 5, 4096, 1000, Duration.ofSeconds(1), EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)),
                 ApiKeys.of(Map.of(ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(LIMITED_KEY), "limited",
                         ApiKeys.sha256(LEGACY_KEY), SERVER_IDS_TENANT)),

@@ -5,6 +5,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.meter.MeterDefinition;
 import dev.meterstream.meter.StoredMeter;
 import dev.meterstream.meter.StoredMeterJson;
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import java.time.Clock;
@@ -66,7 +67,7 @@ final class MeterDefinitions implements AutoCloseable {
 
     private final EventRules rules;
     private final Clock clock;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Admin admin;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, StoredMeter> meters = new ConcurrentHashMap<>();
@@ -77,24 +78,24 @@ final class MeterDefinitions implements AutoCloseable {
     private volatile int shards;
     private final Thread reader;
 
-    private MeterDefinitions(final String bootstrapServers, final EventRules rules, final Clock clock) {
+    private MeterDefinitions(final KafkaConnection kafka, final EventRules rules, final Clock clock) {
         this.rules = rules;
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.kafka = kafka;
+        this.admin = Admin.create(kafka.config(Map.of(AdminClientConfig.CLIENT_ID_CONFIG,
+                "query-api-meter-definitions-admin")));
+        this.consumer = new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.reader = new Thread(this::read, "meter-definitions");
         this.reader.setDaemon(true);
     }
 
     /** Creates the topic if missing, reads it to its end, and keeps reading it. */
-    static MeterDefinitions start(final String bootstrapServers, final EventRules rules) {
-        final MeterDefinitions definitions = new MeterDefinitions(bootstrapServers, rules, Clock.systemUTC());
+    static MeterDefinitions start(final KafkaConnection kafka, final EventRules rules) {
+        final MeterDefinitions definitions = new MeterDefinitions(kafka, rules, Clock.systemUTC());
         try {
             TopicSetup.ensure(definitions.admin, TopicSpec.meterDefinitions());
             definitions.consumer.assign(List.of(PARTITION));
@@ -202,13 +203,12 @@ final class MeterDefinitions implements AutoCloseable {
     }
 
     private KafkaProducer<String, byte[]> transactionalProducer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis(),
-                ProducerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions"),
+                ProducerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions")),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -4,6 +4,7 @@ import dev.meterstream.event.EventRules;
 import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.support.cassandra.CqlConnection;
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.kafka.KafkaConnection;
 import io.helidon.config.Config;
 import java.time.Duration;
 
@@ -20,7 +21,7 @@ import java.time.Duration;
  * @param topPageSize    rows read at a time from each window's ranking when merging windows for the top subjects
  * @param topCache       how long a top-subjects answer is reused for identical requests (zero: never)
  * @param topCacheSize   most top-subjects answers held at once
- * @param kafka          where the meter definitions topic is ({@code kafka.bootstrap-servers})
+ * @param kafka          where the meter definitions and keys topics are, and how to reach them
  * @param adminKeys      admin keys (SHA-256 digests) and their tenants ({@code auth.admin-keys},
  *                       {@code auth.admin-keys-file}): they may also define, change and delete meters
  * @param eventRules     the rules a meter definition's slugs follow (those of event meters)
@@ -38,7 +39,7 @@ public record QuerySettings(
         int topPageSize,
         Duration topCache,
         int topCacheSize,
-        String kafka,
+        KafkaConnection kafka,
         ApiKeys adminKeys,
         EventRules eventRules,
         int maxFoldedEvents,
@@ -79,7 +80,7 @@ public record QuerySettings(
                 query.get("top-page-size").asInt().get(),
                 query.get("top-cache").as(Duration.class).get(),
                 query.get("top-cache-size").asInt().get(),
-                config.get("kafka.bootstrap-servers").asString().get(),
+                KafkaConnection.from(config),
                 ApiKeys.from(config.get("auth.admin")),
                 ServiceConfig.eventRules(config),
                 query.get("max-folded-events").asInt().get(),

@@ -38,8 +38,8 @@ class MeterDefinitionsIT {
     @Test
     void twoInstancesChangingOneMeterShouldNeverMakeOneVersionTwice(final KafkaEndpoint kafka) throws Exception {
         final String tenant = "race-" + UUID.randomUUID().toString().substring(0, 8);
-        try (MeterDefinitions first = MeterDefinitions.start(kafka.bootstrapServers(), RULES);
-             MeterDefinitions second = MeterDefinitions.start(kafka.bootstrapServers(), RULES)) {
+        try (MeterDefinitions first = MeterDefinitions.start(dev.meterstream.support.kafka.KafkaConnection.plain(kafka.bootstrapServers()), RULES);
+             MeterDefinitions second = MeterDefinitions.start(dev.meterstream.support.kafka.KafkaConnection.plain(kafka.bootstrapServers()), RULES)) {
             final CyclicBarrier together = new CyclicBarrier(2);
             final CompletableFuture<Void> a = CompletableFuture.runAsync(() -> changes(first, tenant, "a", together));
             final CompletableFuture<Void> b = CompletableFuture.runAsync(() -> changes(second, tenant, "b", together));

@@ -511,7 +511,7 @@ class QueryApiIT {
         assertEquals(3, again.get("version").asInt(), "defined again after a delete: a new version");
 
         // Another reader of the topic (as a second instance, or this one after a restart) sees the same records.
-        try (MeterDefinitions reader = MeterDefinitions.start(views.kafkaBootstrapServers(),
+        try (MeterDefinitions reader = MeterDefinitions.start(dev.meterstream.support.kafka.KafkaConnection.plain(views.kafkaBootstrapServers()),
                 EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)))) {
             final StoredMeter read = reader.get("acme", "tokens").orElseThrow();
             assertEquals(3, read.version());

@@ -120,7 +120,7 @@ final class ViewsFixture implements AutoCloseable {
                         ApiKeys.sha256(ACME_KEY), "acme", ApiKeys.sha256(GLOBEX_KEY), "globex",
                         ApiKeys.sha256(INITECH_KEY), "initech")), 1000, 1000,
                         Duration.ofDays(36), Duration.ofMillis(100), 2, Duration.ofSeconds(2), 100,
-                        kafkaBootstrapServers,
+                        dev.meterstream.support.kafka.KafkaConnection.plain(kafkaBootstrapServers),
                         ApiKeys.of(Map.of(ApiKeys.sha256(ACME_ADMIN_KEY), "acme", ApiKeys.sha256(INITECH_ADMIN_KEY),
                                 "initech")),
                         EventRules.of(Duration.ofDays(35), Duration.ofMinutes(5)), MAX_FOLDED_EVENTS, limits,

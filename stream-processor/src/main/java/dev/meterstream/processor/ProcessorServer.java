@@ -73,13 +73,13 @@ public final class ProcessorServer implements AutoCloseable {
         StreamsMetricsExporter.register(streams, Metrics.globalRegistry());
         streams.start();
         final CassandraSink sink = sinkSettings.enabled()
-                ? CassandraSink.start(sinkSettings, settings.bootstrapServers(), settings.applicationId(),
+                ? CassandraSink.start(sinkSettings, settings.kafka(), settings.applicationId(),
                         Topics.bySeriesRepartition(settings.applicationId()), new SinkMetrics(Metrics.globalRegistry()),
                         CassandraSink.BeforeCommit.NOTHING, failOnce)
                 : null;
-        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                settings.bootstrapServers()));
-        final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.rules(),
+        final Admin admin = Admin.create(settings.kafka().config());
+        final MeterBackfills backfills = new MeterBackfills(settings.streamsConfig(replication), settings.kafka(),
+                settings.rules(),
                 (versions, watch) -> BackfillTopology.build(versions, ProcessorMetrics.global(), watch,
                         settings.meterStateEntries()),
                 topics.shards(), admin).start();
@@ -139,8 +139,8 @@ public final class ProcessorServer implements AutoCloseable {
      * and in order.
      */
     static CreatedTopics createTopics(final ProcessorSettings settings) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+        try (Admin admin = Admin.create(settings.kafka().config(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000)))) {
             final int rawPartitions = TopicSetup.ensure(admin, TopicSpec.raw(settings.topicPartitions(),
                     settings.rawRetention()));
             final int shards = TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));

@@ -6,6 +6,7 @@ import dev.meterstream.processor.topology.TopologySettings;
 import dev.meterstream.support.kafka.FetchWait;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.kafka.KafkaConnection;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code stream-processor.yaml} and the shared {@code meterstream.yaml}, nowhere else.
  *
  * @param applicationId      Kafka Streams application id: consumer group, prefix of internal topics
- * @param bootstrapServers   Kafka brokers
+ * @param kafka              Kafka's brokers and the settings every client needs (security)
  * @param stateDir           where RocksDB state lives
  * @param dedupeHotWindow    how long ids stay in the hot dedupe tier (in memory); copies arriving later are still
  *                           dropped through the lateness horizon by the cold tier
@@ -47,7 +48,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ProcessorSettings(
         String applicationId,
-        String bootstrapServers,
+        KafkaConnection kafka,
         Path stateDir,
         Duration dedupeHotWindow,
         int dedupeHotMaxIds,
@@ -122,7 +123,7 @@ public record ProcessorSettings(
         final EventRules rules = ServiceConfig.eventRules(config);
         return new ProcessorSettings(
                 processor.get("application-id").asString().get(),
-                config.get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get(),
+                KafkaConnection.from(config),
                 Path.of(processor.get("state-dir").asString().get()),
                 processor.get("dedupe-hot-window").as(Duration.class).get(),
                 processor.get("dedupe-hot-max-ids").asInt().get(),
@@ -153,49 +154,49 @@ public record ProcessorSettings(
     }
 
     public ProcessorSettings withDedupeHotWindow(final Duration value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, value, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, value, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withExactlyOnce(final boolean value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withStreamThreads(final int value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCommitInterval(final Duration value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withCacheMaxBytes(final long value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withMeterStateEntries(final int value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
                 value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withRawPartitions(final int value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
                 meterStateEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
     }
 
     public ProcessorSettings withFetchMaxWait(final Duration value) {
-        return new ProcessorSettings(applicationId, bootstrapServers, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
                 meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value);
     }
@@ -219,7 +220,8 @@ public record ProcessorSettings(
     public Properties streamsConfig(final TopicSetup.Replication replication) {
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // The connection first: the bootstrap servers and every client setting (security) from kafka.client.*.
+        config.putAll(kafka.config());
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);

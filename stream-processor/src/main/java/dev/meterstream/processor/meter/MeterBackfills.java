@@ -1,5 +1,6 @@
 package dev.meterstream.processor.meter;
 
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.event.Topics;
 import dev.meterstream.meter.MeterProgress;
@@ -99,23 +100,23 @@ public final class MeterBackfills implements AutoCloseable {
 
     /**
      * @param streamsConfig the processor's Kafka Streams configuration, which each backfill's is made from
+     * @param kafka         the connection its own consumer and producer use
      * @param shards        partitions of the canonical log (= raw partitions)
      */
-    public MeterBackfills(final Properties streamsConfig, final EventRules rules, final BackfillTopologies topologies,
-                          final int shards, final Admin admin) {
+    public MeterBackfills(final Properties streamsConfig, final KafkaConnection kafka, final EventRules rules,
+                          final BackfillTopologies topologies, final int shards, final Admin admin) {
         this.streamsConfig = streamsConfig;
         this.applicationId = streamsConfig.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         this.rules = rules;
         this.topologies = topologies;
         this.shards = shards;
         this.admin = admin;
-        final String bootstrap = streamsConfig.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.consumer = new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        this.producer = new KafkaProducer<>(kafka.config(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "meter-backfills");
     }

@@ -1,5 +1,6 @@
 package dev.meterstream.processor.sink;
 
+import dev.meterstream.support.kafka.KafkaConnection;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEventJson;
@@ -52,7 +53,7 @@ public final class CassandraSink implements AutoCloseable {
     }
 
     private final SinkSettings settings;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String processorGroup;
     private final String repartitionTopic;
     private final SinkMetrics metrics;
@@ -69,11 +70,11 @@ public final class CassandraSink implements AutoCloseable {
     private SinkDeadLetters deadLetters;
     private int flushes;
 
-    private CassandraSink(final SinkSettings settings, final String bootstrapServers, final String processorGroup,
+    private CassandraSink(final SinkSettings settings, final KafkaConnection kafka, final String processorGroup,
                           final String repartitionTopic, final SinkMetrics metrics, final BeforeCommit beforeCommit,
                           final Runnable onFailure) {
         this.settings = settings;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.processorGroup = processorGroup;
         this.repartitionTopic = repartitionTopic;
         this.metrics = metrics;
@@ -91,11 +92,11 @@ public final class CassandraSink implements AutoCloseable {
      *                         {@link #close}: the views would stop advancing, so the process should end and be
      *                         restarted rather than run on without them
      */
-    public static CassandraSink start(final SinkSettings settings, final String bootstrapServers,
+    public static CassandraSink start(final SinkSettings settings, final KafkaConnection kafka,
                                       final String processorGroup, final String repartitionTopic,
                                       final SinkMetrics metrics, final BeforeCommit beforeCommit,
                                       final Runnable onFailure) {
-        final CassandraSink sink = new CassandraSink(settings, bootstrapServers, processorGroup, repartitionTopic,
+        final CassandraSink sink = new CassandraSink(settings, kafka, processorGroup, repartitionTopic,
                 metrics, beforeCommit, onFailure);
         sink.thread.start();
         return sink;
@@ -119,8 +120,8 @@ public final class CassandraSink implements AutoCloseable {
     private void run() {
         try (CqlSession session = SinkSession.open(settings, closed, text -> status = text);
              CassandraRequests requests = session == null ? null : new CassandraRequests(session, settings, metrics);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-             SinkDeadLetters deadLetters = new SinkDeadLetters(bootstrapServers, settings.groupId(), metrics)) {
+             Admin admin = Admin.create(kafka.config());
+             SinkDeadLetters deadLetters = new SinkDeadLetters(kafka, settings.groupId(), metrics)) {
             if (session == null) {
                 return;
             }
@@ -314,7 +315,7 @@ public final class CassandraSink implements AutoCloseable {
 
     private Properties consumerConfig() {
         final Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(kafka.config());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());

@@ -1,5 +1,6 @@
 package dev.meterstream.processor.sink;
 
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.event.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,9 +26,9 @@ final class SinkDeadLetters implements AutoCloseable {
     private final SinkMetrics metrics;
     private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
 
-    SinkDeadLetters(final String bootstrapServers, final String clientId, final SinkMetrics metrics) {
+    SinkDeadLetters(final KafkaConnection kafka, final String clientId, final SinkMetrics metrics) {
         final Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(kafka.config());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-dead-letters");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -180,7 +180,7 @@ final class SinkFixture implements AutoCloseable {
     }
 
     CassandraSink startSink(final SinkSettings settings, final CassandraSink.BeforeCommit beforeCommit) {
-        return CassandraSink.start(settings, kafka.bootstrapServers(), PROCESSOR,
+        return CassandraSink.start(settings, dev.meterstream.support.kafka.KafkaConnection.plain(kafka.bootstrapServers()), PROCESSOR,
                 Topics.bySeriesRepartition(processorSettings().applicationId()), new SinkMetrics(Metrics.globalRegistry()),
                 beforeCommit, () -> { });
     }

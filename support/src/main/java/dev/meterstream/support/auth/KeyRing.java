@@ -1,6 +1,7 @@
 package dev.meterstream.support.auth;
 
 import dev.meterstream.event.Topics;
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import java.nio.charset.StandardCharsets;
@@ -64,31 +65,29 @@ public final class KeyRing implements AutoCloseable {
     private volatile boolean following;
     private final Thread reader;
 
-    private KeyRing(final String bootstrapServers, final String clientId, final Clock clock) {
+    private KeyRing(final KafkaConnection kafka, final String clientId, final Clock clock) {
         this.clock = clock;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(kafka.config(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-keys-admin")));
+        this.consumer = new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-keys"),
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-keys")),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId + "-keys-writer"),
+                ProducerConfig.CLIENT_ID_CONFIG, clientId + "-keys-writer")),
                 new StringSerializer(), new ByteArraySerializer());
         this.reader = new Thread(this::read, "api-keys");
         this.reader.setDaemon(true);
     }
 
     /** Creates the topic if missing, reads it to its end, and keeps following it. */
-    public static KeyRing start(final String bootstrapServers, final String clientId) {
-        return start(bootstrapServers, clientId, Clock.systemUTC());
+    public static KeyRing start(final KafkaConnection kafka, final String clientId) {
+        return start(kafka, clientId, Clock.systemUTC());
     }
 
-    static KeyRing start(final String bootstrapServers, final String clientId, final Clock clock) {
-        final KeyRing ring = new KeyRing(bootstrapServers, clientId, clock);
+    static KeyRing start(final KafkaConnection kafka, final String clientId, final Clock clock) {
+        final KeyRing ring = new KeyRing(kafka, clientId, clock);
         try {
             TopicSetup.ensure(ring.admin, TopicSpec.apiKeys());
             ring.consumer.assign(List.of(PARTITION));

@@ -21,6 +21,8 @@ public final class ServiceConfig {
     /** The defaults the services share. */
     public static final String SHARED = "meterstream.yaml";
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
+    /** Settings every Kafka client of a service gets (security), by Kafka's names: see KafkaConnection. */
+    public static final String KAFKA_CLIENT = "kafka.client";
     public static final String RAW_RETENTION = "topics.raw-retention";
     public static final String RAW_PARTITIONS = "topics.raw-partitions";
 

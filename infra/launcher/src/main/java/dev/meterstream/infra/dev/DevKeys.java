@@ -3,6 +3,7 @@ package dev.meterstream.infra.dev;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;
+import dev.meterstream.support.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class DevKeys {
 
     /** Makes each dev key the topic does not hold as an active key of its scope, and writes it to its file. */
     void ensure(final String bootstrapServers) {
-        try (KeyRing ring = KeyRing.start(bootstrapServers, "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrapServers), "dev-keys")) {
             for (final Map.Entry<Scope, String> entry : FILES.entrySet()) {
                 final Path file = file(entry.getKey());
                 final Optional<StoredKey> held = Files.exists(file)

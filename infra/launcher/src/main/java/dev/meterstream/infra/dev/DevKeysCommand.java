@@ -4,6 +4,7 @@ import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;
+import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.support.config.ServiceConfig;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -75,7 +76,7 @@ final class DevKeysCommand {
 
     private static int create(final String bootstrap, final String tenant, final Scope scope, final Instant expires,
                               final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
             final StoredKey.Issued issued = ring.issue(tenant, scope, expires);
             out.println(issued.key());
             out.printf("id %s, tenant %s, scope %s, expires %s: the key is shown only now%n", issued.stored().id(),
@@ -85,7 +86,7 @@ final class DevKeysCommand {
     }
 
     private static int list(final String bootstrap, final String tenant, final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
             final Instant now = Instant.now();
             final List<StoredKey> keys = tenant == null ? ring.all() : ring.of(tenant);
             out.printf("%-16s  %-20s  %-6s  %-7s  %-24s  %s%n", "id", "tenant", "scope", "state", "created",
@@ -101,7 +102,7 @@ final class DevKeysCommand {
 
     private static int revoke(final String bootstrap, final String tenant, final String id, final PrintStream out,
                               final PrintStream err) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
             if (ring.revoke(tenant, id).isEmpty()) {
                 err.println("tenant " + tenant + " has no key " + id);
                 return 1;
