@@ -42,16 +42,27 @@ public final class Quantity {
         }
     }
 
-    /** Null if the quantity keeps the bounds, else what is wrong. */
+    /**
+     * Null if the quantity keeps the bounds, else what is wrong. The bounds are read on the value with its trailing
+     * zeros stripped, never on its canonical form: making {@code 1e1117711173} canonical first meant a power of ten
+     * of a billion digits (an ArithmeticException, or minutes of CPU and gigabytes), which Jazzer found at the edge
+     * (IngestFuzzTest) and which a meter's value property could have brought to the processor.
+     */
     public static String problem(final BigDecimal value) {
         if (value.signum() < 0) {
             return "must be at least 0";
         }
-        final BigDecimal canonical = canonical(value);
-        if (canonical.scale() > MAX_FRACTION_DIGITS) {
+        if (value.signum() == 0) {
+            return null;
+        }
+        final BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.scale() > MAX_FRACTION_DIGITS) {
             return "must have at most " + MAX_FRACTION_DIGITS + " digits after the decimal point";
         }
-        if (canonical.precision() - canonical.scale() > MAX_DIGITS || canonical.precision() > MAX_DIGITS) {
+        // In long: precision minus a scale near Integer.MIN_VALUE does not fit an int.
+        final long integerDigits = (long) stripped.precision() - stripped.scale();
+        final long digits = stripped.scale() < 0 ? integerDigits : stripped.precision();
+        if (integerDigits > MAX_DIGITS || digits > MAX_DIGITS) {
             return "must have at most " + MAX_DIGITS + " significant digits";
         }
         return null;
