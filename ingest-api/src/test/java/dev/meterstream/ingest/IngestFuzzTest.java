@@ -54,7 +54,7 @@ class IngestFuzzTest {
         return new DirectClient(routing);
     }
 
-    @FuzzTest(maxDuration = "50s")
+    @FuzzTest(maxDuration = "40s")
     void handler(final byte[] input) throws Exception {
         final int flags = input.length == 0 ? 0 : input[0] & 0xff;
         final String contentType = CONTENT_TYPES.get(flags % CONTENT_TYPES.size());
@@ -102,7 +102,7 @@ class IngestFuzzTest {
      * as the edge parses it. Only refusals ({@link dev.meterstream.support.http.ProblemException}) may come out, and
      * every event it accepts is one the processor takes.
      */
-    @FuzzTest(maxDuration = "50s")
+    @FuzzTest(maxDuration = "40s")
     void parser(final byte[] input) {
         final int flags = input.length == 0 ? 0 : input[0] & 0xff;
         final String contentType = CONTENT_TYPES.get(flags % CONTENT_TYPES.size());

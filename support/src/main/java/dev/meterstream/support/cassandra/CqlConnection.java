@@ -19,13 +19,22 @@ import java.util.Objects;
  * @param keyspace        keyspace name and replication
  * @param consistency     consistency of reads and writes: ONE on a single local node, LOCAL_QUORUM in production
  * @param requestTimeout  how long one request may take before it is failed (and may be retried)
+ * @param security        credentials and TLS, where configured ({@link CqlSecurity})
  */
 public record CqlConnection(
         List<InetSocketAddress> contactPoints,
         String localDatacenter,
         CqlSchema.Keyspace keyspace,
         DefaultConsistencyLevel consistency,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        CqlSecurity security) {
+
+    /** A connection in plaintext without authentication (tests, ./dev up). */
+    public CqlConnection(final List<InetSocketAddress> contactPoints, final String localDatacenter,
+                         final CqlSchema.Keyspace keyspace, final DefaultConsistencyLevel consistency,
+                         final Duration requestTimeout) {
+        this(contactPoints, localDatacenter, keyspace, consistency, requestTimeout, CqlSecurity.NONE);
+    }
 
     public CqlConnection {
         contactPoints = List.copyOf(contactPoints);
@@ -35,6 +44,7 @@ public record CqlConnection(
         Objects.requireNonNull(localDatacenter, "localDatacenter");
         Objects.requireNonNull(keyspace, "keyspace");
         Objects.requireNonNull(consistency, "consistency");
+        Objects.requireNonNull(security, "security");
     }
 
     /** From the {@code cassandra} section of a service's configuration; every key is required. */
@@ -46,7 +56,8 @@ public record CqlConnection(
                         cassandra.get("keyspace").asString().get(),
                         cassandra.get("replication").asString().get()),
                 parseConsistency(cassandra.get("consistency").asString().get()),
-                cassandra.get("request-timeout").as(Duration.class).get());
+                cassandra.get("request-timeout").as(Duration.class).get(),
+                CqlSecurity.from(cassandra));
     }
 
     /** Parses {@code host:port[,host:port...]}. */
@@ -93,6 +104,7 @@ public record CqlConnection(
                         .build());
         contactPoints.forEach(point -> builder.addContactPoint(
                 new InetSocketAddress(point.getHostString(), point.getPort())));
+        security.apply(builder);
         return builder.build();
     }
 }
