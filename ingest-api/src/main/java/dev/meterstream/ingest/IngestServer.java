@@ -4,6 +4,7 @@ import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.ServerTls;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
@@ -61,6 +62,7 @@ public final class IngestServer implements AutoCloseable {
             final UsageService usages = new UsageService(settings, publisher, inFlight, metrics, Clock.systemUTC());
             final WebServerConfig.Builder builder = WebServer.builder();
             slowRequests = SlowRequests.install(builder, serverConfig);
+            ServerTls.apply(builder, serverConfig);
             final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)

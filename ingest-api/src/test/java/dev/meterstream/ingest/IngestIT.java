@@ -1,21 +1,23 @@
 package dev.meterstream.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.infra.junit.InfraExtension;
+import dev.meterstream.infra.kafka.KafkaEndpoint;
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.tls.LocalCa;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;
 import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.KafkaConnection;
-import dev.meterstream.event.Topics;
-import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
-import dev.meterstream.infra.junit.InfraExtension;
-import dev.meterstream.infra.process.Await;
-import dev.meterstream.infra.kafka.KafkaEndpoint;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.math.BigDecimal;
@@ -23,6 +25,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,6 +48,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ingest-api on a real broker: what it acknowledges is in Kafka, once, as sent. */
 @ExtendWith(InfraExtension.class)
@@ -101,6 +109,41 @@ class IngestIT {
             admin.revoke("acme", StoredKey.idOf(key).orElseThrow());
             Await.until("the revoked key to be refused", Duration.ofSeconds(5),
                     () -> postAs(server, key, event.formatted(id())).statusCode() == 401);
+        }
+    }
+
+    /**
+     * With {@code server.tls-keystore} set (a key of the local CA, as {@code ./dev up --secure} makes), ingest-api
+     * answers only TLS: a client that trusts the CA is answered, one that speaks plaintext HTTP is not.
+     */
+    @Test
+    void shouldServeOnlyTlsWhenAKeystoreIsConfigured(@TempDir final Path dir) throws Exception {
+        final LocalCa ca = LocalCa.in(dir.resolve("tls"));
+        final Path password = Files.writeString(dir.resolve("password"), ca.password());
+        try (IngestServer tls = IngestServer.start(ServiceConfig.defaults(IngestSettings.DEFAULTS, Map.of(
+                "server.port", "0", "server.tls-keystore", ca.keystore("ingest-api").toString(),
+                "server.tls-password-file", password.toString())).get("server"),
+                TestSettings.create(kafka.bootstrapServers()))) {
+            final KeyStore trusted = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(ca.truststore())) {
+                trusted.load(in, ca.password().toCharArray());
+            }
+            final TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            final HttpClient https = HttpClient.newBuilder().sslContext(context).build();
+            final HttpResponse<String> answered = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                            + tls.port() + UsageService.PATH)).header("Authorization", "Bearer " + TestSettings.ACME_KEY)
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id() + "\",\"subject\":\"s\","
+                            + "\"meter\":\"m\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, answered.statusCode(), answered.body());
+            assertThrows(java.io.IOException.class, () -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + tls.port() + UsageService.PATH)).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()),
+                    "plaintext HTTP gets no answer");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.ServerTls;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -61,6 +62,7 @@ public final class QueryServer implements AutoCloseable {
                     () -> new ViewReads(session, settings.limits(), readTimeout));
             final WebServerConfig.Builder builder = WebServer.builder();
             slowRequests = SlowRequests.install(builder, serverConfig);
+            ServerTls.apply(builder, serverConfig);
             final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
