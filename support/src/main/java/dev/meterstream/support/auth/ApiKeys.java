@@ -93,14 +93,16 @@ public final class ApiKeys {
      * once per request, however many sets of keys it is then looked up in.
      */
     public static Optional<String> digestOf(final String authorization) {
+        return keyOf(authorization).map(ApiKeys::sha256);
+    }
+
+    /** The key in an {@code Authorization: Bearer <key>} header value, if it holds one. */
+    static Optional<String> keyOf(final String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
         final String key = authorization.substring(BEARER.length()).trim();
-        if (key.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(sha256(key));
+        return key.isEmpty() ? Optional.empty() : Optional.of(key);
     }
 
     /** The tenant of a key by its digest ({@link #digestOf}), if the key is one of these. */

@@ -12,8 +12,6 @@ import java.util.Set;
  * sends nothing.
  */
 public final class Authenticator {
-    private static final String BEARER = "Bearer ";
-
     private final Set<Scope> scopes;
     private final Map<Scope, ApiKeys> configured;
     private final Optional<KeyRing> ring;
@@ -31,7 +29,7 @@ public final class Authenticator {
 
     /** The tenant and scope of a header's key, if it is a known, active key of a scope this API takes. */
     public Optional<Tenant> authenticate(final String authorization) {
-        final Optional<String> key = keyOf(authorization);
+        final Optional<String> key = ApiKeys.keyOf(authorization);
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -56,14 +54,5 @@ public final class Authenticator {
             }
         }
         return Optional.empty();
-    }
-
-    /** The key of an {@code Authorization: Bearer <key>} header value, if it holds one. */
-    static Optional<String> keyOf(final String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        final String key = authorization.substring(BEARER.length()).trim();
-        return key.isEmpty() ? Optional.empty() : Optional.of(key);
     }
 }
