@@ -4,7 +4,6 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -222,8 +221,7 @@ public final class KeyRing implements AutoCloseable {
             keys.put(key.id(), key);
         } catch (final IllegalArgumentException e) {
             LOG.warning(() -> "skipped a record of " + Topics.API_KEYS + " at offset " + record.offset() + ": "
-                    + e.getMessage() + " (" + new String(record.value(), StandardCharsets.UTF_8).length()
-                    + " bytes)");
+                    + e.getMessage() + " (" + record.value().length + " bytes)");
         }
     }
 
