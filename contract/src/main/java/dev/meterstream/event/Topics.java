@@ -35,6 +35,11 @@ public final class Topics {
      * longer in force, where it ended (what a reader folding a subject's events stops at).
      */
     public static final String METER_BOUNDARIES = "meter.boundaries";
+    /**
+     * The transactional id every query-api instance writes {@link #METER_DEFINITIONS} with, so that a newer writer
+     * fences every earlier one; here beside the topic because a secure cluster grants it by name.
+     */
+    public static final String METER_DEFINITIONS_WRITER = "meterstream-meter-definitions";
     /** Header of a dead letter: why it could not be taken, in words. */
     public static final String DEAD_LETTER_REASON = "dead-letter.reason";
     /** Header of a dead letter: where it was read, as {@code topic/partition/offset}. */

@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * record back, so a GET after a PUT sees it, and the map is never ahead of the topic.
  *
  * <p>Every change is decided on the whole topic, whichever instance makes it: each write starts a producer with
- * the one {@link #TRANSACTIONAL_ID} all instances share, which fences every earlier writer (another instance's
+ * the one {@link Topics#METER_DEFINITIONS_WRITER} all instances share, which fences every earlier writer (another instance's
  * open transaction is aborted); it then reads the topic to its end, decides (a new version is the stored one plus
  * one), and commits. A writer fenced in between decides again. So two instances changing one meter at once never
  * both make "version 2".
@@ -60,8 +60,6 @@ final class MeterDefinitions implements AutoCloseable {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final TopicPartition PARTITION = new TopicPartition(Topics.METER_DEFINITIONS, 0);
-    /** Shared by every query-api instance: the transactional id that makes one writer of definitions at a time. */
-    static final String TRANSACTIONAL_ID = "meterstream-meter-definitions";
     /** Times one change is decided again after another instance fenced it. */
     private static final int MAX_ATTEMPTS = 5;
 
@@ -206,7 +204,7 @@ final class MeterDefinitions implements AutoCloseable {
         return new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.METER_DEFINITIONS_WRITER,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis(),
                 ProducerConfig.CLIENT_ID_CONFIG, "query-api-meter-definitions")),
                 new StringSerializer(), new ByteArraySerializer());

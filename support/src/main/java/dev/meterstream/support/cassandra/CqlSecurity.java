@@ -18,13 +18,14 @@ import javax.net.ssl.TrustManagerFactory;
  * How a Cassandra session proves who it is and checks whom it talks to, both optional: a role and its password
  * ({@code cassandra.username}, {@code cassandra.password-file}: the password is read from a file, so it is in no
  * configuration file, command line or process listing), and TLS to the nodes with a truststore
- * ({@code cassandra.ssl.truststore}, PKCS12, its password in {@code cassandra.ssl.truststore-password-file}), with
+ * ({@code cassandra.ssl.truststore}, PKCS12, its password, if it has one, in
+ * {@code cassandra.ssl.truststore-password-file}), with
  * the node's certificate checked against the address it was reached at.
  *
  * @param username               the role; empty: no authentication
  * @param passwordFile           the file holding its password
  * @param truststore             PKCS12 truststore; empty: plaintext
- * @param truststorePasswordFile the file holding the truststore's password
+ * @param truststorePasswordFile the file holding the truststore's password; empty: it has none
  */
 public record CqlSecurity(Optional<String> username, Optional<Path> passwordFile, Optional<Path> truststore,
                           Optional<Path> truststorePasswordFile) {
@@ -37,10 +38,9 @@ public record CqlSecurity(Optional<String> username, Optional<Path> passwordFile
             throw new IllegalArgumentException("cassandra.username and cassandra.password-file go together, were "
                     + username.orElse("(none)") + " and " + passwordFile.map(Path::toString).orElse("(none)"));
         }
-        if (truststore.isPresent() != truststorePasswordFile.isPresent()) {
-            throw new IllegalArgumentException("cassandra.ssl.truststore and cassandra.ssl.truststore-password-file "
-                    + "go together, were " + truststore.map(Path::toString).orElse("(none)") + " and "
-                    + truststorePasswordFile.map(Path::toString).orElse("(none)"));
+        if (truststorePasswordFile.isPresent() && truststore.isEmpty()) {
+            throw new IllegalArgumentException("cassandra.ssl.truststore-password-file "
+                    + truststorePasswordFile.get() + " is set without cassandra.ssl.truststore");
         }
     }
 
@@ -63,8 +63,9 @@ public record CqlSecurity(Optional<String> username, Optional<Path> passwordFile
     }
 
     private SSLContext sslContext() {
-        final char[] password = read(truststorePasswordFile.get(), "cassandra.ssl.truststore-password-file")
-                .toCharArray();
+        // A truststore holds only certificates; one made without a password is loaded without one.
+        final char[] password = truststorePasswordFile
+                .map(file -> read(file, "cassandra.ssl.truststore-password-file").toCharArray()).orElse(null);
         try (InputStream in = Files.newInputStream(truststore.get())) {
             final KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);

@@ -15,7 +15,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates a topic to its {@link TopicSpec} if it is missing, and checks an existing one against it: a topic with
@@ -60,6 +62,11 @@ public final class TopicSetup {
                     .configs(configs))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return spec.partitions();
         } catch (final ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                // A service without the right to create the topic (a secure cluster grants it to one owner) still
+                // checks that it exists and is strong enough.
+                return checkWithoutCreating(admin, spec, replication, configs);
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause(),
                         e.getCause());
@@ -72,6 +79,19 @@ public final class TopicSetup {
             throw new IllegalStateException("interrupted while creating " + spec.name(), e);
         }
         return check(admin, spec, replication, configs);
+    }
+
+    private static int checkWithoutCreating(final Admin admin, final TopicSpec spec, final Replication replication,
+                                            final Map<String, String> wanted) {
+        try {
+            return check(admin, spec, replication, wanted);
+        } catch (final IllegalStateException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("topic " + spec.name() + " does not exist, and this service may not "
+                        + "create it (no CREATE permission): create it as its owner or an admin first", e);
+            }
+            throw e;
+        }
     }
 
     private static int check(final Admin admin, final TopicSpec spec, final Replication replication,

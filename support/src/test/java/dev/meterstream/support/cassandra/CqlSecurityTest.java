@@ -28,9 +28,12 @@ class CqlSecurityTest {
                 CqlSecurity.from(ServiceConfig.defaults(ServiceConfig.SHARED, Map.of("cassandra.username", "x"))
                         .get("cassandra")));
         assertTrue(noPassword.getMessage().contains("cassandra.password-file"), noPassword.getMessage());
-        final IllegalArgumentException noTrustPassword = assertThrows(IllegalArgumentException.class, () ->
-                CqlSecurity.from(ServiceConfig.defaults(ServiceConfig.SHARED, Map.of("cassandra.ssl.truststore",
-                        "/t.p12")).get("cassandra")));
-        assertTrue(noTrustPassword.getMessage().contains("truststore-password-file"), noTrustPassword.getMessage());
+        final IllegalArgumentException noTruststore = assertThrows(IllegalArgumentException.class, () ->
+                CqlSecurity.from(ServiceConfig.defaults(ServiceConfig.SHARED, Map.of(
+                        "cassandra.ssl.truststore-password-file", "/pw")).get("cassandra")));
+        assertTrue(noTruststore.getMessage().contains("without cassandra.ssl.truststore"), noTruststore.getMessage());
+        assertEquals(Optional.empty(), CqlSecurity.from(ServiceConfig.defaults(ServiceConfig.SHARED, Map.of(
+                "cassandra.ssl.truststore", "/t.p12")).get("cassandra")).truststorePasswordFile(),
+                "a truststore without a password is allowed");
     }
 }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.meterstream.support.cassandra.CqlConnection;
 import dev.meterstream.support.cassandra.CqlSchema;
+import dev.meterstream.support.cassandra.CqlSecurity;
 import dev.meterstream.support.config.ServiceConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,9 +23,19 @@ public interface CassandraEndpoint extends AutoCloseable {
      * machine; the caller closes it.
      */
     default CqlSession openSession() {
+        return openSession(security());
+    }
+
+    /** As {@link #openSession()}, logged in (or not) as {@code security} says: for tests of what a role may do. */
+    default CqlSession openSession(final CqlSecurity security) {
         return new CqlConnection(List.of(contactPoint()), datacenter(),
                 CqlSchema.Keyspace.local(ServiceConfig.keyspace()), DefaultConsistencyLevel.ONE,
-                Duration.ofSeconds(20)).open();
+                Duration.ofSeconds(20), security).open();
+    }
+
+    /** How a client with full rights logs in: not at all on a plain node, as the admin role on a secure one. */
+    default CqlSecurity security() {
+        return CqlSecurity.NONE;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Jdk;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.infra.process.ServerClasspath;
+import dev.meterstream.support.cassandra.CqlSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +87,11 @@ public final class CassandraNode implements CassandraEndpoint {
         return DATACENTER;
     }
 
+    @Override
+    public CqlSecurity security() {
+        return settings.security().map(CassandraSecurity::admin).orElse(CqlSecurity.NONE);
+    }
+
     public CassandraSettings settings() {
         return settings;
     }
@@ -133,8 +140,15 @@ public final class CassandraNode implements CassandraEndpoint {
                     .replace("{{dir}}", dir.toString())
                     .replace("{{native_port}}", Integer.toString(settings.nativePort()))
                     .replace("{{storage_port}}", Integer.toString(settings.storagePort()))
-                    .replace("{{memtable_space}}", settings.memtableMegabytes() + "MiB");
-            Files.writeString(conf.resolve("cassandra.yaml"), yaml);
+                    .replace("{{memtable_space}}", settings.memtableMegabytes() + "MiB")
+                    .replace("{{security}}", settings.security().map(CassandraSecurity::yaml)
+                            .orElseGet(CassandraSecurity::openYaml));
+            // Owner-only: on a secure node it holds the keystore's password.
+            final Path yamlFile = conf.resolve("cassandra.yaml");
+            Files.deleteIfExists(yamlFile);
+            Files.createFile(yamlFile, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(yamlFile, yaml);
             Files.writeString(conf.resolve("logback.xml"), resource("cassandra-logback.xml"));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -181,6 +195,7 @@ public final class CassandraNode implements CassandraEndpoint {
             }
             return Ports.listening(settings.nativePort());
         });
+        settings.security().ifPresent(security -> CassandraAdmin.ensure(this, security));
         Await.until("Cassandra to answer a CQL query", Duration.ofSeconds(60), () -> {
             try (CqlSession session = openSession()) {
                 return session.execute("SELECT release_version FROM system.local").one() != null;

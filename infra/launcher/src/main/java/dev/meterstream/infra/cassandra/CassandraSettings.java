@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param javaHome        a JDK 11-17 to run it on; empty to find one (Cassandra 5.0 does not start on 24+)
  * @param jmxPort         JMX on the loopback address only (load runs flush and read table sizes through it); 0 for
  *                        none
+ * @param security        TLS on the CQL port, roles and grants ({@link CassandraSecurity}); empty: plaintext, no
+ *                        authentication
  */
 public record CassandraSettings(
         Path dataDir,
@@ -26,7 +28,8 @@ public record CassandraSettings(
         int heapMegabytes,
         boolean quickStart,
         Optional<Path> javaHome,
-        int jmxPort) {
+        int jmxPort,
+        Optional<CassandraSecurity> security) {
 
     public static final int LOCAL_NATIVE_PORT = 9042;
     public static final int LOCAL_STORAGE_PORT = 7000;
@@ -36,6 +39,7 @@ public record CassandraSettings(
 
     public CassandraSettings {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(security, "security");
         if (heapMegabytes < 256) {
             throw new IllegalArgumentException("heapMegabytes must be at least 256, was " + heapMegabytes);
         }
@@ -52,18 +56,20 @@ public record CassandraSettings(
     /** The fixed ports ./dev up uses, full-speed JIT. */
     public static CassandraSettings local(final Path dataDir) {
         return new CassandraSettings(dataDir, LOCAL_NATIVE_PORT, LOCAL_STORAGE_PORT, DEFAULT_HEAP_MEGABYTES, false,
-                javaHomeFromEnvironment(), 0);
+                javaHomeFromEnvironment(), 0, Optional.empty());
     }
 
     /** Free ports and quick start-up, for tests. */
     public static CassandraSettings ephemeral(final Path dataDir) {
         final List<Integer> ports = Ports.free(2);
-        return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment(), 0);
+        return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment(), 0,
+                Optional.empty());
     }
 
     /** The same node at full JIT speed (for benchmarks on free ports). */
     public CassandraSettings fullSpeed() {
-        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome, jmxPort);
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome, jmxPort,
+                security);
     }
 
     /** The same node with JMX on a free loopback port. */
@@ -71,11 +77,18 @@ public record CassandraSettings(
         // Free ports are only checked, not held: make sure this one is not one of the node's others.
         final int port = Ports.free(3).stream().filter(p -> p != nativePort && p != storagePort).findFirst()
                 .orElseThrow();
-        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, port);
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, port,
+                security);
+    }
+
+    public CassandraSettings withSecurity(final CassandraSecurity value) {
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, jmxPort,
+                Optional.of(value));
     }
 
     public CassandraSettings withHeapMegabytes(final int value) {
-        return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome, jmxPort);
+        return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome, jmxPort,
+                security);
     }
 
     private static Optional<Path> javaHomeFromEnvironment() {

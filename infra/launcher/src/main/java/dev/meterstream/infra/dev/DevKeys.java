@@ -31,8 +31,8 @@ final class DevKeys {
     }
 
     /** Makes each dev key the topic does not hold as an active key of its scope, and writes it to its file. */
-    void ensure(final String bootstrapServers) {
-        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrapServers), "dev-keys")) {
+    void ensure(final KafkaConnection kafka) {
+        try (KeyRing ring = KeyRing.start(kafka, "dev-keys")) {
             for (final Map.Entry<Scope, String> entry : FILES.entrySet()) {
                 final Path file = file(entry.getKey());
                 final Optional<StoredKey> held = Files.exists(file)

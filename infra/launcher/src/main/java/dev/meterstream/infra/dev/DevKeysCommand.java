@@ -7,6 +7,8 @@ import dev.meterstream.support.auth.StoredKey;
 import dev.meterstream.support.kafka.KafkaConnection;
 import dev.meterstream.support.config.ServiceConfig;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +17,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * {@code ./dev keys}: API keys in the keys topic of the stack at {@code --bootstrap} (./dev up's by default), as an
- * operator with access to Kafka manages them; tenants' admins use {@code /api/keys} on query-api instead.
+ * {@code ./dev keys}: API keys in the keys topic of the stack ./dev up runs (as its admin, from the
+ * {@link AdminClientFile} it wrote), or of the cluster at {@code --bootstrap} (plaintext) or described by
+ * {@code --command-config} (Kafka's client settings), as an operator with access to Kafka manages them; tenants' admins use {@code /api/keys} on query-api instead.
  * <ul>
  *   <li>{@code create --tenant T --scope ingest|query|admin [--expires P30D|<instant>]}: prints the key, once;</li>
  *   <li>{@code list [--tenant T]}: ids, tenants, scopes, states and times, never keys or digests;</li>
@@ -26,14 +29,16 @@ import java.util.List;
 final class DevKeysCommand {
     private static final String USAGE = "usage: ./dev keys create --tenant T --scope ingest|query|admin "
             + "[--expires P30D|2027-01-01T00:00:00Z] | list [--tenant T] | revoke --tenant T <id>  "
-            + "[--bootstrap host:port]";
+            + "[--bootstrap host:port | --command-config client.properties]";
 
     private DevKeysCommand() {
     }
 
     /** Runs the command; returns the exit status. */
-    static int run(final String[] args, final PrintStream out, final PrintStream err) {
-        String bootstrap = ServiceConfig.shared().get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get();
+    static int run(final Path dataDir, final String[] args, final PrintStream out, final PrintStream err) {
+        final Path written = dataDir.resolve(AdminClientFile.NAME);
+        KafkaConnection bootstrap = Files.exists(written) ? AdminClientFile.read(written) : KafkaConnection.plain(
+                ServiceConfig.shared().get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get());
         String tenant = null;
         Scope scope = null;
         Instant expires = null;
@@ -44,7 +49,8 @@ final class DevKeysCommand {
             }
             for (int i = 2; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--bootstrap" -> bootstrap = value(args, ++i);
+                    case "--bootstrap" -> bootstrap = KafkaConnection.plain(value(args, ++i));
+                    case "--command-config" -> bootstrap = AdminClientFile.read(Path.of(value(args, ++i)));
                     case "--tenant" -> tenant = tenant(value(args, ++i));
                     case "--scope" -> {
                         final String text = value(args, ++i);
@@ -74,9 +80,9 @@ final class DevKeysCommand {
         }
     }
 
-    private static int create(final String bootstrap, final String tenant, final Scope scope, final Instant expires,
+    private static int create(final KafkaConnection bootstrap, final String tenant, final Scope scope, final Instant expires,
                               final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
             final StoredKey.Issued issued = ring.issue(tenant, scope, expires);
             out.println(issued.key());
             out.printf("id %s, tenant %s, scope %s, expires %s: the key is shown only now%n", issued.stored().id(),
@@ -85,8 +91,8 @@ final class DevKeysCommand {
         }
     }
 
-    private static int list(final String bootstrap, final String tenant, final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
+    private static int list(final KafkaConnection bootstrap, final String tenant, final PrintStream out) {
+        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
             final Instant now = Instant.now();
             final List<StoredKey> keys = tenant == null ? ring.all() : ring.of(tenant);
             out.printf("%-16s  %-20s  %-6s  %-7s  %-24s  %s%n", "id", "tenant", "scope", "state", "created",
@@ -100,9 +106,9 @@ final class DevKeysCommand {
         }
     }
 
-    private static int revoke(final String bootstrap, final String tenant, final String id, final PrintStream out,
+    private static int revoke(final KafkaConnection bootstrap, final String tenant, final String id, final PrintStream out,
                               final PrintStream err) {
-        try (KeyRing ring = KeyRing.start(KafkaConnection.plain(bootstrap), "dev-keys")) {
+        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
             if (ring.revoke(tenant, id).isEmpty()) {
                 err.println("tenant " + tenant + " has no key " + id);
                 return 1;

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./dev}: {@code up [--brokers 1|3] [--set key=value]...} runs the whole system in the foreground until
- * Ctrl-C or SIGTERM;
+ * {@code ./dev}: {@code up [--brokers 1|3] [--secure] [--set key=value]...} runs the whole system in the foreground
+ * until Ctrl-C or SIGTERM ({@code --secure}: TLS, authentication and least rights on every hop, see
+ * {@link StackSecurity});
  * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
  * {@code .data/}; {@code keys create|list|revoke} manages API keys in the running stack's keys topic
  * ({@link DevKeysCommand}). Wiring only: the work is in {@link DevStack}.
@@ -29,28 +30,34 @@ public final class DevMain {
         switch (command) {
             case "up" -> {
                 final UpOptions options = UpOptions.parse(args);
-                up(root, pidFile, options.brokers(), options.overrides());
+                up(root, pidFile, options);
             }
             case "down" -> down(pidFile);
-            case "keys" -> System.exit(DevKeysCommand.run(args, System.out, System.err));
+            case "keys" -> System.exit(DevKeysCommand.run(root.resolve(".data"), args, System.out, System.err));
             case "clean" -> {
                 down(pidFile);
                 DataDirectories.deleteTree(root.resolve(".data"));
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
-                System.err.println("usage: ./dev up [--brokers 1|3] [--set key=value]... | down | clean | keys ...");
+                System.err.println("usage: ./dev up [--brokers 1|3] [--secure] [--set key=value]... | down | clean "
+                        + "| keys ...");
                 System.exit("help".equals(command) ? 0 : 2);
             }
         }
     }
 
     /** The options of {@code up}. */
-    private record UpOptions(int brokers, ConfigOverrides overrides) {
+    private record UpOptions(int brokers, ConfigOverrides overrides, boolean secure) {
         static UpOptions parse(final String[] args) {
             int brokers = 1;
             ConfigOverrides overrides = ConfigOverrides.NONE;
+            boolean secure = false;
             for (int i = 1; i < args.length; i++) {
+                if ("--secure".equals(args[i])) {
+                    secure = true;
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value for " + args[i]);
                 }
@@ -65,12 +72,11 @@ public final class DevMain {
                     default -> throw new IllegalArgumentException("unknown option for up: " + args[i]);
                 }
             }
-            return new UpOptions(brokers, overrides);
+            return new UpOptions(brokers, overrides, secure);
         }
     }
 
-    private static void up(final Path root, final Path pidFile, final int brokers, final ConfigOverrides overrides)
-            throws Exception {
+    private static void up(final Path root, final Path pidFile, final UpOptions options) throws Exception {
         final Optional<ProcessHandle> running = recorded(pidFile);
         if (running.isPresent()) {
             System.err.println("./dev up is already running (pid " + running.get().pid() + "); ./dev down stops it");
@@ -81,8 +87,9 @@ public final class DevMain {
         final long started = System.nanoTime();
         final Path dataDir = root.resolve(".data");
         final DevKeys keys = new DevKeys(dataDir);
-        final DevStack stack = new DevStack(root, new StackLayout(dataDir, brokers, false, null, null, null,
-                overrides, Optional.of(StackLayout.sharedAotCache(root))), System.out);
+        final StackLayout plain = new StackLayout(dataDir, options.brokers(), false, null, null, null,
+                options.overrides(), Optional.of(StackLayout.sharedAotCache(root)));
+        final DevStack stack = new DevStack(root, options.secure() ? plain.secured() : plain, System.out);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");
@@ -96,8 +103,9 @@ public final class DevMain {
             stopped.countDown();
         }, "dev-down"));
         try {
-            stack.start(bootstrapServers -> {
-                keys.ensure(bootstrapServers);
+            stack.start(kafka -> {
+                AdminClientFile.write(dataDir, kafka);
+                keys.ensure(kafka);
                 System.out.printf("api key          %s (tenant %s, producer; also in %s; analyst key in %s; admin key "
                                 + "in %s; ./dev keys makes more)%n", keys.ingestKey(), DevKeys.TENANT,
                         keys.file(Scope.INGEST), keys.file(Scope.QUERY), keys.file(Scope.ADMIN));

@@ -11,6 +11,7 @@ import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.support.cassandra.CqlSchema;
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.kafka.KafkaConnection;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,14 +35,15 @@ public final class DevStack implements AutoCloseable {
     private final Path root;
     private final StackLayout layout;
     private final PrintStream out;
+    private final StackSecurity security;
     private KafkaCluster kafka;
     private CassandraNode cassandra;
     private final List<Running> services = new ArrayList<>();
 
-    /** A started service, the port it listens on and its process. */
-    private record Running(Service service, int port, JavaProcess process) {
+    /** A started service, the port it listens on, whether it serves TLS, and its process. */
+    private record Running(Service service, int port, boolean tls, JavaProcess process) {
         String url() {
-            return "http://127.0.0.1:" + port;
+            return (tls ? "https" : "http") + "://127.0.0.1:" + port;
         }
     }
 
@@ -49,6 +51,7 @@ public final class DevStack implements AutoCloseable {
         this.root = root;
         this.layout = layout;
         this.out = out;
+        this.security = layout.secure() ? new StackSecurity(root, layout.dataDir(), layout.overrides()) : null;
     }
 
     /** Kafka and Cassandra start side by side (neither needs the other), then the services in order. */
@@ -56,22 +59,33 @@ public final class DevStack implements AutoCloseable {
         start(bootstrapServers -> { });
     }
 
-    /** As {@link #start()}, calling {@code kafkaUp} with Kafka's bootstrap servers before any service starts. */
-    public void start(final java.util.function.Consumer<String> kafkaUp) {
+    /**
+     * As {@link #start()}, calling {@code kafkaUp} with how an admin reaches Kafka before any service starts (the
+     * keys topic is made then).
+     */
+    public void start(final java.util.function.Consumer<KafkaConnection> kafkaUp) {
         final int brokers = layout.brokers();
-        final Path kafkaDir = layout.dataDir().resolve("kafka-" + brokers);
-        final KafkaSettings kafkaSettings = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
+        // A secure cluster's storage holds its users: it is not the plain one's.
+        final String suffix = security == null ? "" : "-secure";
+        final Path kafkaDir = layout.dataDir().resolve("kafka-" + brokers + suffix);
+        final KafkaSettings plainKafka = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
                 : KafkaSettings.local(brokers, kafkaDir);
+        final KafkaSettings kafkaSettings = security == null ? plainKafka : plainKafka.withSecurity(security.kafka());
         final CompletableFuture<KafkaCluster> startingKafka = CompletableFuture.supplyAsync(
                 () -> KafkaCluster.start(kafkaSettings, layout.aotCache()));
         try {
-            final Path cassandraDir = layout.dataDir().resolve("cassandra");
-            cassandra = CassandraNode.start(layout.freePorts()
+            final Path cassandraDir = layout.dataDir().resolve("cassandra" + suffix);
+            final CassandraSettings plainCassandra = layout.freePorts()
                     ? CassandraSettings.ephemeral(cassandraDir).fullSpeed()
                             .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES).withJmx()
-                    : CassandraSettings.local(cassandraDir));
+                    : CassandraSettings.local(cassandraDir);
+            cassandra = CassandraNode.start(security == null ? plainCassandra
+                    : plainCassandra.withSecurity(security.cassandra()));
             try (CqlSession session = cassandra.openSession()) {
                 CqlSchema.apply(session, CqlSchema.Keyspace.local(ServiceConfig.keyspace()));
+            }
+            if (security != null) {
+                security.grantCassandra(cassandra);
             }
         } finally {
             kafka = joinQuietly(startingKafka);
@@ -81,7 +95,11 @@ public final class DevStack implements AutoCloseable {
                 brokers == 1 ? "" : "s", kafka.settings().dataDir());
         out.printf("cassandra        %s:%d (keyspace %s, logs in %s)%n", cassandra.contactPoint().getHostString(),
                 cassandra.contactPoint().getPort(), ServiceConfig.keyspace(), cassandra.settings().dataDir());
-        kafkaUp.accept(kafka.bootstrapServers());
+        if (security != null) {
+            security.grantKafka(kafka);
+            out.printf("tls              every hop; clients trust %s (curl --cacert)%n", security.caCertificate());
+        }
+        kafkaUp.accept(kafka.connection());
         final List<Integer> ports = layout.freePorts() ? Ports.free(Service.ALL.size())
                 : Service.ALL.stream().map(Service::port).toList();
         for (int i = 0; i < Service.ALL.size(); i++) {
@@ -92,7 +110,7 @@ public final class DevStack implements AutoCloseable {
             }
             services.add(startService(service, ports.get(i)));
         }
-        services.forEach(DevStack::awaitReady);
+        services.forEach(this::awaitReady);
     }
 
     /** The started cluster, or null if starting it failed (the caller rethrows that failure). */
@@ -118,13 +136,15 @@ public final class DevStack implements AutoCloseable {
                         "-Dmeterstream.data-dir=" + dataDir,
                         "-Dprocessor.state-dir=" + dataDir.resolve("processor-state"))
                 .jvmArgs(keysFile(service))
+                .jvmArgs(security == null ? List.of() : security.jvmArgs(service))
                 .jvmArgs(layout.overrides().jvmArgs())
                 .mainClass(service.mainClass())
                 .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
                 .workingDirectory(root)
                 .aotCache(layout.aotCache().orElse(null))
                 .start();
-        final Running running = new Running(service, port, process);
+        final Running running = new Running(service, port, security != null && !service.module()
+                .equals("stream-processor"), process);
         out.printf("%-16s %s (pid %d, log %s)%n", service.module(), running.url(), process.pid(), process.logFile());
         return running;
     }
@@ -152,11 +172,11 @@ public final class DevStack implements AutoCloseable {
      * Waits until the service's readiness answers 200; if it does not in time, fails naming the service and what
      * its readiness said last (each check's status and detail), so that no one is told "ready" when a part is not.
      */
-    private static void awaitReady(final Running running) {
+    private void awaitReady(final Running running) {
         final Service service = running.service();
         final JavaProcess process = running.process();
         final String readyUrl = running.url() + Service.READY_PATH;
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpClient client = httpClient();
         final HttpRequest request = HttpRequest.newBuilder(URI.create(readyUrl))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         final String[] lastAnswer = {"no answer"};
@@ -176,6 +196,15 @@ public final class DevStack implements AutoCloseable {
                     + SERVICE_READY_TIMEOUT.toSeconds() + " s: its readiness answered " + lastAnswer[0] + "; see "
                     + process.logFile(), e);
         }
+    }
+
+    /** An HTTP client for the stack's APIs: trusting the local CA when the stack is secure. */
+    public HttpClient httpClient() {
+        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (security != null) {
+            builder.sslContext(security.clientTls());
+        }
+        return builder.build();
     }
 
     /** The Kafka cluster (for fault stages: kill and restart a broker). */

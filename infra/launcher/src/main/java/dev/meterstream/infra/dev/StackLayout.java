@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param overrides      configuration keys every service gets for this run ({@code --set})
  * @param aotCache       where the brokers' and services' JVMs keep their ahead-of-time caches (see
  *                       {@link AotCache}); empty: none, every JVM starts cold
+ * @param secure         TLS, authentication and least rights on every hop ({@link StackSecurity}); its Kafka and
+ *                       Cassandra keep their data apart from a plain stack's
  */
 public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
-                          Path adminKeysFile, ConfigOverrides overrides, Optional<AotCache> aotCache) {
+                          Path adminKeysFile, ConfigOverrides overrides, Optional<AotCache> aotCache,
+                          boolean secure) {
     public StackLayout {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
@@ -29,6 +32,19 @@ public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ing
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
         }
+    }
+
+    /** A plain stack: no TLS, no authentication between the parts. */
+    public StackLayout(final Path dataDir, final int brokers, final boolean freePorts, final Path ingestKeysFile,
+                       final Path queryKeysFile, final Path adminKeysFile, final ConfigOverrides overrides,
+                       final Optional<AotCache> aotCache) {
+        this(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides, aotCache, false);
+    }
+
+    /** The same layout with security on every hop. */
+    public StackLayout secured() {
+        return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
+                aotCache, true);
     }
 
     /** Where ./dev up and load runs keep the JVMs' ahead-of-time caches: shared, as the code they cache is. */

@@ -5,6 +5,7 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.infra.process.ServerClasspath;
+import dev.meterstream.support.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -77,6 +78,16 @@ public final class KafkaCluster implements KafkaEndpoint {
     public String bootstrapServers() {
         return settings.brokerPorts().stream().map(port -> Ports.LOOPBACK + ":" + port)
                 .collect(Collectors.joining(","));
+    }
+
+    /**
+     * How the launcher's own clients reach the cluster: plaintext, or as {@value KafkaSecurity#ADMIN_USER} over
+     * TLS on a secure cluster.
+     */
+    @Override
+    public KafkaConnection connection() {
+        return new KafkaConnection(bootstrapServers(),
+                settings.security().map(KafkaSecurity::adminClient).orElse(Map.of()));
     }
 
     @Override
@@ -181,6 +192,7 @@ public final class KafkaCluster implements KafkaEndpoint {
         final List<JavaProcess> tools = IntStream.range(0, settings.brokers()).mapToObj(i -> {
             final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c",
                     nodeDir(i).resolve("server.properties").toString()));
+            settings.security().ifPresent(security -> args.addAll(security.formatArguments()));
             if (settings.brokers() == 1) {
                 args.add("--standalone");
             } else {
@@ -230,11 +242,9 @@ public final class KafkaCluster implements KafkaEndpoint {
             }
             return true;
         });
-        final Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(connection().config(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000")))) {
             Await.until(settings.brokers() + " Kafka broker(s) registered at " + bootstrapServers(), READY_TIMEOUT, () -> {
                 requireNodesAlive();
                 return admin.describeCluster().nodes().get().size() == settings.brokers();
@@ -257,13 +267,15 @@ public final class KafkaCluster implements KafkaEndpoint {
         final Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(i));
-        final String listeners = "PLAINTEXT://" + Ports.LOOPBACK + ":" + settings.brokerPorts().get(i)
+        final String clientListener = settings.security().map(KafkaSecurity::clientListener).orElse("PLAINTEXT");
+        final String listeners = clientListener + "://" + Ports.LOOPBACK + ":" + settings.brokerPorts().get(i)
                 + ",CONTROLLER://" + Ports.LOOPBACK + ":" + settings.controllerPorts().get(i);
         p.put("listeners", listeners);
         p.put("advertised.listeners", listeners);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
+        settings.security().ifPresent(security -> p.putAll(security.serverProperties()));
         p.put("controller.quorum.bootstrap.servers", settings.controllerPorts().stream()
                 .map(port -> Ports.LOOPBACK + ":" + port).collect(Collectors.joining(",")));
         p.put("log.dirs", nodeDir(i).resolve("data").toString());
@@ -292,9 +304,12 @@ public final class KafkaCluster implements KafkaEndpoint {
         return p;
     }
 
+    /** Owner-only: on a secure cluster it holds the keystore's and the brokers' passwords. */
     private static void writeProperties(final Path file, final Map<String, String> properties) throws IOException {
         final StringBuilder text = new StringBuilder("# written by meterstream's KafkaCluster; edits are overwritten\n");
         properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 }

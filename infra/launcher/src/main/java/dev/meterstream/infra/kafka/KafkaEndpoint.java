@@ -1,9 +1,16 @@
 package dev.meterstream.infra.kafka;
 
+import dev.meterstream.support.kafka.KafkaConnection;
+
 /** A running Kafka cluster, however it was started (processes here, containers where Docker exists). */
 public interface KafkaEndpoint extends AutoCloseable {
     /** Comma-separated host:port list for {@code bootstrap.servers}. */
     String bootstrapServers();
+
+    /** How a client with full rights reaches it (the launcher's own, tests' fixtures); plaintext by default. */
+    default KafkaConnection connection() {
+        return KafkaConnection.plain(bootstrapServers());
+    }
 
     /** Number of brokers; the replication factor topics can use. */
     int brokers();

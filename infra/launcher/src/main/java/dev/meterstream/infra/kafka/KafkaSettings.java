@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to run a local KRaft cluster: every node is a combined broker and controller, so 1 node is a quorum of 1
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param dataDir         root of the nodes' logs and data; kept across restarts
  * @param heapMegabytes   heap of each node
  * @param overrides       extra server.properties entries applied to every node, last
+ * @param security        TLS, SCRAM and ACLs on every listener (see {@link KafkaSecurity}); empty: plaintext, no
+ *                        authentication, as ./dev up and the tests run by default
  */
 public record KafkaSettings(
         int brokers,
@@ -25,7 +28,8 @@ public record KafkaSettings(
         List<Integer> controllerPorts,
         Path dataDir,
         int heapMegabytes,
-        Map<String, String> overrides) {
+        Map<String, String> overrides,
+        Optional<KafkaSecurity> security) {
 
     /** First client port of {@link #local}; node i uses 9092 + 10 i, its controller one more. */
     public static final int LOCAL_FIRST_PORT = 9092;
@@ -33,6 +37,7 @@ public record KafkaSettings(
 
     public KafkaSettings {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(security, "security");
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
         }
@@ -56,22 +61,27 @@ public record KafkaSettings(
             broker.add(LOCAL_FIRST_PORT + 10 * i);
             controller.add(LOCAL_FIRST_PORT + 10 * i + 1);
         }
-        return new KafkaSettings(brokers, broker, controller, dataDir, DEFAULT_HEAP_MEGABYTES, Map.of());
+        return new KafkaSettings(brokers, broker, controller, dataDir, DEFAULT_HEAP_MEGABYTES, Map.of(), Optional.empty());
     }
 
     /** Free ephemeral ports, so tests never collide with a running ./dev up or with each other. */
     public static KafkaSettings ephemeral(final int brokers, final Path dataDir) {
         final List<Integer> ports = Ports.free(2 * brokers);
         return new KafkaSettings(brokers, ports.subList(0, brokers), ports.subList(brokers, 2 * brokers), dataDir,
-                DEFAULT_HEAP_MEGABYTES, Map.of());
+                DEFAULT_HEAP_MEGABYTES, Map.of(), Optional.empty());
     }
 
     public KafkaSettings withOverrides(final Map<String, String> values) {
-        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, values);
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, values, security);
     }
 
     public KafkaSettings withHeapMegabytes(final int value) {
-        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, value, overrides);
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, value, overrides, security);
+    }
+
+    public KafkaSettings withSecurity(final KafkaSecurity value) {
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, overrides,
+                Optional.of(value));
     }
 
     public short replicationFactor() {

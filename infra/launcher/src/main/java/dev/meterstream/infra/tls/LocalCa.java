@@ -2,16 +2,21 @@ package dev.meterstream.infra.tls;
 
 import dev.meterstream.infra.process.Jdk;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority of one machine's stack, made at start with the JDK's own {@code keytool} (no library to
@@ -41,7 +46,7 @@ public final class LocalCa {
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            final Path passwordFile = dir.resolve("store-password");
+            final Path passwordFile = dir.resolve("store-password"); // passwordFile()
             if (!Files.exists(passwordFile)) {
                 final byte[] random = new byte[24];
                 new SecureRandom().nextBytes(random);
@@ -65,9 +70,35 @@ public final class LocalCa {
         return password;
     }
 
-    /** A PKCS12 store holding only the CA's certificate: what every client and server trusts. */
+    /**
+     * A PKCS12 store holding only the CA's certificate: what every client and server trusts. It needs no password
+     * (none protects it: it holds nothing secret); loading it with one works too.
+     */
     public Path truststore() {
         return dir.resolve("truststore.p12");
+    }
+
+    /** The file holding {@link #password()} (owner-only), for servers that read their keystore's password from one. */
+    public Path passwordFile() {
+        return dir.resolve("store-password");
+    }
+
+    /** A TLS context that trusts this CA and nothing else: for clients of a stack's HTTPS APIs. */
+    public SSLContext clientContext() {
+        try (InputStream in = Files.newInputStream(truststore())) {
+            final KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, null);
+            final TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read " + truststore(), e);
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load " + truststore() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The CA's certificate, PEM (for clients that read PEM, such as curl). */
@@ -119,7 +150,10 @@ public final class LocalCa {
         keytool("-exportcert", "-alias", CA, "-rfc", "-keystore", caStore.toString(), "-file",
                 certificate().toString());
         final Path making = dir.resolve("truststore.p12.new");
-        keytool("-importcert", "-noprompt", "-alias", CA, "-file", certificate().toString(), "-keystore",
+        // Neither encrypted nor MACed: it holds one public certificate, so clients load it without a password
+        // (a password on their command lines would be the keystores' password too).
+        keytool("-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE", "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+                "-importcert", "-noprompt", "-alias", CA, "-file", certificate().toString(), "-keystore",
                 making.toString(), "-storetype", "PKCS12");
         try {
             Files.move(making, truststore());
@@ -143,7 +177,7 @@ public final class LocalCa {
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("keytool " + args[0] + " did not finish");
+                throw new IllegalStateException("keytool " + String.join(" ", args) + " did not finish");
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output.trim());
