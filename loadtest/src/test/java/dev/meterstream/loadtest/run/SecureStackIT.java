@@ -49,6 +49,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -150,6 +151,25 @@ class SecureStackIT {
                             consumer.seekToBeginning(consumer.assignment());
                             assertThrows(TopicAuthorizationException.class, () -> consumer.poll(
                                     Duration.ofSeconds(10)), "ingest-api read the raw topic it may only write");
+                        }
+                    },
+                    // The KRaft quorum: TLS that trusts the CA but shows no node certificate is not let in.
+                    () -> {
+                        final Map<String, Object> config = new HashMap<>(Map.of(
+                                AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "127.0.0.1:"
+                                        + stack.kafka().settings().controllerPorts().get(0),
+                                AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SSL",
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000",
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000"));
+                        kafkaSecurity.clientWithoutCredentials().entrySet().stream()
+                                .filter(entry -> entry.getKey().startsWith("ssl."))
+                                .forEach(entry -> config.put(entry.getKey(), entry.getValue()));
+                        try (Admin admin = Admin.create(config)) {
+                            final ExecutionException quorum = assertThrows(ExecutionException.class, () ->
+                                    admin.describeCluster().nodes().get(),
+                                    "the quorum answered a client without a node certificate");
+                            // The handshake itself fails, before any request is read (not a refused request).
+                            assertInstanceOf(SslAuthenticationException.class, quorum.getCause());
                         }
                     },
                     // Cassandra: no TLS, no login, the built-in role, and query-api changing the views.

@@ -134,7 +134,9 @@ public final class DevStack implements AutoCloseable {
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                                 + cassandra.contactPoint().getPort(),
                         "-Dmeterstream.data-dir=" + dataDir,
-                        "-Dprocessor.state-dir=" + dataDir.resolve("processor-state"))
+                        // Its stores mirror one cluster's changelogs: a secure stack's are not the plain one's.
+                        "-Dprocessor.state-dir=" + dataDir.resolve("processor-state" + (security == null ? ""
+                                : "-secure")))
                 .jvmArgs(keysFile(service))
                 .jvmArgs(security == null ? List.of() : security.jvmArgs(service))
                 .jvmArgs(layout.overrides().jvmArgs())
