@@ -12,7 +12,7 @@ import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
-import dev.meterstream.infra.tls.LocalCa;
+import dev.meterstream.infra.secure.LocalCa;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;

@@ -2,17 +2,14 @@ package dev.meterstream.support.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
+import dev.meterstream.support.tls.TrustedCa;
 import io.helidon.config.Config;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How a Cassandra session proves who it is and checks whom it talks to, both optional: a role and its password
@@ -66,21 +63,7 @@ public record CqlSecurity(Optional<String> username, Optional<Path> passwordFile
         // A truststore holds only certificates; one made without a password is loaded without one.
         final char[] password = truststorePasswordFile
                 .map(file -> read(file, "cassandra.ssl.truststore-password-file").toCharArray()).orElse(null);
-        try (InputStream in = Files.newInputStream(truststore.get())) {
-            final KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-            final TrustManagerFactory trust = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read cassandra.ssl.truststore " + truststore.get(), e);
-        } catch (final GeneralSecurityException e) {
-            throw new IllegalArgumentException("cassandra.ssl.truststore " + truststore.get() + " is not a PKCS12 "
-                    + "truststore its password opens: " + e.getMessage(), e);
-        }
+        return TrustedCa.context(truststore.get(), password, "cassandra.ssl.truststore");
     }
 
     private static String read(final Path file, final String key) {

@@ -7,7 +7,7 @@ import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSecurity;
 import dev.meterstream.infra.secure.KafkaGrants;
 import dev.meterstream.infra.secure.Secrets;
-import dev.meterstream.infra.tls.LocalCa;
+import dev.meterstream.infra.secure.LocalCa;
 import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;

@@ -1,33 +1,30 @@
-package dev.meterstream.infra.tls;
+package dev.meterstream.infra.secure;
 
 import dev.meterstream.infra.process.Jdk;
+import dev.meterstream.support.tls.TrustedCa;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority of one machine's stack, made at start with the JDK's own {@code keytool} (no library to
  * trust beyond the JDK): its key and certificate in {@code ca.p12}, a truststore holding only its certificate, and
  * for each part that serves TLS (a broker, Cassandra, an API) a PKCS12 keystore with a key signed by it for
  * {@code 127.0.0.1} and {@code localhost}, valid as server and as client. Everything lives in one directory readable
- * by its owner only, with one random store password kept beside it ({@code store-password}, 0600).
+ * by its owner only, with one random store password kept beside it ({@code store.password}, 0600, one of its
+ * {@link Secrets}).
  * A CA already made in the directory is used again, so restarts keep their certificates.
  */
 public final class LocalCa {
     private static final String CA = "ca";
+    /** The name of the stores' password among the directory's {@link Secrets}. */
+    private static final String STORE = "store";
     private static final String VALIDITY_DAYS = "825";
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
@@ -43,26 +40,13 @@ public final class LocalCa {
 
     /** The CA in {@code dir}, made if it is not there yet. */
     public static LocalCa in(final Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            final Path passwordFile = dir.resolve("store-password"); // passwordFile()
-            if (!Files.exists(passwordFile)) {
-                final byte[] random = new byte[24];
-                new SecureRandom().nextBytes(random);
-                Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-            }
-            final LocalCa ca = new LocalCa(dir, Files.readString(passwordFile).trim(),
-                    Jdk.current().home().resolve("bin/keytool"));
-            if (!Files.exists(ca.truststore())) {
-                ca.make();
-            }
-            return ca;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot make the local CA in " + dir, e);
+        // Secrets makes the directory owner-only.
+        final LocalCa ca = new LocalCa(dir, Secrets.in(dir).password(STORE),
+                Jdk.current().home().resolve("bin/keytool"));
+        if (!Files.exists(ca.truststore())) {
+            ca.make();
         }
+        return ca;
     }
 
     /** The password of every store in the directory. */
@@ -80,25 +64,12 @@ public final class LocalCa {
 
     /** The file holding {@link #password()} (owner-only), for servers that read their keystore's password from one. */
     public Path passwordFile() {
-        return dir.resolve("store-password");
+        return Secrets.in(dir).file(STORE);
     }
 
     /** A TLS context that trusts this CA and nothing else: for clients of a stack's HTTPS APIs. */
     public SSLContext clientContext() {
-        try (InputStream in = Files.newInputStream(truststore())) {
-            final KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, null);
-            final TrustManagerFactory trust = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read " + truststore(), e);
-        } catch (final GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load " + truststore() + ": " + e.getMessage(), e);
-        }
+        return TrustedCa.context(truststore(), null, "the local CA's truststore");
     }
 
     /** The CA's certificate, PEM (for clients that read PEM, such as curl). */

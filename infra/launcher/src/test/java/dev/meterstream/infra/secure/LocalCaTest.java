@@ -1,4 +1,4 @@
-package dev.meterstream.infra.tls;
+package dev.meterstream.infra.secure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
