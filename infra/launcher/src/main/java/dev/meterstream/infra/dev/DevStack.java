@@ -145,8 +145,8 @@ public final class DevStack implements AutoCloseable {
                 .workingDirectory(root)
                 .aotCache(layout.aotCache().orElse(null))
                 .start();
-        final Running running = new Running(service, port, security != null && !service.module()
-                .equals("stream-processor"), process);
+        final Running running = new Running(service, port, security != null && StackSecurity.servesTls(service),
+                process);
         out.printf("%-16s %s (pid %d, log %s)%n", service.module(), running.url(), process.pid(), process.logFile());
         return running;
     }

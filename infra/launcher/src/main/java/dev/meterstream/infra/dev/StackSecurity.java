@@ -124,6 +124,11 @@ final class StackSecurity {
         }
     }
 
+    /** Whether {@code service}'s HTTP port serves TLS: both APIs do; the processor's health port does not. */
+    static boolean servesTls(final Service service) {
+        return !service.module().equals(KafkaGrants.STREAM_PROCESSOR);
+    }
+
     /** The JVM arguments that give {@code service} its TLS, users and files (no password among them). */
     List<String> jvmArgs(final Service service) {
         final List<String> args = new ArrayList<>();
@@ -137,7 +142,7 @@ final class StackSecurity {
             args.add("-Dcassandra.password-file=" + secrets.file("cassandra-" + module));
             args.add("-Dcassandra.ssl.truststore=" + ca.truststore());
         }
-        if (!module.equals(KafkaGrants.STREAM_PROCESSOR)) {
+        if (servesTls(service)) {
             args.add("-Dserver.tls-keystore=" + ca.keystore(module));
             args.add("-Dserver.tls-password-file=" + ca.passwordFile());
         }
