@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicSetup {
     private static final long TIMEOUT_SECONDS = 30;
+    private static final long METADATA_RETRY_MILLIS = 200;
 
     private TopicSetup() {
     }
@@ -78,7 +79,31 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + spec.name(), e);
         }
-        return check(admin, spec, replication, configs);
+        return checkJustMade(admin, spec, replication, configs);
+    }
+
+    /**
+     * Checks a topic that exists; another instance may have made it a moment ago, and until its metadata reaches
+     * the broker asked, describing it answers that it does not exist: that answer is asked again for a while.
+     */
+    private static int checkJustMade(final Admin admin, final TopicSpec spec, final Replication replication,
+                                     final Map<String, String> wanted) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return check(admin, spec, replication, wanted);
+            } catch (final IllegalStateException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(METADATA_RETRY_MILLIS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking " + spec.name(), e);
+            }
+        }
     }
 
     private static int checkWithoutCreating(final Admin admin, final TopicSpec spec, final Replication replication,

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./dev}: {@code up [--brokers 1|3] [--secure] [--set key=value]...} runs the whole system in the foreground
- * until Ctrl-C or SIGTERM ({@code --secure}: TLS, authentication and least rights on every hop, see
- * {@link StackSecurity});
+ * {@code ./dev}: {@code up [--brokers 1|3] [--secure] [--instances N] [--set key=value]...} runs the whole system in
+ * the foreground until Ctrl-C or SIGTERM ({@code --secure}: TLS, authentication and least rights on every hop, see
+ * {@link StackSecurity}; {@code --instances}: N ingest-api instances behind HAProxy and N stream-processor
+ * instances);
  * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
  * {@code .data/}; {@code keys create|list|revoke} manages API keys in the running stack's keys topic
  * ({@link DevKeysCommand}). Wiring only: the work is in {@link DevStack}.
@@ -40,19 +41,20 @@ public final class DevMain {
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
-                System.err.println("usage: ./dev up [--brokers 1|3] [--secure] [--set key=value]... | down | clean "
-                        + "| keys ...");
+                System.err.println("usage: ./dev up [--brokers 1|3] [--secure] [--instances N] [--set key=value]... | down "
+                        + "| clean | keys ...");
                 System.exit("help".equals(command) ? 0 : 2);
             }
         }
     }
 
     /** The options of {@code up}. */
-    private record UpOptions(int brokers, ConfigOverrides overrides, boolean secure) {
+    private record UpOptions(int brokers, ConfigOverrides overrides, boolean secure, int instances) {
         static UpOptions parse(final String[] args) {
             int brokers = 1;
             ConfigOverrides overrides = ConfigOverrides.NONE;
             boolean secure = false;
+            int instances = 1;
             for (int i = 1; i < args.length; i++) {
                 if ("--secure".equals(args[i])) {
                     secure = true;
@@ -69,10 +71,11 @@ public final class DevMain {
                         }
                     }
                     case "--set" -> overrides = overrides.with(args[++i]);
+                    case "--instances" -> instances = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option for up: " + args[i]);
                 }
             }
-            return new UpOptions(brokers, overrides, secure);
+            return new UpOptions(brokers, overrides, secure, instances);
         }
     }
 
@@ -89,7 +92,8 @@ public final class DevMain {
         final DevKeys keys = new DevKeys(dataDir);
         final StackLayout plain = new StackLayout(dataDir, options.brokers(), false, null, null, null,
                 options.overrides(), Optional.of(StackLayout.sharedAotCache(root)));
-        final DevStack stack = new DevStack(root, options.secure() ? plain.secured() : plain, System.out);
+        final DevStack stack = new DevStack(root, (options.secure() ? plain.secured() : plain)
+                .withInstances(options.instances()), System.out);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");

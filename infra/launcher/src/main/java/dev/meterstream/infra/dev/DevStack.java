@@ -3,6 +3,7 @@ package dev.meterstream.infra.dev;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
+import dev.meterstream.infra.haproxy.Haproxy;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 public final class DevStack implements AutoCloseable {
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(30);
+    private static final String INGEST_API = "ingest-api";
 
     private final Path root;
     private final StackLayout layout;
@@ -39,9 +41,11 @@ public final class DevStack implements AutoCloseable {
     private KafkaCluster kafka;
     private CassandraNode cassandra;
     private final List<Running> services = new ArrayList<>();
+    /** HAProxy in front of ingest-api's instances, when there are several; else null. */
+    private Haproxy ingestProxy;
 
-    /** A started service, the port it listens on, whether it serves TLS, and its process. */
-    private record Running(Service service, int port, boolean tls, JavaProcess process) {
+    /** A started instance of a service (1, 2, ...), the port it listens on, whether it serves TLS, its process. */
+    private record Running(Service service, int instance, int port, boolean tls, JavaProcess process) {
         String url() {
             return (tls ? "https" : "http") + "://127.0.0.1:" + port;
         }
@@ -100,15 +104,29 @@ public final class DevStack implements AutoCloseable {
             out.printf("tls              every hop; clients trust %s (curl --cacert)%n", security.caCertificate());
         }
         kafkaUp.accept(kafka.connection());
-        final List<Integer> ports = layout.freePorts() ? Ports.free(Service.ALL.size())
-                : Service.ALL.stream().map(Service::port).toList();
-        for (int i = 0; i < Service.ALL.size(); i++) {
-            final Service service = Service.ALL.get(i);
+        for (final Service service : Service.ALL) {
             if (!service.isBuilt(root)) {
                 out.printf("%-16s not built yet; skipped%n", service.module());
                 continue;
             }
-            services.add(startService(service, ports.get(i)));
+            final int count = service.scales() ? layout.instances() : 1;
+            final boolean proxied = count > 1 && service.module().equals(INGEST_API);
+            final int publicPort = layout.freePorts() ? Ports.free(1).getFirst() : service.port();
+            // The documented port is the service's own, or its proxy's; other instances take free ones.
+            final List<Integer> ports = new ArrayList<>();
+            final List<Integer> free = Ports.free(count + 1).stream().filter(port -> port != publicPort).toList();
+            for (int i = 0; i < count; i++) {
+                ports.add(i == 0 && !proxied ? publicPort : free.get(i));
+            }
+            for (int i = 0; i < count; i++) {
+                services.add(startService(service, i + 1, ports.get(i)));
+            }
+            if (proxied) {
+                ingestProxy = Haproxy.start(service.module(), layout.dataDir().resolve("logs"), publicPort, ports,
+                        Service.READY_PATH);
+                out.printf("%-16s %s (HAProxy over %d instances, pid %d)%n", service.module(), ingestProxy.url(),
+                        count, ingestProxy.process().pid());
+            }
         }
         services.forEach(this::awaitReady);
     }
@@ -122,9 +140,13 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    private Running startService(final Service service, final int port) {
+    private Running startService(final Service service, final int instance, final int port) {
         final Path dataDir = layout.dataDir();
-        final JavaProcess process = JavaProcess.builder(service.module())
+        final String name = instanceName(service, instance);
+        // Each processor instance has stores of its own tasks; a secure stack's mirror another cluster's changelogs.
+        final String stateDir = "processor-state" + (security == null ? "" : "-secure")
+                + (instance == 1 ? "" : "-" + instance);
+        final JavaProcess process = JavaProcess.builder(name)
                 .classpath(layout.aotCache().isPresent() ? ModuleClasspath.packaged(root, service.module())
                         : ModuleClasspath.of(root, service.module()))
                 .jvmArgs("-Xms" + service.heapMegabytes() + "m", "-Xmx" + service.heapMegabytes() + "m",
@@ -134,21 +156,24 @@ public final class DevStack implements AutoCloseable {
                         "-Dcassandra.contact-point=" + cassandra.contactPoint().getHostString() + ":"
                                 + cassandra.contactPoint().getPort(),
                         "-Dmeterstream.data-dir=" + dataDir,
-                        // Its stores mirror one cluster's changelogs: a secure stack's are not the plain one's.
-                        "-Dprocessor.state-dir=" + dataDir.resolve("processor-state" + (security == null ? ""
-                                : "-secure")))
+                        "-Dprocessor.state-dir=" + dataDir.resolve(stateDir))
                 .jvmArgs(keysFile(service))
                 .jvmArgs(security == null ? List.of() : security.jvmArgs(service))
                 .jvmArgs(layout.overrides().jvmArgs())
                 .mainClass(service.mainClass())
-                .logFile(dataDir.resolve("logs").resolve(service.module() + ".log"))
+                .logFile(dataDir.resolve("logs").resolve(name + ".log"))
                 .workingDirectory(root)
                 .aotCache(layout.aotCache().orElse(null))
                 .start();
-        final Running running = new Running(service, port, security != null && StackSecurity.servesTls(service),
-                process);
-        out.printf("%-16s %s (pid %d, log %s)%n", service.module(), running.url(), process.pid(), process.logFile());
+        final Running running = new Running(service, instance, port,
+                security != null && StackSecurity.servesTls(service), process);
+        out.printf("%-16s %s (pid %d, log %s)%n", name, running.url(), process.pid(), process.logFile());
         return running;
+    }
+
+    /** The service's module for its first instance, {@code <module>-<n>} for the others (processes, logs). */
+    private static String instanceName(final Service service, final int instance) {
+        return instance == 1 ? service.module() : service.module() + "-" + instance;
     }
 
     private String[] keysFile(final Service service) {
@@ -218,10 +243,22 @@ public final class DevStack implements AutoCloseable {
         return cassandra;
     }
 
-    /** The base URL of a started service, by module name (ingest-api, query-api, stream-processor). */
+    /**
+     * The base URL of a started service, by module name (ingest-api, query-api, stream-processor): its proxy's when
+     * it runs several instances behind one, else its first instance's.
+     */
     public String url(final String module) {
+        if (ingestProxy != null && module.equals(INGEST_API)) {
+            return ingestProxy.url();
+        }
         return services.stream().filter(running -> running.service().module().equals(module)).findFirst()
                 .map(Running::url).orElseThrow(() -> new IllegalStateException(module + " is not running"));
+    }
+
+    /** The processes of a service's instances, in order (for fault stages: kill one). */
+    public List<JavaProcess> instances(final String module) {
+        return services.stream().filter(running -> running.service().module().equals(module))
+                .map(Running::process).toList();
     }
 
     /** Every process of the stack, for reporting. */
@@ -234,12 +271,18 @@ public final class DevStack implements AutoCloseable {
             all.add(cassandra.process());
         }
         services.forEach(running -> all.add(running.process()));
+        if (ingestProxy != null) {
+            all.add(ingestProxy.process());
+        }
         return all;
     }
 
     /** Services first (they drain in-flight work into Kafka and Cassandra), then Kafka and Cassandra together. */
     @Override
     public void close() {
+        if (ingestProxy != null) {
+            ingestProxy.close();
+        }
         services.forEach(running -> running.process().requestStop());
         services.forEach(running -> running.process().awaitStop(SERVICE_STOP_GRACE));
         final Thread stopCassandra = new Thread(() -> {

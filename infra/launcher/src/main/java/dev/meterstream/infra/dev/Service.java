@@ -13,8 +13,9 @@ import java.util.List;
  * @param mainClass entry point
  * @param port      HTTP port ./dev up gives it (a load run gives free ones)
  * @param heapMegabytes its heap (-Xms and -Xmx)
+ * @param scales        whether {@code --instances} runs several of it (query-api runs once)
  */
-record Service(String module, String mainClass, int port, int heapMegabytes) {
+record Service(String module, String mainClass, int port, int heapMegabytes, boolean scales) {
     /** Readiness: 200 only when every readiness check of the service passes (Kafka Streams running, sink writing,
      *  processor not near the raw retention, ...). */
     static final String READY_PATH = "/observe/health/ready";
@@ -24,9 +25,9 @@ record Service(String module, String mainClass, int port, int heapMegabytes) {
             // 2 GiB: at 5,000 events/s with the views behind, its consumers' fetched batches, the producers' buffers,
             // the record cache and the sink's buffer outgrew 512 MiB, and G1 spent 9.8 s of 50 in pauses
             // (docs/benchmarks.md, session 9).
-            new Service("stream-processor", "dev.meterstream.processor.Main", 8082, 2048),
-            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080, 512),
-            new Service("query-api", "dev.meterstream.query.Main", 8081, 512));
+            new Service("stream-processor", "dev.meterstream.processor.Main", 8082, 2048, true),
+            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080, 512, true),
+            new Service("query-api", "dev.meterstream.query.Main", 8081, 512, false));
 
     /** Whether the module exists and is built; ./dev up starts what exists. */
     boolean isBuilt(final Path root) {

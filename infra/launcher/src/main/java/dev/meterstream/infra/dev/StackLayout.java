@@ -21,10 +21,15 @@ import java.util.Optional;
  *                       {@link AotCache}); empty: none, every JVM starts cold
  * @param secure         TLS, authentication and least rights on every hop ({@link StackSecurity}); its Kafka and
  *                       Cassandra keep their data apart from a plain stack's
+ * @param instances      instances of ingest-api (behind HAProxy when more than one) and of stream-processor (one
+ *                       Kafka Streams application); query-api runs once
  */
 public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
                           Path adminKeysFile, ConfigOverrides overrides, Optional<AotCache> aotCache,
-                          boolean secure) {
+                          boolean secure, int instances) {
+    /** More would not fit a 2-core machine's memory and cores beside Kafka and Cassandra. */
+    public static final int MAX_INSTANCES = 3;
+
     public StackLayout {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
@@ -32,19 +37,32 @@ public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ing
         if (brokers != 1 && brokers != 3) {
             throw new IllegalArgumentException("brokers must be 1 or 3, was " + brokers);
         }
+        if (instances < 1 || instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("instances must be 1-" + MAX_INSTANCES + ", was " + instances);
+        }
+        if (secure && instances > 1) {
+            throw new IllegalArgumentException("--secure runs one instance of each service for now (HAProxy in "
+                    + "front of TLS instances is not built yet)");
+        }
     }
 
     /** A plain stack: no TLS, no authentication between the parts. */
     public StackLayout(final Path dataDir, final int brokers, final boolean freePorts, final Path ingestKeysFile,
                        final Path queryKeysFile, final Path adminKeysFile, final ConfigOverrides overrides,
                        final Optional<AotCache> aotCache) {
-        this(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides, aotCache, false);
+        this(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides, aotCache, false, 1);
     }
 
     /** The same layout with security on every hop. */
     public StackLayout secured() {
         return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
-                aotCache, true);
+                aotCache, true, instances);
+    }
+
+    /** The same layout with {@code count} instances of the services that scale out. */
+    public StackLayout withInstances(final int count) {
+        return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
+                aotCache, secure, count);
     }
 
     /** Where ./dev up and load runs keep the JVMs' ahead-of-time caches: shared, as the code they cache is. */

@@ -1,0 +1,131 @@
+package dev.meterstream.infra.haproxy;
+
+import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.Ports;
+import dev.meterstream.infra.process.Supervised;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * HAProxy (the Debian package) in front of several instances of one HTTP service, on the loopback address: round
+ * robin over the instances whose readiness answers 200, checked every second, so a dead or unready instance leaves
+ * the rotation within about two seconds. It retries a request on another instance only when the connection could
+ * not be made (HAProxy's default {@code retry-on connect-failure}): a request that reached an instance is never sent
+ * twice by the proxy; the producer's retry with the same event id is what makes a lost answer safe.
+ */
+public final class Haproxy implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final List<Path> PLACES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/bin/haproxy"));
+
+    private final JavaProcess process;
+    private final int port;
+
+    private Haproxy(final JavaProcess process, final int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts HAProxy on {@code port} before {@code backendPorts}, and returns once it listens.
+     *
+     * @param name       the service's name (the child's name, the config's frontend and backend)
+     * @param dir        where its configuration and log go
+     * @param healthPath what each instance answers 200 on when it is ready
+     */
+    public static Haproxy start(final String name, final Path dir, final int port, final List<Integer> backendPorts,
+                                final String healthPath) {
+        final Path binary = binary().orElseThrow(() -> new IllegalStateException("HAProxy is not installed: "
+                + "apt-get install haproxy (Debian's package) runs several instances behind one port"));
+        final Path config = dir.resolve(name + "-haproxy.cfg");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(config, config(name, port, backendPorts, healthPath));
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        final JavaProcess process = JavaProcess.builder(name + "-haproxy")
+                .jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .mainClass(Supervised.class.getName())
+                .args(binary.toString(), "-f", config.toString(), "-db")
+                .logFile(dir.resolve(name + "-haproxy.log"))
+                .start();
+        final Haproxy haproxy = new Haproxy(process, port);
+        try {
+            Await.until("HAProxy to listen on " + port, READY_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new Await.GaveUp("HAProxy exited; see " + process.logFile());
+                }
+                return Ports.listening(port);
+            });
+            return haproxy;
+        } catch (final RuntimeException e) {
+            haproxy.close();
+            throw e;
+        }
+    }
+
+    /** The configuration: one frontend, one backend, a readiness check per instance. */
+    static String config(final String name, final int port, final List<Integer> backendPorts,
+                         final String healthPath) {
+        final StringBuilder text = new StringBuilder();
+        text.append("# written by meterstream's launcher; edits are overwritten\n")
+                .append("global\n")
+                // one thread: on a small machine the services need the cores more than the proxy does
+                .append("  nbthread 1\n")
+                // each connection is two descriptors (client and server): within a 20,000 descriptor limit
+                .append("  maxconn 4096\n")
+                .append("defaults\n")
+                .append("  mode http\n")
+                .append("  option http-keep-alive\n")
+                .append("  timeout connect 2s\n")
+                .append("  timeout client 60s\n")
+                .append("  timeout server 60s\n")
+                // a slow client's request line and headers, as the services' own server.request-timeout
+                .append("  timeout http-request 30s\n")
+                .append("  retries 2\n")
+                .append("  option redispatch\n")
+                .append("frontend ").append(name).append('\n')
+                .append("  bind ").append(Ports.LOOPBACK).append(':').append(port).append('\n')
+                .append("  default_backend ").append(name).append('\n')
+                .append("backend ").append(name).append('\n')
+                .append("  balance roundrobin\n")
+                // HTTP/1.1 with a Host: the services' server does not answer HTTP/1.0, HAProxy's default check
+                .append("  option httpchk\n")
+                .append("  http-check send meth GET uri ").append(healthPath).append(" ver HTTP/1.1 hdr Host ")
+                .append(Ports.LOOPBACK).append('\n')
+                .append("  http-check expect status 200\n")
+                .append("  default-server inter 1s fall 2 rise 2\n");
+        for (int i = 0; i < backendPorts.size(); i++) {
+            text.append("  server ").append(name).append('-').append(i + 1).append(' ').append(Ports.LOOPBACK)
+                    .append(':').append(backendPorts.get(i)).append(" check\n");
+        }
+        return text.toString();
+    }
+
+    private static Optional<Path> binary() {
+        return Stream.concat(PLACES.stream(), Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "haproxy")))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    public String url() {
+        return "http://" + Ports.LOOPBACK + ":" + port;
+    }
+
+    public JavaProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.stop(STOP_GRACE);
+    }
+}
