@@ -45,6 +45,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *                           default of 1 answers each append that trickles in with a fetch of its own
  * @param fetchMaxWait       how long the stream threads' fetches may wait for {@code fetchMinBytes} before returning
  *                           what there is (under load they fill at once; a trickle is fetched this often)
+ * @param standbyReplicas    warm copies of each task's stores on other instances ({@code num.standby.replicas})
+ * @param sessionTimeout     how long a dead instance's tasks wait before the others take them
+ *                           ({@code session.timeout.ms} of the stream threads' consumers)
  */
 public record ProcessorSettings(
         String applicationId,
@@ -63,7 +66,9 @@ public record ProcessorSettings(
         Duration rawRetention,
         double lagAlarmShare,
         int fetchMinBytes,
-        Duration fetchMaxWait) {
+        Duration fetchMaxWait,
+        int standbyReplicas,
+        Duration sessionTimeout) {
 
     public ProcessorSettings {
         if (dedupeHotWindow.isNegative() || dedupeHotWindow.isZero()
@@ -100,6 +105,13 @@ public record ProcessorSettings(
             throw new IllegalArgumentException("processor.fetch-min-bytes must be at least 1, was " + fetchMinBytes);
         }
         FetchWait.checked("processor.fetch-max-wait", fetchMaxWait);
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("processor.standby-replicas must be 0 or more, was " + standbyReplicas);
+        }
+        // The consumer's heartbeat is every 3 s; a session of fewer than two heartbeats would end on one late one.
+        if (sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0) {
+            throw new IllegalArgumentException("processor.session-timeout must be at least PT6S, was " + sessionTimeout);
+        }
         if (!(lagAlarmShare > 0 && lagAlarmShare < 1)) {
             throw new IllegalArgumentException("processor.lag-alarm-share must be between 0 and 1 (exclusive), was "
                     + lagAlarmShare);
@@ -138,7 +150,9 @@ public record ProcessorSettings(
                 ServiceConfig.rawRetention(config),
                 processor.get("lag-alarm-share").asDouble().get(),
                 processor.get("fetch-min-bytes").asInt().get(),
-                processor.get("fetch-max-wait").as(Duration.class).get());
+                processor.get("fetch-max-wait").as(Duration.class).get(),
+                processor.get("standby-replicas").asInt().get(),
+                processor.get("session-timeout").as(Duration.class).get());
     }
 
     /**
@@ -156,49 +170,57 @@ public record ProcessorSettings(
     public ProcessorSettings withDedupeHotWindow(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, value, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withExactlyOnce(final boolean value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withStreamThreads(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withCommitInterval(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withCacheMaxBytes(final long value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withMeterStateEntries(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withRawPartitions(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait);
+                meterStateEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withFetchMaxWait(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value);
+                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value,
+                standbyReplicas, sessionTimeout);
     }
 
     /** What the topology is built from. */
@@ -251,6 +273,8 @@ public record ProcessorSettings(
         // byte). Only the main consumer: restoring state must not wait at the end of each changelog.
         config.put(StreamsConfig.mainConsumerPrefix("fetch.min.bytes"), fetchMinBytes);
         config.put(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms"), (int) fetchMaxWait.toMillis());
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        config.put(StreamsConfig.consumerPrefix("session.timeout.ms"), (int) sessionTimeout.toMillis());
         return config;
     }
 }
