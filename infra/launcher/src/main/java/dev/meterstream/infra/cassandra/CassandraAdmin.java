@@ -4,11 +4,9 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import dev.meterstream.infra.process.Await;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.meterstream.infra.process.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,23 +48,14 @@ final class CassandraAdmin {
     }
 
     /** Whether the node answered and refused the login (rather than not answering yet). */
-    static boolean refusedLogin(final AllNodesFailedException e) {
+    public static boolean refusedLogin(final AllNodesFailedException e) {
         return e.getAllErrors().values().stream().flatMap(List::stream)
                 .anyMatch(error -> error instanceof AuthenticationException);
     }
 
     /** The built-in role's well-known password, in a file because sessions read passwords from files. */
     private static Path defaultRolePasswordFile(final Path dataDir) {
-        final Path file = dataDir.toAbsolutePath().resolve("conf/default-role.password");
-        try {
-            if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, CassandraSecurity.DEFAULT_ROLE);
-            }
-            return file;
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PrivateFiles.write(dataDir.toAbsolutePath().resolve("conf/default-role.password"),
+                CassandraSecurity.DEFAULT_ROLE);
     }
 }

@@ -5,6 +5,7 @@ import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Jdk;
 import dev.meterstream.infra.process.Ports;
+import dev.meterstream.infra.process.PrivateFiles;
 import dev.meterstream.infra.process.ServerClasspath;
 import dev.meterstream.support.cassandra.CqlSecurity;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,11 +144,7 @@ public final class CassandraNode implements CassandraEndpoint {
                     .replace("{{security}}", settings.security().map(CassandraSecurity::yaml)
                             .orElseGet(CassandraSecurity::openYaml));
             // Owner-only: on a secure node it holds the keystore's password.
-            final Path yamlFile = conf.resolve("cassandra.yaml");
-            Files.deleteIfExists(yamlFile);
-            Files.createFile(yamlFile, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(yamlFile, yaml);
+            PrivateFiles.write(conf.resolve("cassandra.yaml"), yaml);
             Files.writeString(conf.resolve("logback.xml"), resource("cassandra-logback.xml"));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);

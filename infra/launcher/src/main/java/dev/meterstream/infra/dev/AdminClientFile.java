@@ -1,13 +1,13 @@
 package dev.meterstream.infra.dev;
 
+import dev.meterstream.infra.process.PrivateFiles;
 import dev.meterstream.support.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -28,17 +28,13 @@ final class AdminClientFile {
         final Properties properties = new Properties();
         properties.setProperty(BOOTSTRAP, kafka.bootstrapServers());
         kafka.client().forEach(properties::setProperty);
-        final Path file = dataDir.resolve(NAME);
+        final StringWriter text = new StringWriter();
         try {
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer out = Files.newBufferedWriter(file)) {
-                properties.store(out, "written by ./dev up: how its admin reaches Kafka");
-            }
+            properties.store(text, "written by ./dev up: how its admin reaches Kafka");
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
+        PrivateFiles.write(dataDir.resolve(NAME), text.toString());
     }
 
     static KafkaConnection read(final Path file) {

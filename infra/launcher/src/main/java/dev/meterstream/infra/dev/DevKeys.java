@@ -1,5 +1,6 @@
 package dev.meterstream.infra.dev;
 
+import dev.meterstream.infra.process.PrivateFiles;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
 import dev.meterstream.support.auth.StoredKey;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,15 +54,7 @@ final class DevKeys {
     }
 
     private static void write(final Path file, final String key) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            // Made owner-only before the key is in it.
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, key + "\n");
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.write(file, key + "\n");
     }
 
     private static String read(final Path file) {

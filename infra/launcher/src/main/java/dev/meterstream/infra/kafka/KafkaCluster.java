@@ -4,6 +4,7 @@ import dev.meterstream.infra.process.AotCache;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
+import dev.meterstream.infra.process.PrivateFiles;
 import dev.meterstream.infra.process.ServerClasspath;
 import dev.meterstream.support.kafka.KafkaConnection;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -305,11 +305,9 @@ public final class KafkaCluster implements KafkaEndpoint {
     }
 
     /** Owner-only: on a secure cluster it holds the keystore's and the brokers' passwords. */
-    private static void writeProperties(final Path file, final Map<String, String> properties) throws IOException {
+    private static void writeProperties(final Path file, final Map<String, String> properties) {
         final StringBuilder text = new StringBuilder("# written by meterstream's KafkaCluster; edits are overwritten\n");
         properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        PrivateFiles.write(file, text);
     }
 }

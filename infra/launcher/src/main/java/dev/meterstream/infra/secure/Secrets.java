@@ -1,5 +1,6 @@
 package dev.meterstream.infra.secure;
 
+import dev.meterstream.infra.process.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,10 +50,8 @@ public final class Secrets {
         final byte[] random = new byte[BYTES];
         RANDOM.nextBytes(random);
         final Path making = dir.resolve(name + ".password.new");
+        PrivateFiles.write(making, HexFormat.of().formatHex(random));
         try {
-            Files.deleteIfExists(making);
-            Files.createFile(making, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(making, HexFormat.of().formatHex(random));
             Files.move(making, file);
         } catch (final FileAlreadyExistsException e) {
             return file;
@@ -73,15 +72,7 @@ public final class Secrets {
 
     /** Writes {@code text} to {@code name} in this directory, owner-only (a JAAS file, say); replaces it. */
     public Path writePrivate(final String name, final String text) {
-        final Path file = dir.resolve(name);
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, text);
-            return file;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return PrivateFiles.write(dir.resolve(name), text);
     }
 
     public Path dir() {
