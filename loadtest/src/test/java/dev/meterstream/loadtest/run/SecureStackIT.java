@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.Topics;
+import dev.meterstream.infra.cassandra.CassandraAdmin;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSecurity;
 import dev.meterstream.infra.dev.ConfigOverrides;
@@ -181,14 +181,14 @@ class SecureStackIT {
                         final AllNodesFailedException anonymous = assertThrows(AllNodesFailedException.class, () ->
                                 cassandra.openSession(cqlSecurity.as(Optional.empty(), Optional.empty())).close(),
                                 "a CQL session without a login was let in");
-                        assertTrue(refusedLogin(anonymous), "no login: " + anonymous.getAllErrors());
+                        assertTrue(CassandraAdmin.refusedLogin(anonymous), "no login: " + anonymous.getAllErrors());
                     },
                     () -> {
                         final AllNodesFailedException builtIn = assertThrows(AllNodesFailedException.class, () ->
                                 cassandra.openSession(cqlSecurity.as(Optional.of("cassandra"),
                                         Optional.of(builtInPassword))).close(),
                                 "the built-in cassandra role still logs in");
-                        assertTrue(refusedLogin(builtIn), "built-in role: " + builtIn.getAllErrors());
+                        assertTrue(CassandraAdmin.refusedLogin(builtIn), "built-in role: " + builtIn.getAllErrors());
                     },
                     () -> {
                         try (CqlSession reader = cassandra.openSession(cqlSecurity.as(Optional.of("query-api"),
@@ -210,13 +210,7 @@ class SecureStackIT {
 
     private static KafkaConnection as(final String bootstrap, final KafkaSecurity security, final String user,
                                       final String password) {
-        final Map<String, String> client = new HashMap<>(security.clientWithoutCredentials());
-        client.put("sasl.jaas.config", KafkaSecurity.jaas(user, password));
-        return new KafkaConnection(bootstrap, client);
+        return new KafkaConnection(bootstrap, security.clientAs(user, password));
     }
 
-    private static boolean refusedLogin(final AllNodesFailedException e) {
-        return e.getAllErrors().values().stream().flatMap(List::stream)
-                .anyMatch(error -> error instanceof AuthenticationException);
-    }
 }

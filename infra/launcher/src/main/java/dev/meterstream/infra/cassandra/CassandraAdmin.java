@@ -16,7 +16,7 @@ import java.util.Optional;
  * {@code cassandra} role on every start. The built-in role appears a moment after the port opens, so the first
  * start waits for it; later starts log in as the admin at once.
  */
-final class CassandraAdmin {
+public final class CassandraAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private CassandraAdmin() {

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * {@code ./dev keys}: API keys in the keys topic of the stack ./dev up runs (as its admin, from the
  * {@link AdminClientFile} it wrote), or of the cluster at {@code --bootstrap} (plaintext) or described by
- * {@code --command-config} (Kafka's client settings), as an operator with access to Kafka manages them; tenants' admins use {@code /api/keys} on query-api instead.
+ * {@code --command-config} (Kafka's client settings), as an operator with access to Kafka manages them; tenants'
+ * admins use {@code /api/keys} on query-api instead.
  * <ul>
  *   <li>{@code create --tenant T --scope ingest|query|admin [--expires P30D|<instant>]}: prints the key, once;</li>
  *   <li>{@code list [--tenant T]}: ids, tenants, scopes, states and times, never keys or digests;</li>
@@ -37,7 +38,7 @@ final class DevKeysCommand {
     /** Runs the command; returns the exit status. */
     static int run(final Path dataDir, final String[] args, final PrintStream out, final PrintStream err) {
         final Path written = dataDir.resolve(AdminClientFile.NAME);
-        KafkaConnection bootstrap = Files.exists(written) ? AdminClientFile.read(written) : KafkaConnection.plain(
+        KafkaConnection kafka = Files.exists(written) ? AdminClientFile.read(written) : KafkaConnection.plain(
                 ServiceConfig.shared().get(ServiceConfig.BOOTSTRAP_SERVERS).asString().get());
         String tenant = null;
         Scope scope = null;
@@ -49,8 +50,8 @@ final class DevKeysCommand {
             }
             for (int i = 2; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--bootstrap" -> bootstrap = KafkaConnection.plain(value(args, ++i));
-                    case "--command-config" -> bootstrap = AdminClientFile.read(Path.of(value(args, ++i)));
+                    case "--bootstrap" -> kafka = KafkaConnection.plain(value(args, ++i));
+                    case "--command-config" -> kafka = AdminClientFile.read(Path.of(value(args, ++i)));
                     case "--tenant" -> tenant = tenant(value(args, ++i));
                     case "--scope" -> {
                         final String text = value(args, ++i);
@@ -67,10 +68,10 @@ final class DevKeysCommand {
                 }
             }
             return switch (args[1]) {
-                case "create" -> create(bootstrap, required("--tenant", tenant), required("--scope", scope), expires,
+                case "create" -> create(kafka, required("--tenant", tenant), required("--scope", scope), expires,
                         out);
-                case "list" -> list(bootstrap, tenant, out);
-                case "revoke" -> revoke(bootstrap, required("--tenant", tenant), required("<id>", id), out, err);
+                case "list" -> list(kafka, tenant, out);
+                case "revoke" -> revoke(kafka, required("--tenant", tenant), required("<id>", id), out, err);
                 default -> throw new IllegalArgumentException("unknown keys command '" + args[1] + "'");
             };
         } catch (final IllegalArgumentException e) {
@@ -80,9 +81,9 @@ final class DevKeysCommand {
         }
     }
 
-    private static int create(final KafkaConnection bootstrap, final String tenant, final Scope scope, final Instant expires,
-                              final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+    private static int create(final KafkaConnection kafka, final String tenant, final Scope scope,
+                              final Instant expires, final PrintStream out) {
+        try (KeyRing ring = KeyRing.start(kafka, "dev-keys")) {
             final StoredKey.Issued issued = ring.issue(tenant, scope, expires);
             out.println(issued.key());
             out.printf("id %s, tenant %s, scope %s, expires %s: the key is shown only now%n", issued.stored().id(),
@@ -91,8 +92,8 @@ final class DevKeysCommand {
         }
     }
 
-    private static int list(final KafkaConnection bootstrap, final String tenant, final PrintStream out) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+    private static int list(final KafkaConnection kafka, final String tenant, final PrintStream out) {
+        try (KeyRing ring = KeyRing.start(kafka, "dev-keys")) {
             final Instant now = Instant.now();
             final List<StoredKey> keys = tenant == null ? ring.all() : ring.of(tenant);
             out.printf("%-16s  %-20s  %-6s  %-7s  %-24s  %s%n", "id", "tenant", "scope", "state", "created",
@@ -106,9 +107,9 @@ final class DevKeysCommand {
         }
     }
 
-    private static int revoke(final KafkaConnection bootstrap, final String tenant, final String id, final PrintStream out,
-                              final PrintStream err) {
-        try (KeyRing ring = KeyRing.start(bootstrap, "dev-keys")) {
+    private static int revoke(final KafkaConnection kafka, final String tenant, final String id,
+                              final PrintStream out, final PrintStream err) {
+        try (KeyRing ring = KeyRing.start(kafka, "dev-keys")) {
             if (ring.revoke(tenant, id).isEmpty()) {
                 err.println("tenant " + tenant + " has no key " + id);
                 return 1;

@@ -79,8 +79,13 @@ public record KafkaSecurity(Path keystore, String keystorePassword, Path trustst
 
     /** Client settings that authenticate as the admin (for the launcher's own clients, in process). */
     public Map<String, String> adminClient() {
+        return clientAs(ADMIN_USER, adminPassword);
+    }
+
+    /** Client settings that log in as {@code user} with {@code password}, in process (never on a command line). */
+    public Map<String, String> clientAs(final String user, final String password) {
         final Map<String, String> client = new LinkedHashMap<>(clientWithoutCredentials());
-        client.put("sasl.jaas.config", jaas(ADMIN_USER, adminPassword));
+        client.put("sasl.jaas.config", jaas(user, password));
         return client;
     }
 
@@ -104,7 +109,7 @@ public record KafkaSecurity(Path keystore, String keystorePassword, Path trustst
     }
 
     /** The {@code sasl.jaas.config} value that logs in as {@code user}. */
-    public static String jaas(final String user, final String password) {
+    private static String jaas(final String user, final String password) {
         return SCRAM_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";";
     }
 }

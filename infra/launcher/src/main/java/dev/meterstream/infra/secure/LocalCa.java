@@ -29,19 +29,21 @@ public final class LocalCa {
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
     private final Path dir;
+    private final Secrets secrets;
     private final String password;
     private final Path keytool;
 
-    private LocalCa(final Path dir, final String password, final Path keytool) {
+    private LocalCa(final Path dir, final Secrets secrets, final Path keytool) {
         this.dir = dir;
-        this.password = password;
+        this.secrets = secrets;
+        this.password = secrets.password(STORE);
         this.keytool = keytool;
     }
 
     /** The CA in {@code dir}, made if it is not there yet. */
     public static LocalCa in(final Path dir) {
         // Secrets makes the directory owner-only.
-        final LocalCa ca = new LocalCa(dir, Secrets.in(dir).password(STORE),
+        final LocalCa ca = new LocalCa(dir, Secrets.in(dir),
                 Jdk.current().home().resolve("bin/keytool"));
         if (!Files.exists(ca.truststore())) {
             ca.make();
@@ -64,7 +66,7 @@ public final class LocalCa {
 
     /** The file holding {@link #password()} (owner-only), for servers that read their keystore's password from one. */
     public Path passwordFile() {
-        return Secrets.in(dir).file(STORE);
+        return secrets.file(STORE);
     }
 
     /** A TLS context that trusts this CA and nothing else: for clients of a stack's HTTPS APIs. */
