@@ -53,6 +53,7 @@ public final class IngestLoad {
     private long requestsStarted;
     private long requestsCompleted;
     private long requestsDropped;
+    private long requestsRetried;
     private int inFlight;
     private long lastAnswerMillis;
     private long eventsNew;
@@ -169,6 +170,11 @@ public final class IngestLoad {
         }
     }
 
+    /** A request is being sent again, with the same body (the generator's retries). */
+    public synchronized void retried() {
+        requestsRetried++;
+    }
+
     private synchronized String recentOf(final int tenant, final ThreadLocalRandom random) {
         final long written = recentWritten[tenant];
         return written == 0 ? null : recent[tenant][random.nextInt((int) Math.min(written, RECENT_PER_TENANT))];
@@ -205,6 +211,7 @@ public final class IngestLoad {
             totals.put("requests.completed", requestsCompleted);
             totals.put("requests.dropped", requestsDropped);
             totals.put("requests.max-in-flight", maxInFlight);
+            totals.put("requests.retried", requestsRetried);
             statuses.forEach((code, count) -> totals.put("status." + (code == 0 ? "none" : code), count));
             totals.put("events.new", eventsNew);
             totals.put("events.resent", eventsResent);

@@ -27,9 +27,16 @@ import java.util.Set;
  * <p>A request on a reused connection that the server had closed before answering any byte of it is sent again
  * on a new connection (as HTTP clients do for a stale keep-alive connection); an event id makes a re-send harmless.
  * A request unanswered after {@code timeoutMillis} is recorded with no status, and its connection closed.
+ *
+ * <p>With {@code retries} above 0 the generator is a producer that follows the README: a request whose connection
+ * failed, or that was answered 502, 503 or 504 (an instance behind the proxy died with it, or was not ready), is
+ * sent again at once with the same body, so the same event ids, up to {@code retries} times. Its response time still
+ * counts from its first arrival. A request that timed out is not sent again: it has had its time.
  */
 final class OpenLoadGenerator {
     private static final int READ_BUFFER = 16 * 1024;
+    /** Answers a producer sends again (the proxy's bad gateway and timeout, the service not available). */
+    private static final Set<Integer> RETRIED_STATUSES = Set.of(502, 503, 504);
 
     /** A request from its arrival until its answer. */
     private static final class Exchange {
@@ -37,6 +44,7 @@ final class OpenLoadGenerator {
         final long arrivalNanos;
         final ByteBuffer bytes;
         boolean resent;
+        int retries;
 
         Exchange(final IngestLoad.Request request, final long arrivalNanos, final ByteBuffer bytes) {
             this.request = request;
@@ -72,6 +80,7 @@ final class OpenLoadGenerator {
     private final ArrivalSchedule schedule;
     private final int maxConnections;
     private final long timeoutNanos;
+    private final int retries;
     private final Selector selector;
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private final Set<Connection> busy = new HashSet<>();
@@ -84,10 +93,12 @@ final class OpenLoadGenerator {
      * @param keys           one API key per tenant, as IngestLoad numbers them
      * @param maxConnections connections open at most
      * @param timeoutMillis  how long a request may wait for its answer, from its arrival
+     * @param retries        how many times a request that failed or got 502, 503 or 504 is sent again (0: never)
      */
     OpenLoadGenerator(final IngestLoad load, final URI url, final List<String> keys, final ArrivalSchedule schedule,
-                      final int maxConnections, final long timeoutMillis) throws IOException {
+                      final int maxConnections, final long timeoutMillis, final int retries) throws IOException {
         this.load = load;
+        this.retries = retries;
         this.schedule = schedule;
         this.maxConnections = maxConnections;
         this.timeoutNanos = timeoutMillis * 1_000_000;
@@ -284,12 +295,29 @@ final class OpenLoadGenerator {
         System.arraycopy(connection.in, response.length(), connection.in, 0, connection.inLength - response.length());
         connection.inLength -= response.length();
         busy.remove(connection);
-        load.completed(done.request, response.status(), (int) ((now - done.arrivalNanos) / 1_000_000));
+        final boolean again = RETRIED_STATUSES.contains(response.status()) && retry(done);
+        if (!again) {
+            load.completed(done.request, response.status(), (int) ((now - done.arrivalNanos) / 1_000_000));
+        }
         if (response.close() || closed) {
             close(connection);
         } else {
             free(connection);
         }
+        if (again) {
+            send(done);
+        }
+    }
+
+    /** Whether the exchange has a retry left; if so, counts it and readies its bytes to be sent again. */
+    private boolean retry(final Exchange exchange) {
+        if (exchange.retries >= retries) {
+            return false;
+        }
+        exchange.retries++;
+        exchange.bytes.rewind();
+        load.retried();
+        return true;
     }
 
     /** A connection is free: it takes the next waiting request, or waits for one. */
@@ -312,15 +340,24 @@ final class OpenLoadGenerator {
             }
         }
         for (final Connection connection : late) {
-            failed(connection, null);
+            failed(connection, null, false);
         }
         while (!waiting.isEmpty() && now - waiting.peekFirst().arrivalNanos > timeoutNanos) {
             load.completed(waiting.pollFirst().request, null, null);
         }
     }
 
-    /** The exchange on the connection gets no answer; the connection is closed and, if one waits, replaced. */
+    /** The exchange on the connection failed (an I/O error): sent again if it may be, else recorded unanswered. */
     private void failed(final Connection connection, final IOException cause) throws IOException {
+        failed(connection, cause, true);
+    }
+
+    /**
+     * The exchange on the connection gets no answer (it is sent again if {@code mayRetry} and it has a retry left);
+     * the connection is closed and, if one waits, replaced.
+     */
+    private void failed(final Connection connection, final IOException cause, final boolean mayRetry)
+            throws IOException {
         final Exchange exchange = connection.exchange;
         connection.exchange = null;
         if (!connection.connected) {
@@ -330,6 +367,10 @@ final class OpenLoadGenerator {
         busy.remove(connection);
         close(connection);
         if (exchange != null) {
+            if (mayRetry && retry(exchange)) {
+                send(exchange);
+                return;
+            }
             load.completed(exchange.request, null, null);
         }
         final Exchange next = waiting.pollFirst();

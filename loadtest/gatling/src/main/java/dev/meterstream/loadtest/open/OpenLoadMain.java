@@ -12,7 +12,7 @@ import java.util.List;
  * simulation it replaces by default. System properties (set by {@code dev.meterstream.loadtest.run.LoadRun}):
  * load.url, load.keys (one API key per tenant, comma-separated), load.stages, load.batch, load.duplicates,
  * load.late, load.subjects, load.meters, load.run-id, load.max-in-flight, load.max-connections,
- * load.request-timeout-ms, load.out. Writes {@code started} when the load starts, {@link ProgressFile} while it
+ * load.request-timeout-ms, load.retries, load.out. Writes {@code started} when the load starts, {@link ProgressFile} while it
  * runs and the recording at the end.
  */
 public final class OpenLoadMain {
@@ -30,7 +30,7 @@ public final class OpenLoadMain {
         final Path out = Files.createDirectories(Path.of(required("load.out")));
         final OpenLoadGenerator generator = new OpenLoadGenerator(load, URI.create(required("load.url")), keys,
                 ArrivalSchedule.parse(required("load.stages")), Integer.getInteger("load.max-connections", 1_000),
-                Long.getLong("load.request-timeout-ms", 10_000));
+                Long.getLong("load.request-timeout-ms", 10_000), Integer.getInteger("load.retries", 0));
         Files.writeString(out.resolve("started"), Instant.now() + "\n");
         try (ProgressFile progress = ProgressFile.start(load, out)) {
             generator.run();
