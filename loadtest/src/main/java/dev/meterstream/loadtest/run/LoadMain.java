@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * {@code ./dev load [--stages 30s:5000,3m:17000,30s:0] [--batch N] [--duplicates 0.05] [--late 0.01]
- * [--tenants N] [--subjects N] [--meters N] [--brokers 1|3] [--kill-broker] [--p99-ms 50] [--drain-seconds 60]
+ * [--tenants N] [--subjects N] [--meters N] [--brokers 1|3] [--kill-broker] [--instances 1-3] [--kill-instances]
+ * [--retries N] [--p99-ms 50] [--drain-seconds 60]
  * [--set key=value]...}.
  * Wiring only: the run is {@link LoadRun}. Exits 0 on a PASS verdict, 1 on FAIL, 2 on a bad command line.
  */
@@ -25,7 +26,8 @@ public final class LoadMain {
             System.err.println("./dev load: " + e.getMessage());
             System.err.println("usage: ./dev load [--stages 30s:5000,3m:17000,30s:0] [--batch N] [--duplicates 0.05] "
                     + "[--late 0.01] [--tenants N] [--subjects N] [--meters N] [--brokers 1|3] [--kill-broker] "
-                    + "[--p99-ms 50] [--drain-seconds 60] [--max-in-flight 5000] [--generator lean|gatling] "
+                    + "[--instances 1-3] [--kill-instances] [--retries N] [--p99-ms 50] [--drain-seconds 60] "
+                    + "[--max-in-flight 5000] [--generator lean|gatling] "
                     + "[--aot-cache on|off] [--set key=value]...");
             System.exit(help ? 0 : 2);
             return;

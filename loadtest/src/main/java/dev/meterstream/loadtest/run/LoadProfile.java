@@ -23,6 +23,14 @@ import java.util.StringJoiner;
  * @param meters       meters per tenant
  * @param brokers      Kafka nodes, 1 or 3
  * @param killBroker   kill one broker during the longest stage and restart it 30 s later
+ * @param instances    ingest-api instances (behind HAProxy) and stream-processor instances (one Streams
+ *                     application), 1-3, as {@code ./dev up --instances}
+ * @param killInstances kill (SIGKILL) one ingest-api and one stream-processor instance during the longest stage;
+ *                     they stay down, and the survivors carry the rest of the run
+ * @param retries      how many times the generator sends a request again, with the same events, when its
+ *                     connection failed or it got 502, 503 or 504 (as the README tells producers); 0 unless given,
+ *                     3 with {@code --kill-instances}: a request in flight at the killed edge has no answer, and its
+ *                     producer must send it again
  * @param p99Millis    the verdict's latency bound
  * @param drainSeconds the verdict's bound on the time from the last answer to views complete through it
  * @param maxInFlight  requests the generator holds open at most; an arrival beyond them is dropped and counted (as
@@ -41,7 +49,8 @@ import java.util.StringJoiner;
  *                     default
  */
 public record LoadProfile(List<Stage> stages, int batch, double duplicates, double late, int tenants, int subjects,
-                          int meters, int brokers, boolean killBroker, long p99Millis, long drainSeconds,
+                          int meters, int brokers, boolean killBroker, int instances, boolean killInstances,
+                          int retries, long p99Millis, long drainSeconds,
                           int maxInFlight, ConfigOverrides overrides, String generator,
                           boolean aotCache, boolean properties, Set<String> definedMeters) {
 
@@ -86,6 +95,21 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         if (killBroker && brokers != 3) {
             throw new IllegalArgumentException("--kill-broker needs --brokers 3 (with one broker, nothing is left)");
         }
+        if (instances < 1 || instances > 3) {
+            throw new IllegalArgumentException("--instances must be 1-3, was " + instances);
+        }
+        if (killInstances && instances < 2) {
+            throw new IllegalArgumentException("--kill-instances needs --instances 2 or 3 (with one, nothing is left)");
+        }
+        if (killInstances && killBroker) {
+            throw new IllegalArgumentException("--kill-instances and --kill-broker: one fault stage per run");
+        }
+        if (retries < 0 || retries > 10) {
+            throw new IllegalArgumentException("--retries must be 0-10, was " + retries);
+        }
+        if (retries > 0 && !generator.equals("lean")) {
+            throw new IllegalArgumentException("--retries needs the lean generator (--generator lean)");
+        }
     }
 
     public static LoadProfile parse(final List<String> args) {
@@ -98,6 +122,9 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         int meters = 5;
         int brokers = 3;
         boolean killBroker = false;
+        int instances = 1;
+        boolean killInstances = false;
+        Integer retries = null;
         long p99 = 50;
         long drain = 60;
         int maxInFlight = 5_000;
@@ -110,6 +137,10 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             final String option = args.get(i);
             if (option.equals("--kill-broker")) {
                 killBroker = true;
+                continue;
+            }
+            if (option.equals("--kill-instances")) {
+                killInstances = true;
                 continue;
             }
             if (option.equals("--properties")) {
@@ -135,6 +166,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 case "--subjects" -> subjects = Integer.parseInt(value);
                 case "--meters" -> meters = Integer.parseInt(value);
                 case "--brokers" -> brokers = Integer.parseInt(value);
+                case "--instances" -> instances = Integer.parseInt(value);
+                case "--retries" -> retries = Integer.parseInt(value);
                 case "--p99-ms" -> p99 = Long.parseLong(value);
                 case "--drain-seconds" -> drain = Long.parseLong(value);
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(value);
@@ -153,7 +186,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, p99, drain, maxInFlight, overrides, generator, aotCache, properties,
+                killBroker, instances, killInstances, retries != null ? retries : killInstances ? 3 : 0, p99, drain, maxInFlight, overrides, generator, aotCache, properties,
                 definedMeters);
     }
 
@@ -234,7 +267,7 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
         return total;
     }
 
-    /** When the fault stage kills a broker: a third into the longest stage (the hold, in the usual profile). */
+    /** When the fault stage kills (a broker, or instances): a third into the longest stage (the hold, usually). */
     public Duration killAt() {
         Duration start = Duration.ZERO;
         Duration killAt = Duration.ZERO;
@@ -261,6 +294,10 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
                 tenants, subjects, meters, brokers, brokers == 1 ? "" : "s",
                 killBroker ? ", one broker killed at " + killAt().toSeconds() + " s and restarted "
                         + BROKER_DOWN.toSeconds() + " s later" : "")
+                + (instances == 1 ? "" : ", " + instances + " instances of ingest-api (behind HAProxy) and of "
+                        + "stream-processor")
+                + (killInstances ? ", one of each killed at " + killAt().toSeconds() + " s and left down" : "")
+                + (retries == 0 ? "" : ", failed requests sent again up to " + retries + " times")
                 + (overrides.values().isEmpty() ? "" : ", with " + overrides.values())
                 + (generator.equals("lean") ? "" : ", sent by " + generator)
                 + (aotCache ? "" : ", every JVM cold (--aot-cache off)")

@@ -209,6 +209,11 @@ final class LoadReport {
                 total("requests.dropped"), total("requests.completed"),
                 total("status.202"), total("status.202") / Math.max(1, loadSeconds), loadSeconds,
                 in.seconds().stream().mapToLong(Second::accepted).max().orElse(0), errors()));
+        if (in.profile().retries() > 0) {
+            md.append(String.format("- Retries: %d sends were a request sent again with the same events (its "
+                    + "connection failed, or it got 502, 503 or 504); a request counts once, with its last answer%n",
+                    total("requests.retried")));
+        }
         md.append(String.format("- Latency (all requests, client side): p50 %d ms, p90 %d ms, p99 %d ms, p99.9 %d ms, "
                         + "max %d ms%n", total("latency.p50.ms"), total("latency.p90.ms"), total("latency.p99.ms"),
                 total("latency.p99.9.ms"), total("latency.max.ms")));

@@ -8,6 +8,7 @@ import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.DataDirectories;
 import dev.meterstream.infra.process.JavaProcess;
+import dev.meterstream.infra.process.Modules;
 import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.loadtest.measure.GatlingProcess;
 import dev.meterstream.loadtest.measure.GeneratorProcess;
@@ -116,11 +117,12 @@ public final class LoadRun {
         RunnerLog.toFile(reportDir.resolve("runner.log"));
         final DevStack stack = new DevStack(root, new StackLayout(workDir.resolve("data"), profile.brokers(), true,
                 ingestKeysFile, queryKeysFile, adminKeysFile, profile.overrides(),
-                profile.aotCache() ? Optional.of(StackLayout.sharedAotCache(root)) : Optional.empty()), out);
+                profile.aotCache() ? Optional.of(StackLayout.sharedAotCache(root)) : Optional.empty())
+                .withInstances(profile.instances()), out);
         try (stack) {
             stack.start();
             if (profile.defineMeters()) {
-                defineMeters(stack.url("query-api"), tenants, adminKeys);
+                defineMeters(stack.url(Modules.QUERY_API), tenants, adminKeys);
             }
             return measure(stack, runId, tenants, keys, reportDir);
         } finally {
@@ -136,7 +138,8 @@ public final class LoadRun {
         final Map<String, String> properties = new LinkedHashMap<>();
         properties.put("gatling.http.requestTimeout", "10000");
         properties.put("load.request-timeout-ms", "10000");
-        properties.put("load.url", stack.url("ingest-api"));
+        properties.put("load.url", stack.url(Modules.INGEST_API));
+        properties.put("load.retries", Integer.toString(profile.retries()));
         properties.put("load.keys", String.join(",", keys));
         properties.put("load.stages", profile.generatorStages());
         properties.put("load.batch", Integer.toString(profile.batch()));
@@ -153,7 +156,16 @@ public final class LoadRun {
                         reportDir.resolve("gatling"), reportDir.resolve("generator.log"))
                 : GeneratorProcess.start(root, GENERATOR, properties, reportDir.resolve("generator.log"));
         final Map<String, Long> pids = new LinkedHashMap<>();
-        stack.processes().forEach(process -> pids.put(process.name(), process.pid()));
+        stack.processes().forEach(process -> {
+            // A supervised program (HAProxy) is its JVM's child: the program's CPU is the line under the JVM's name.
+            final List<ProcessHandle> children = process.handle().children().toList();
+            if (children.isEmpty()) {
+                pids.put(process.name(), process.pid());
+            } else {
+                pids.put(process.name() + "-supervisor", process.pid());
+                children.forEach(child -> pids.put(process.name(), child.pid()));
+            }
+        });
         pids.put(GENERATOR, generator.pid());
         final ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         try (generator;
@@ -173,6 +185,10 @@ public final class LoadRun {
             final Instant loadStarted = Instant.now();
             if (profile.killBroker()) {
                 faults.schedule(() -> brokerFault(stack.kafka(), sampler, loadStarted), profile.killAt().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            if (profile.killInstances()) {
+                faults.schedule(() -> instanceFault(stack, sampler, loadStarted), profile.killAt().toMillis(),
                         TimeUnit.MILLISECONDS);
             }
             final int exit;
@@ -195,7 +211,7 @@ public final class LoadRun {
             out.println(drained == null ? "not drained" : "drained " + drained.toMillis() / 1000.0 + " s after the "
                     + "last answer");
             faults.shutdown();
-            faults.awaitTermination(LoadProfile.BROKER_DOWN.toSeconds() + 240, TimeUnit.SECONDS);
+            faults.awaitTermination(DRAIN_TIMEOUT.toSeconds() + 240, TimeUnit.SECONDS);
             final Instant firstSecond = Instant.ofEpochSecond(Long.parseLong(totals.getProperty("first.second")));
             out.println("checking exactness against Cassandra");
             if (profile.defineMeters()) {
@@ -214,7 +230,7 @@ public final class LoadRun {
             events.add(TableStorage.read(stack.cassandra(), KEYSPACE, accepted));
             out.println(events.getLast());
             final List<LoadReport.Second> seconds = LoadReport.readSeconds(loadOut.resolve("seconds.csv"));
-            final ProcessorReading processor = ProcessorReading.of(stack.url("stream-processor"));
+            final ProcessorReading processor = ProcessorReading.of(stack.urls(Modules.STREAM_PROCESSOR));
             final LoadReport report = new LoadReport(new LoadReport.Inputs(profile, runId, machine(), totals,
                     seconds, sampler.samples(), exactness, drained,
                     DRAIN_TIMEOUT, processor, events,
@@ -301,6 +317,33 @@ public final class LoadRun {
         kafka.processes().stream().filter(p -> p.name().equals(name)).findFirst()
                 .ifPresent(p -> sampler.follow(name, p.pid()));
         note(loadStarted, name + " back and the cluster ready");
+    }
+
+    /**
+     * Kills (SIGKILL) the first ingest-api instance and the last stream-processor instance, and leaves them down;
+     * then notes when the views were complete through the moment of the kill: the processor's failover pause, from
+     * the kill until the survivors had taken the dead instance's tasks (after its consumer session timed out) and
+     * processed what it left, plus the views' usual lag.
+     */
+    private void instanceFault(final DevStack stack, final PipelineSampler sampler, final Instant loadStarted) {
+        final JavaProcess edge = stack.instances(Modules.INGEST_API).getFirst();
+        final JavaProcess processor = stack.instances(Modules.STREAM_PROCESSOR).getLast();
+        final Instant killed = Instant.now();
+        edge.kill();
+        processor.kill();
+        note(loadStarted, "killed " + edge.name() + " and " + processor.name() + " (SIGKILL); they stay down");
+        try {
+            Await.until("the views to be complete through the kill", DRAIN_TIMEOUT, () -> {
+                final Instant through = sampler.completeThrough();
+                return through != null && !through.isBefore(killed);
+            });
+            note(loadStarted, String.format("the views were complete through the kill %.1f s after it (the "
+                    + "failover pause, with the views' usual lag)", Duration.between(killed, Instant.now())
+                    .toMillis() / 1000.0));
+        } catch (final RuntimeException e) {
+            note(loadStarted, "the views were not complete through the kill within " + DRAIN_TIMEOUT.toMinutes()
+                    + " minutes");
+        }
     }
 
     private synchronized void note(final Instant loadStarted, final String event) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 /**
  * What the stream processor counted over a run, read from its Prometheus metrics at the end (-1 where it could
@@ -15,7 +16,21 @@ import java.net.http.HttpResponse;
 record ProcessorReading(long duplicatesDropped, long sinkRequests, long sinkRows, long sinkReads) {
     static final ProcessorReading UNKNOWN = new ProcessorReading(-1, -1, -1, -1);
 
-    static ProcessorReading of(final String processorUrl) {
+    /** The sums over the instances that answer (a killed instance's counts are gone with it); UNKNOWN if none. */
+    static ProcessorReading of(final List<String> processorUrls) {
+        ProcessorReading total = UNKNOWN;
+        for (final String url : processorUrls) {
+            final ProcessorReading one = of(url);
+            if (one.sinkRequests >= 0) {
+                total = total.sinkRequests < 0 ? one : new ProcessorReading(
+                        total.duplicatesDropped + one.duplicatesDropped, total.sinkRequests + one.sinkRequests,
+                        total.sinkRows + one.sinkRows, total.sinkReads + one.sinkReads);
+            }
+        }
+        return total;
+    }
+
+    private static ProcessorReading of(final String processorUrl) {
         try (HttpClient client = HttpClient.newHttpClient()) {
             final String metrics = client.send(HttpRequest.newBuilder(URI.create(processorUrl + "/observe/metrics"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();

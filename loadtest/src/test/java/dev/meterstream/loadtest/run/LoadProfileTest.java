@@ -48,6 +48,28 @@ class LoadProfileTest {
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--duplicates", "1")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--nonsense", "1")));
         assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--define-only", "sums")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--instances", "4")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--kill-instances")),
+                "one instance: nothing would be left");
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--instances", "2",
+                "--kill-instances", "--kill-broker")));
+        assertThrows(IllegalArgumentException.class, () -> LoadProfile.parse(List.of("--retries", "2",
+                "--generator", "gatling")));
+    }
+
+    @Test
+    void shouldRetryAsAProducerWhenInstancesAreKilled() {
+        assertEquals(0, LoadProfile.parse(List.of("--instances", "2")).retries(),
+                "a run without the fault counts every failed request against its verdict");
+        final LoadProfile fault = LoadProfile.parse(List.of("--instances", "2", "--kill-instances",
+                "--stages", "20s:300,3m:300,20s:0"));
+        assertEquals(3, fault.retries(), "a request in flight at the killed edge has no answer: its producer retries");
+        assertEquals(Duration.ofSeconds(80), fault.killAt());
+        assertTrue(fault.describe().contains("2 instances of ingest-api (behind HAProxy) and of stream-processor, "
+                + "one of each killed at 80 s and left down, failed requests sent again up to 3 times"),
+                fault.describe());
+        assertEquals(0, LoadProfile.parse(List.of("--instances", "2", "--kill-instances", "--retries", "0"))
+                .retries());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.infra.process.Modules;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.support.cassandra.CqlSchema;
 import dev.meterstream.support.config.ServiceConfig;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 public final class DevStack implements AutoCloseable {
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(30);
-    private static final String INGEST_API = "ingest-api";
 
     private final Path root;
     private final StackLayout layout;
@@ -110,7 +110,7 @@ public final class DevStack implements AutoCloseable {
                 continue;
             }
             final int count = service.scales() ? layout.instances() : 1;
-            final boolean proxied = count > 1 && service.module().equals(INGEST_API);
+            final boolean proxied = count > 1 && service.module().equals(Modules.INGEST_API);
             final int publicPort = layout.freePorts() ? Ports.free(1).getFirst() : service.port();
             // The documented port is the service's own, or its proxy's; other instances take free ones.
             final List<Integer> ports = new ArrayList<>();
@@ -179,8 +179,8 @@ public final class DevStack implements AutoCloseable {
     private String[] keysFile(final Service service) {
         final List<String> args = new ArrayList<>();
         switch (service.module()) {
-            case "ingest-api" -> keysFile(args, "auth.keys-file", layout.ingestKeysFile());
-            case "query-api" -> {
+            case Modules.INGEST_API -> keysFile(args, "auth.keys-file", layout.ingestKeysFile());
+            case Modules.QUERY_API -> {
                 keysFile(args, "auth.keys-file", layout.queryKeysFile());
                 keysFile(args, "auth.admin.keys-file", layout.adminKeysFile());
             }
@@ -248,11 +248,17 @@ public final class DevStack implements AutoCloseable {
      * it runs several instances behind one, else its first instance's.
      */
     public String url(final String module) {
-        if (ingestProxy != null && module.equals(INGEST_API)) {
+        if (ingestProxy != null && module.equals(Modules.INGEST_API)) {
             return ingestProxy.url();
         }
         return services.stream().filter(running -> running.service().module().equals(module)).findFirst()
                 .map(Running::url).orElseThrow(() -> new IllegalStateException(module + " is not running"));
+    }
+
+    /** The base URL of each instance of a started service, in order (each instance's own metrics). */
+    public List<String> urls(final String module) {
+        return services.stream().filter(running -> running.service().module().equals(module))
+                .map(Running::url).toList();
     }
 
     /** The processes of a service's instances, in order (for fault stages: kill one). */

@@ -1,6 +1,7 @@
 package dev.meterstream.infra.dev;
 
 import dev.meterstream.infra.process.ModuleClasspath;
+import dev.meterstream.infra.process.Modules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +26,9 @@ record Service(String module, String mainClass, int port, int heapMegabytes, boo
             // 2 GiB: at 5,000 events/s with the views behind, its consumers' fetched batches, the producers' buffers,
             // the record cache and the sink's buffer outgrew 512 MiB, and G1 spent 9.8 s of 50 in pauses
             // (docs/benchmarks.md, session 9).
-            new Service("stream-processor", "dev.meterstream.processor.Main", 8082, 2048, true),
-            new Service("ingest-api", "dev.meterstream.ingest.Main", 8080, 512, true),
-            new Service("query-api", "dev.meterstream.query.Main", 8081, 512, false));
+            new Service(Modules.STREAM_PROCESSOR, "dev.meterstream.processor.Main", 8082, 2048, true),
+            new Service(Modules.INGEST_API, "dev.meterstream.ingest.Main", 8080, 512, true),
+            new Service(Modules.QUERY_API, "dev.meterstream.query.Main", 8081, 512, false));
 
     /** Whether the module exists and is built; ./dev up starts what exists. */
     boolean isBuilt(final Path root) {

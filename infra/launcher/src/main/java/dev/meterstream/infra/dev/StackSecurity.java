@@ -5,6 +5,7 @@ import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSecurity;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSecurity;
+import dev.meterstream.infra.process.Modules;
 import dev.meterstream.infra.secure.KafkaGrants;
 import dev.meterstream.infra.secure.Secrets;
 import dev.meterstream.infra.secure.LocalCa;
@@ -111,8 +112,8 @@ final class StackSecurity {
         final String keyspace = ServiceConfig.keyspace();
         try (CqlSession admin = cassandra.openSession()) {
             for (final Map.Entry<String, List<String>> grant : Map.of(
-                    KafkaGrants.STREAM_PROCESSOR, List.of("SELECT", "MODIFY"),
-                    KafkaGrants.QUERY_API, List.of("SELECT")).entrySet()) {
+                    Modules.STREAM_PROCESSOR, List.of("SELECT", "MODIFY"),
+                    Modules.QUERY_API, List.of("SELECT")).entrySet()) {
                 final String role = "\"" + grant.getKey() + "\"";
                 final String password = secrets.password("cassandra-" + grant.getKey());
                 admin.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = '" + password
@@ -126,7 +127,7 @@ final class StackSecurity {
 
     /** Whether {@code service}'s HTTP port serves TLS: both APIs do; the processor's health port does not. */
     static boolean servesTls(final Service service) {
-        return !service.module().equals(KafkaGrants.STREAM_PROCESSOR);
+        return !service.module().equals(Modules.STREAM_PROCESSOR);
     }
 
     /** The JVM arguments that give {@code service} its TLS, users and files (no password among them). */
@@ -137,7 +138,7 @@ final class StackSecurity {
                 KafkaSecurity.clientJaas(module, secrets.password("kafka-" + module))));
         kafka().clientWithoutCredentials().forEach((key, value) ->
                 args.add("-D" + ServiceConfig.KAFKA_CLIENT + "." + key + "=" + value));
-        if (!module.equals(KafkaGrants.INGEST_API)) {
+        if (!module.equals(Modules.INGEST_API)) {
             args.add("-Dcassandra.username=" + module);
             args.add("-Dcassandra.password-file=" + secrets.file("cassandra-" + module));
             args.add("-Dcassandra.ssl.truststore=" + ca.truststore());

@@ -1,5 +1,9 @@
 package dev.meterstream.infra.secure;
 
+import static dev.meterstream.infra.process.Modules.INGEST_API;
+import static dev.meterstream.infra.process.Modules.QUERY_API;
+import static dev.meterstream.infra.process.Modules.STREAM_PROCESSOR;
+
 import dev.meterstream.event.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +30,6 @@ import org.apache.kafka.common.resource.ResourceType;
  * they are not weaker than it needs.
  */
 public final class KafkaGrants {
-    public static final String INGEST_API = "ingest-api";
-    public static final String QUERY_API = "query-api";
-    public static final String STREAM_PROCESSOR = "stream-processor";
-
     private KafkaGrants() {
     }
 
