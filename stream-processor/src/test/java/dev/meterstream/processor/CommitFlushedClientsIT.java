@@ -1,6 +1,7 @@
 package dev.meterstream.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meterstream.infra.junit.InfraExtension;
@@ -24,13 +25,15 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The processor's transactional producers leave a transaction's records to its commit (one produce request per
  * commit instead of one per task), and the commit still sends every one of them before it makes them visible.
- * Producers without a transaction flush as Kafka's do.
+ * After an abort, a transactional producer begins no other transaction (Kafka Streams then resumes every task of
+ * the thread from its last commit). Producers without a transaction flush as Kafka's do.
  */
 @ExtendWith(InfraExtension.class)
 class CommitFlushedClientsIT {
@@ -59,6 +62,29 @@ class CommitFlushedClientsIT {
             }
         }
         assertEquals(List.of("record-0", "record-1", "record-2"), readCommitted(kafka, topic, 3));
+    }
+
+    @Test
+    void shouldRefuseToBeginAfterAnAbortSoThatEveryTaskOfTheThreadResumesFromItsLastCommit(final KafkaEndpoint kafka)
+            throws Exception {
+        final String topic = topic(kafka);
+        final Map<String, Object> config = producerConfig(kafka);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "commit-flushed-" + UUID.randomUUID());
+        try (Producer<byte[], byte[]> producer = new CommitFlushedClients().getProducer(config)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "aborted".getBytes(StandardCharsets.UTF_8)));
+            producer.abortTransaction();
+            // Kafka Streams turns this into a TaskMigratedException: every task closed dirty, a new producer.
+            assertThrows(ProducerFencedException.class, producer::beginTransaction);
+        }
+        try (Producer<byte[], byte[]> replacement = new CommitFlushedClients().getProducer(config)) {
+            replacement.initTransactions();
+            replacement.beginTransaction();
+            replacement.send(new ProducerRecord<>(topic, "after".getBytes(StandardCharsets.UTF_8)));
+            replacement.commitTransaction();
+        }
+        assertEquals(List.of("after"), readCommitted(kafka, topic, 1));
     }
 
     @Test
