@@ -87,7 +87,7 @@ final class ViewsFixture implements AutoCloseable {
                 .withCommitInterval(Duration.ofMillis(200)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(4),
                 new SinkSettings(true, "query-it-sink", connection, Duration.ofMillis(200), 50_000, 64, 50, true, 3,
                         Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1,
-                        Duration.ofMillis(100)), () -> { });
+                        Duration.ofMillis(100), Duration.ofSeconds(45)), () -> { });
         defineFirst(kafka);
         final Instant lastSend = send(kafka);
         try (CqlSession session = cassandra.openSession()) {

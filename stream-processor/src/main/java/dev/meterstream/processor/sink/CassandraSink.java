@@ -135,7 +135,7 @@ public final class CassandraSink implements AutoCloseable {
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
                             Topics.EVENTS, Topics.AGGREGATES), settings.progressInterval(), session, keyspace,
                     metrics);
-            consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(consumerConfig(settings, kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             try {
                 consume(progress);
             } finally {
@@ -313,7 +313,8 @@ public final class CassandraSink implements AutoCloseable {
         }
     }
 
-    private Properties consumerConfig() {
+    /** The sink consumer's configuration (package-private for its test). */
+    static Properties consumerConfig(final SinkSettings settings, final KafkaConnection kafka) {
         final Properties config = new Properties();
         config.putAll(kafka.config());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -326,6 +327,7 @@ public final class CassandraSink implements AutoCloseable {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(5_000, settings.maxBufferedRecords()));
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.fetchMinBytes());
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) settings.fetchMaxWait().toMillis());
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
         return config;
     }
 

@@ -27,6 +27,10 @@ import java.time.Duration;
  * @param fetchMinBytes      how much a fetch waits for (at most {@code fetchMaxWait})
  * @param fetchMaxWait       how long a fetch may wait for {@code fetchMinBytes} before returning what there is
  *                           (records are gathered for a flush anyway, so one fetch per append would be wasted work)
+ * @param sessionTimeout     the sink consumer's session timeout: {@code processor.session-timeout}, the one the
+ *                           processor's own consumers have, so that a dead instance's views wait no longer than its
+ *                           tasks (with Kafka's default here, 45 s, a shorter processor timeout shortened nothing:
+ *                           docs/benchmarks.md, "Session 23")
  */
 public record SinkSettings(
         boolean enabled,
@@ -42,7 +46,8 @@ public record SinkSettings(
         Duration maxRetryBackoff,
         Duration progressInterval,
         int fetchMinBytes,
-        Duration fetchMaxWait) {
+        Duration fetchMaxWait,
+        Duration sessionTimeout) {
 
     public SinkSettings {
         atLeastOne("sink.max-buffered-records", maxBufferedRecords);
@@ -79,6 +84,7 @@ public record SinkSettings(
                 sink.get("max-retry-backoff").as(Duration.class).get(),
                 sink.get("progress-interval").as(Duration.class).get(),
                 sink.get("fetch-min-bytes").asInt().get(),
-                sink.get("fetch-max-wait").as(Duration.class).get());
+                sink.get("fetch-max-wait").as(Duration.class).get(),
+                config.get("processor").get("session-timeout").as(Duration.class).get());
     }
 }

@@ -176,7 +176,8 @@ final class SinkFixture implements AutoCloseable {
         return new SinkSettings(true, group, new CqlConnection(List.of(cassandra.contactPoint()),
                 cassandra.datacenter(), CqlSchema.Keyspace.local(keyspace), DefaultConsistencyLevel.ONE,
                 Duration.ofSeconds(5)), Duration.ofMillis(200), maxBufferedRecords, 64, 50, true, 3,
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1, Duration.ofMillis(100));
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500), 1, Duration.ofMillis(100),
+                Duration.ofSeconds(45));
     }
 
     CassandraSink startSink(final SinkSettings settings, final CassandraSink.BeforeCommit beforeCommit) {
@@ -190,7 +191,7 @@ final class SinkFixture implements AutoCloseable {
                 java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9)), "unused",
                 CqlSchema.Keyspace.local("unused"), DefaultConsistencyLevel.ONE, Duration.ofSeconds(1)),
                 Duration.ofSeconds(1), 1, 1, 1, false, 1, Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ofSeconds(1), 1, Duration.ofMillis(1));
+                Duration.ofSeconds(1), 1, Duration.ofMillis(1), Duration.ofSeconds(45));
     }
 
     @Override
