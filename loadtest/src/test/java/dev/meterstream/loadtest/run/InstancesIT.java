@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.infra.dev.ConfigOverrides;
 import dev.meterstream.infra.dev.DevStack;
 import dev.meterstream.infra.dev.StackLayout;
+import dev.meterstream.infra.observe.Prometheus;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.support.auth.ApiKeys;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one of each is killed (SIGKILL) while a producer sends, retrying what was not acknowledged with the same id as
  * the README tells producers to, and sending again the events it sent before the crash. Every event is counted
  * exactly once: the killed processor's tasks move to the survivor, which takes over their exactly-once and dedupe
- * state, and the proxy takes the dead edge out of rotation.
+ * state, and the proxy takes the dead edge out of rotation. The stack runs with {@code --observe}: Prometheus
+ * shows the fault, and every exporter's numbers.
  */
 class InstancesIT {
     private static final Path ROOT = Path.of(System.getProperty("meterstream.home", "..")).toAbsolutePath().normalize();
@@ -42,6 +44,8 @@ class InstancesIT {
     private static final Duration SEND_DEADLINE = Duration.ofSeconds(60);
     /** Past a consumer session timeout (45 s) for the survivor to take the dead instance's tasks, with margin. */
     private static final Duration VIEWS_DEADLINE = Duration.ofSeconds(240);
+    /** A few scrape and evaluation intervals (5 s each). */
+    private static final Duration PROMETHEUS_DEADLINE = Duration.ofSeconds(60);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -56,7 +60,7 @@ class InstancesIT {
                 Files.writeString(workDir.resolve("ingest-keys"), ApiKeys.sha256(ingestKey) + " acme\n"),
                 Files.writeString(workDir.resolve("query-keys"), ApiKeys.sha256(queryKey) + " acme\n"),
                 Files.writeString(workDir.resolve("admin-keys"), ""), ConfigOverrides.NONE, Optional.empty())
-                .withInstances(2);
+                .withInstances(2).observed();
         // One hour window for every event, whatever the clock does during the test.
         final Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
         try (DevStack stack = new DevStack(ROOT, layout, System.out)) {
@@ -105,6 +109,41 @@ class InstancesIT {
             assertEquals(EVENTS, answer.get("points").get(0).get("count").asInt(), answer.toString());
             assertEquals(EVENTS * 2, answer.get("points").get(0).get("sum").asInt(), answer.toString());
             assertTrue(processors.get(0).isAlive() && edges.get(1).isAlive(), "a survivor died");
+            observedTheFault(stack.prometheus().orElseThrow());
+        }
+    }
+
+    /**
+     * Prometheus (the stack runs with --observe) scraped every process, and shows the fault: the killed edge and
+     * processor down, everything else up, each exporter's own numbers there (the services', the brokers' and
+     * Cassandra's through the JMX exporter, HAProxy's), and the rules evaluated.
+     */
+    private static void observedTheFault(final Prometheus prometheus) {
+        // 2 edges, 2 processors, query-api, HAProxy, the broker, Cassandra, Prometheus itself; two of them killed
+        awaitValue(prometheus, "count(up == 1)", value -> value == 7);
+        awaitValue(prometheus, "count(up{job=~\"ingest-api|stream-processor\"} == 0)", value -> value == 2);
+        awaitValue(prometheus, "sum(kafka_server_brokertopicmetrics_messagesin_total)", value -> value >= EVENTS);
+        awaitValue(prometheus, "sum(cassandra_client_requests_total{operation=\"Write\"})", value -> value > 0);
+        awaitValue(prometheus, "sum(haproxy_backend_http_responses_total{code=\"2xx\"})", value -> value >= 1);
+        awaitValue(prometheus, "meterstream:views_behind_seconds", value -> value >= 0);
+    }
+
+    /** Waits until the instant query's single value meets the condition. */
+    private static void awaitValue(final Prometheus prometheus, final String query,
+                                   final java.util.function.DoublePredicate condition) {
+        final String[] last = {"no answer"};
+        try {
+            Await.until("Prometheus: " + query, PROMETHEUS_DEADLINE, () -> {
+                final java.util.Optional<String> answer = prometheus.query(query);
+                if (answer.isEmpty()) {
+                    return false;
+                }
+                last[0] = answer.get();
+                final JsonNode result = JSON.readTree(answer.get()).get("data").get("result");
+                return result.size() == 1 && condition.test(result.get(0).get("value").get(1).asDouble());
+            });
+        } catch (final IllegalStateException e) {
+            throw new AssertionError(query + " did not reach its value; Prometheus answered " + last[0], e);
         }
     }
 

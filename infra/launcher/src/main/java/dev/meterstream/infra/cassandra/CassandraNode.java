@@ -169,6 +169,7 @@ public final class CassandraNode implements CassandraEndpoint {
             // Cassandra binds its "local" JMX to the loopback address only, without authentication.
             jvm.add("-Dcassandra.jmx.local.port=" + settings.jmxPort());
         }
+        settings.metrics().ifPresent(metrics -> jvm.add(metrics.jvmArg(0)));
         if (settings.quickStart()) {
             // C1 only. Not -Dcassandra.unsafesystem: with it a killed node came back without its schema.
             jvm.add("-XX:TieredStopAtLevel=1");

@@ -1,5 +1,6 @@
 package dev.meterstream.infra.cassandra;
 
+import dev.meterstream.infra.observe.JmxExporter;
 import dev.meterstream.infra.process.Ports;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param javaHome        a JDK 11-17 to run it on; empty to find one (Cassandra 5.0 does not start on 24+)
  * @param jmxPort         JMX on the loopback address only (load runs flush and read table sizes through it); 0 for
  *                        none
+ * @param metrics         the node's metrics for Prometheus ({@code /metrics} on a port of its own); empty: none
  * @param security        TLS on the CQL port, roles and grants ({@link CassandraSecurity}); empty: plaintext, no
  *                        authentication
  */
@@ -29,7 +31,8 @@ public record CassandraSettings(
         boolean quickStart,
         Optional<Path> javaHome,
         int jmxPort,
-        Optional<CassandraSecurity> security) {
+        Optional<CassandraSecurity> security,
+        Optional<JmxExporter> metrics) {
 
     public static final int LOCAL_NATIVE_PORT = 9042;
     public static final int LOCAL_STORAGE_PORT = 7000;
@@ -40,6 +43,7 @@ public record CassandraSettings(
     public CassandraSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(metrics, "metrics");
         if (heapMegabytes < 256) {
             throw new IllegalArgumentException("heapMegabytes must be at least 256, was " + heapMegabytes);
         }
@@ -56,20 +60,20 @@ public record CassandraSettings(
     /** The fixed ports ./dev up uses, full-speed JIT. */
     public static CassandraSettings local(final Path dataDir) {
         return new CassandraSettings(dataDir, LOCAL_NATIVE_PORT, LOCAL_STORAGE_PORT, DEFAULT_HEAP_MEGABYTES, false,
-                javaHomeFromEnvironment(), 0, Optional.empty());
+                javaHomeFromEnvironment(), 0, Optional.empty(), Optional.empty());
     }
 
     /** Free ports and quick start-up, for tests. */
     public static CassandraSettings ephemeral(final Path dataDir) {
         final List<Integer> ports = Ports.free(2);
         return new CassandraSettings(dataDir, ports.get(0), ports.get(1), 768, true, javaHomeFromEnvironment(), 0,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /** The same node at full JIT speed (for benchmarks on free ports). */
     public CassandraSettings fullSpeed() {
         return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, false, javaHome, jmxPort,
-                security);
+                security, metrics);
     }
 
     /** The same node with JMX on a free loopback port. */
@@ -78,17 +82,23 @@ public record CassandraSettings(
         final int port = Ports.free(3).stream().filter(p -> p != nativePort && p != storagePort).findFirst()
                 .orElseThrow();
         return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, port,
-                security);
+                security, metrics);
     }
 
     public CassandraSettings withSecurity(final CassandraSecurity value) {
         return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, jmxPort,
-                Optional.of(value));
+                Optional.of(value), metrics);
+    }
+
+    /** The same node exporting its metrics to Prometheus ({@link JmxExporter}). */
+    public CassandraSettings withMetrics(final JmxExporter value) {
+        return new CassandraSettings(dataDir, nativePort, storagePort, heapMegabytes, quickStart, javaHome, jmxPort,
+                security, Optional.of(value));
     }
 
     public CassandraSettings withHeapMegabytes(final int value) {
         return new CassandraSettings(dataDir, nativePort, storagePort, value, quickStart, javaHome, jmxPort,
-                security);
+                security, metrics);
     }
 
     private static Optional<Path> javaHomeFromEnvironment() {

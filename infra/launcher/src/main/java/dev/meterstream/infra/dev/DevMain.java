@@ -10,10 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./dev}: {@code up [--brokers 1|3] [--secure] [--instances N] [--set key=value]...} runs the whole system in
- * the foreground until Ctrl-C or SIGTERM ({@code --secure}: TLS, authentication and least rights on every hop, see
+ * {@code ./dev}: {@code up [--brokers 1|3] [--secure] [--instances N] [--observe] [--set key=value]...} runs the
+ * whole system in the foreground until Ctrl-C or SIGTERM ({@code --secure}: TLS, authentication and least rights on
+ * every hop, see
  * {@link StackSecurity}; {@code --instances}: N ingest-api instances behind HAProxy and N stream-processor
- * instances);
+ * instances; {@code --observe}: Prometheus over every process, with the project's rules);
  * {@code down} stops a running {@code up} (by the PID it recorded); {@code clean} stops it and deletes
  * {@code .data/}; {@code keys create|list|revoke} manages API keys in the running stack's keys topic
  * ({@link DevKeysCommand}). Wiring only: the work is in {@link DevStack}.
@@ -41,23 +42,29 @@ public final class DevMain {
                 System.out.println("deleted " + root.resolve(".data"));
             }
             default -> {
-                System.err.println("usage: ./dev up [--brokers 1|3] [--secure] [--instances N] [--set key=value]... | down "
-                        + "| clean | keys ...");
+                System.err.println("usage: ./dev up [--brokers 1|3] [--secure] [--instances N] [--observe] "
+                        + "[--set key=value]... | down | clean | keys ...");
                 System.exit("help".equals(command) ? 0 : 2);
             }
         }
     }
 
     /** The options of {@code up}. */
-    private record UpOptions(int brokers, ConfigOverrides overrides, boolean secure, int instances) {
+    private record UpOptions(int brokers, ConfigOverrides overrides, boolean secure, int instances,
+                             boolean observe) {
         static UpOptions parse(final String[] args) {
             int brokers = 1;
             ConfigOverrides overrides = ConfigOverrides.NONE;
             boolean secure = false;
             int instances = 1;
+            boolean observe = false;
             for (int i = 1; i < args.length; i++) {
                 if ("--secure".equals(args[i])) {
                     secure = true;
+                    continue;
+                }
+                if ("--observe".equals(args[i])) {
+                    observe = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -75,7 +82,7 @@ public final class DevMain {
                     default -> throw new IllegalArgumentException("unknown option for up: " + args[i]);
                 }
             }
-            return new UpOptions(brokers, overrides, secure, instances);
+            return new UpOptions(brokers, overrides, secure, instances, observe);
         }
     }
 
@@ -92,8 +99,8 @@ public final class DevMain {
         final DevKeys keys = new DevKeys(dataDir);
         final StackLayout plain = new StackLayout(dataDir, options.brokers(), false, null, null, null,
                 options.overrides(), Optional.of(StackLayout.sharedAotCache(root)));
-        final DevStack stack = new DevStack(root, (options.secure() ? plain.secured() : plain)
-                .withInstances(options.instances()), System.out);
+        final StackLayout secured = (options.secure() ? plain.secured() : plain).withInstances(options.instances());
+        final DevStack stack = new DevStack(root, options.observe() ? secured.observed() : secured, System.out);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping");

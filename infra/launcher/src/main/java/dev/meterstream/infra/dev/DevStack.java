@@ -6,6 +6,8 @@ import dev.meterstream.infra.cassandra.CassandraSettings;
 import dev.meterstream.infra.haproxy.Haproxy;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
+import dev.meterstream.infra.observe.JmxExporter;
+import dev.meterstream.infra.observe.Prometheus;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.ModuleClasspath;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +36,11 @@ import java.util.concurrent.CompletableFuture;
 public final class DevStack implements AutoCloseable {
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(30);
+    /** Prometheus' own port on ./dev up (its default). */
+    private static final int PROMETHEUS_PORT = 9090;
+    /** The rules Prometheus evaluates and the board that charts them, relative to the project's root. */
+    private static final String RULES = "deploy/prometheus/rules/meterstream.yml";
+    private static final String BOARD = "deploy/grafana/dashboards/meterstream-overview.json";
 
     private final Path root;
     private final StackLayout layout;
@@ -43,6 +51,11 @@ public final class DevStack implements AutoCloseable {
     private final List<Running> services = new ArrayList<>();
     /** HAProxy in front of ingest-api's instances, when there are several; else null. */
     private Haproxy ingestProxy;
+    /** Prometheus scraping every process, with --observe; else null. */
+    private Prometheus prometheus;
+    /** Prometheus' scrape port of the JMX exporter agent in each broker and in Cassandra, with --observe. */
+    private final Optional<JmxExporter> kafkaMetrics;
+    private final Optional<JmxExporter> cassandraMetrics;
 
     /** A started instance of a service (1, 2, ...), the port it listens on, whether it serves TLS, its process. */
     private record Running(Service service, int instance, int port, boolean tls, JavaProcess process) {
@@ -56,6 +69,10 @@ public final class DevStack implements AutoCloseable {
         this.layout = layout;
         this.out = out;
         this.security = layout.secure() ? new StackSecurity(root, layout.dataDir(), layout.overrides()) : null;
+        this.kafkaMetrics = layout.observe() ? Optional.of(JmxExporter.forServer(root, "kafka", layout.brokers()))
+                : Optional.empty();
+        this.cassandraMetrics = layout.observe() ? Optional.of(JmxExporter.forServer(root, "cassandra", 1))
+                : Optional.empty();
     }
 
     /** Kafka and Cassandra start side by side (neither needs the other), then the services in order. */
@@ -74,7 +91,8 @@ public final class DevStack implements AutoCloseable {
         final Path kafkaDir = layout.dataDir().resolve("kafka-" + brokers + suffix);
         final KafkaSettings plainKafka = layout.freePorts() ? KafkaSettings.ephemeral(brokers, kafkaDir)
                 : KafkaSettings.local(brokers, kafkaDir);
-        final KafkaSettings kafkaSettings = security == null ? plainKafka : plainKafka.withSecurity(security.kafka());
+        final KafkaSettings plainOrSecure = security == null ? plainKafka : plainKafka.withSecurity(security.kafka());
+        final KafkaSettings kafkaSettings = kafkaMetrics.map(plainOrSecure::withMetrics).orElse(plainOrSecure);
         final CompletableFuture<KafkaCluster> startingKafka = CompletableFuture.supplyAsync(
                 () -> KafkaCluster.start(kafkaSettings, layout.aotCache()));
         try {
@@ -83,8 +101,10 @@ public final class DevStack implements AutoCloseable {
                     ? CassandraSettings.ephemeral(cassandraDir).fullSpeed()
                             .withHeapMegabytes(CassandraSettings.DEFAULT_HEAP_MEGABYTES).withJmx()
                     : CassandraSettings.local(cassandraDir);
-            cassandra = CassandraNode.start(security == null ? plainCassandra
-                    : plainCassandra.withSecurity(security.cassandra()));
+            final CassandraSettings cassandraSettings = security == null ? plainCassandra
+                    : plainCassandra.withSecurity(security.cassandra());
+            cassandra = CassandraNode.start(cassandraMetrics.map(cassandraSettings::withMetrics)
+                    .orElse(cassandraSettings));
             try (CqlSession session = cassandra.openSession()) {
                 CqlSchema.apply(session, CqlSchema.Keyspace.local(ServiceConfig.keyspace()));
             }
@@ -129,6 +149,38 @@ public final class DevStack implements AutoCloseable {
             }
         }
         services.forEach(this::awaitReady);
+        if (layout.observe()) {
+            startPrometheus();
+        }
+    }
+
+    /** Prometheus over every process of the stack, with the project's rules; the board's data source. */
+    private void startPrometheus() {
+        final List<Prometheus.Job> jobs = new ArrayList<>();
+        for (final Service service : Service.ALL) {
+            final List<String> targets = services.stream().filter(running -> running.service().equals(service))
+                    .map(running -> Ports.LOOPBACK + ":" + running.port()).toList();
+            if (!targets.isEmpty()) {
+                jobs.add(new Prometheus.Job(service.module(), Service.METRICS_PATH, targets));
+            }
+        }
+        if (ingestProxy != null) {
+            jobs.add(new Prometheus.Job("haproxy", "/metrics", List.of(ingestProxy.metricsTarget())));
+        }
+        kafkaMetrics.ifPresent(metrics -> jobs.add(new Prometheus.Job("kafka", "/metrics", metrics.targets())));
+        cassandraMetrics.ifPresent(metrics -> jobs.add(new Prometheus.Job("cassandra", "/metrics",
+                metrics.targets())));
+        final int port = layout.freePorts() ? Ports.free(1).getFirst() : PROMETHEUS_PORT;
+        jobs.add(new Prometheus.Job("prometheus", "/metrics", List.of(Ports.LOOPBACK + ":" + port)));
+        prometheus = Prometheus.start(layout.dataDir().resolve("prometheus"), port, jobs,
+                List.of(root.resolve(RULES)));
+        out.printf("%-16s %s (every process every %d s; rules %s; board %s)%n", "prometheus", prometheus.url(),
+                Prometheus.SCRAPE_INTERVAL.toSeconds(), RULES, BOARD);
+    }
+
+    /** Prometheus, with --observe; empty otherwise. */
+    public Optional<Prometheus> prometheus() {
+        return Optional.ofNullable(prometheus);
     }
 
     /** The started cluster, or null if starting it failed (the caller rethrows that failure). */
@@ -280,12 +332,18 @@ public final class DevStack implements AutoCloseable {
         if (ingestProxy != null) {
             all.add(ingestProxy.process());
         }
+        if (prometheus != null) {
+            all.add(prometheus.process());
+        }
         return all;
     }
 
     /** Services first (they drain in-flight work into Kafka and Cassandra), then Kafka and Cassandra together. */
     @Override
     public void close() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
         if (ingestProxy != null) {
             ingestProxy.close();
         }

@@ -20,6 +20,8 @@ record Service(String module, String mainClass, int port, int heapMegabytes, boo
     /** Readiness: 200 only when every readiness check of the service passes (Kafka Streams running, sink writing,
      *  processor not near the raw retention, ...). */
     static final String READY_PATH = "/observe/health/ready";
+    /** Each service's metrics, in Prometheus' text format (Helidon's observe feature). */
+    static final String METRICS_PATH = "/observe/metrics";
 
     /** In start order: the processor first, so that it is consuming before the edge accepts traffic. */
     static final List<Service> ALL = List.of(

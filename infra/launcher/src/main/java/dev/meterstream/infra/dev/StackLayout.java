@@ -23,10 +23,11 @@ import java.util.Optional;
  *                       Cassandra keep their data apart from a plain stack's
  * @param instances      instances of ingest-api (behind HAProxy when more than one) and of stream-processor (one
  *                       Kafka Streams application); query-api runs once
+ * @param observe        Prometheus scraping every process, with the project's rules ({@code ./dev up --observe})
  */
 public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ingestKeysFile, Path queryKeysFile,
                           Path adminKeysFile, ConfigOverrides overrides, Optional<AotCache> aotCache,
-                          boolean secure, int instances) {
+                          boolean secure, int instances, boolean observe) {
     /** More would not fit a 2-core machine's memory and cores beside Kafka and Cassandra. */
     public static final int MAX_INSTANCES = 3;
 
@@ -40,6 +41,10 @@ public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ing
         if (instances < 1 || instances > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances must be 1-" + MAX_INSTANCES + ", was " + instances);
         }
+        if (secure && observe) {
+            throw new IllegalArgumentException("--secure with --observe is not built yet (Prometheus would need the "
+                    + "local CA and a login for each scrape)");
+        }
         if (secure && instances > 1) {
             throw new IllegalArgumentException("--secure runs one instance of each service for now (HAProxy in "
                     + "front of TLS instances is not built yet)");
@@ -50,19 +55,26 @@ public record StackLayout(Path dataDir, int brokers, boolean freePorts, Path ing
     public StackLayout(final Path dataDir, final int brokers, final boolean freePorts, final Path ingestKeysFile,
                        final Path queryKeysFile, final Path adminKeysFile, final ConfigOverrides overrides,
                        final Optional<AotCache> aotCache) {
-        this(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides, aotCache, false, 1);
+        this(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides, aotCache, false, 1,
+                false);
     }
 
     /** The same layout with security on every hop. */
     public StackLayout secured() {
         return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
-                aotCache, true, instances);
+                aotCache, true, instances, observe);
     }
 
     /** The same layout with {@code count} instances of the services that scale out. */
     public StackLayout withInstances(final int count) {
         return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
-                aotCache, secure, count);
+                aotCache, secure, count, observe);
+    }
+
+    /** The same layout with Prometheus scraping every process ({@link dev.meterstream.infra.observe.Prometheus}). */
+    public StackLayout observed() {
+        return new StackLayout(dataDir, brokers, freePorts, ingestKeysFile, queryKeysFile, adminKeysFile, overrides,
+                aotCache, secure, instances, true);
     }
 
     /** Where ./dev up and load runs keep the JVMs' ahead-of-time caches: shared, as the code they cache is. */

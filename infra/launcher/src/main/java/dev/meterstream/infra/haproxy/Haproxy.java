@@ -1,6 +1,7 @@
 package dev.meterstream.infra.haproxy;
 
 import dev.meterstream.infra.process.Await;
+import dev.meterstream.infra.process.Installed;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.infra.process.Supervised;
@@ -10,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * HAProxy (the Debian package) in front of several instances of one HTTP service, on the loopback address: round
@@ -23,14 +22,15 @@ import java.util.stream.Stream;
 public final class Haproxy implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    private static final List<Path> PLACES = List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/bin/haproxy"));
 
     private final JavaProcess process;
     private final int port;
+    private final int metricsPort;
 
-    private Haproxy(final JavaProcess process, final int port) {
+    private Haproxy(final JavaProcess process, final int port, final int metricsPort) {
         this.process = process;
         this.port = port;
+        this.metricsPort = metricsPort;
     }
 
     /**
@@ -42,12 +42,15 @@ public final class Haproxy implements AutoCloseable {
      */
     public static Haproxy start(final String name, final Path dir, final int port, final List<Integer> backendPorts,
                                 final String healthPath) {
-        final Path binary = binary().orElseThrow(() -> new IllegalStateException("HAProxy is not installed: "
+        final Path binary = Installed.program("haproxy").orElseThrow(() -> new IllegalStateException(
+                "HAProxy is not installed: "
                 + "apt-get install haproxy (Debian's package) runs several instances behind one port"));
         final Path config = dir.resolve(name + "-haproxy.cfg");
+        final int metricsPort = Ports.free(backendPorts.size() + 2).stream()
+                .filter(free -> free != port && !backendPorts.contains(free)).findFirst().orElseThrow();
         try {
             Files.createDirectories(dir);
-            Files.writeString(config, config(name, port, backendPorts, healthPath));
+            Files.writeString(config, config(name, port, backendPorts, healthPath, metricsPort));
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
@@ -57,7 +60,7 @@ public final class Haproxy implements AutoCloseable {
                 .args(binary.toString(), "-f", config.toString(), "-db")
                 .logFile(dir.resolve(name + "-haproxy.log"))
                 .start();
-        final Haproxy haproxy = new Haproxy(process, port);
+        final Haproxy haproxy = new Haproxy(process, port, metricsPort);
         try {
             Await.until("HAProxy to listen on " + port, READY_TIMEOUT, () -> {
                 if (!process.isAlive()) {
@@ -72,9 +75,12 @@ public final class Haproxy implements AutoCloseable {
         }
     }
 
-    /** The configuration: one frontend, one backend, a readiness check per instance. */
+    /**
+     * The configuration: one frontend, one backend, a readiness check per instance, and HAProxy's own Prometheus
+     * exporter on {@code metricsPort} ({@code /metrics}).
+     */
     static String config(final String name, final int port, final List<Integer> backendPorts,
-                         final String healthPath) {
+                         final String healthPath, final int metricsPort) {
         final StringBuilder text = new StringBuilder();
         text.append("# written by meterstream's launcher; edits are overwritten\n")
                 .append("global\n")
@@ -95,6 +101,9 @@ public final class Haproxy implements AutoCloseable {
                 .append("frontend ").append(name).append('\n')
                 .append("  bind ").append(Ports.LOOPBACK).append(':').append(port).append('\n')
                 .append("  default_backend ").append(name).append('\n')
+                .append("frontend ").append(name).append("-metrics\n")
+                .append("  bind ").append(Ports.LOOPBACK).append(':').append(metricsPort).append('\n')
+                .append("  http-request use-service prometheus-exporter if { path /metrics }\n")
                 .append("backend ").append(name).append('\n')
                 .append("  balance roundrobin\n")
                 // HTTP/1.1 with a Host: the services' server does not answer HTTP/1.0, HAProxy's default check
@@ -110,14 +119,14 @@ public final class Haproxy implements AutoCloseable {
         return text.toString();
     }
 
-    private static Optional<Path> binary() {
-        return Stream.concat(PLACES.stream(), Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                        .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "haproxy")))
-                .filter(Files::isExecutable).findFirst();
-    }
 
     public String url() {
         return "http://" + Ports.LOOPBACK + ":" + port;
+    }
+
+    /** Where HAProxy's own metrics answer ({@code host:port}, path {@code /metrics}). */
+    public String metricsTarget() {
+        return Ports.LOOPBACK + ":" + metricsPort;
     }
 
     public JavaProcess process() {

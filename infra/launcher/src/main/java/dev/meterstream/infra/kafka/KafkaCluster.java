@@ -225,6 +225,7 @@ public final class KafkaCluster implements KafkaEndpoint {
 
     private void startNode(final int i) {
         nodes[i] = baseProcess("kafka-" + i, i)
+                .jvmArgs(settings.metrics().map(metrics -> List.of(metrics.jvmArg(i))).orElse(List.of()))
                 .aotCache(aotCache.orElse(null))
                 .mainClass(BROKER_MAIN)
                 .args(nodeDir(i).resolve("server.properties").toString())

@@ -1,5 +1,6 @@
 package dev.meterstream.infra.kafka;
 
+import dev.meterstream.infra.observe.JmxExporter;
 import dev.meterstream.infra.process.Ports;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param dataDir         root of the nodes' logs and data; kept across restarts
  * @param heapMegabytes   heap of each node
  * @param overrides       extra server.properties entries applied to every node, last
+ * @param metrics         each broker's metrics for Prometheus ({@code /metrics} on a port of its own); empty: none
  * @param security        TLS, SCRAM and ACLs on every listener (see {@link KafkaSecurity}); empty: plaintext, no
  *                        authentication, as ./dev up and the tests run by default
  */
@@ -29,7 +31,8 @@ public record KafkaSettings(
         Path dataDir,
         int heapMegabytes,
         Map<String, String> overrides,
-        Optional<KafkaSecurity> security) {
+        Optional<KafkaSecurity> security,
+        Optional<JmxExporter> metrics) {
 
     /** First client port of {@link #local}; node i uses 9092 + 10 i, its controller one more. */
     public static final int LOCAL_FIRST_PORT = 9092;
@@ -38,6 +41,11 @@ public record KafkaSettings(
     public KafkaSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(metrics, "metrics");
+        if (metrics.isPresent() && metrics.get().ports().size() != brokers) {
+            throw new IllegalArgumentException("need one metrics port per broker (" + brokers + "), got "
+                    + metrics.get().ports());
+        }
         if (brokers < 1) {
             throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
         }
@@ -61,26 +69,34 @@ public record KafkaSettings(
             broker.add(LOCAL_FIRST_PORT + 10 * i);
             controller.add(LOCAL_FIRST_PORT + 10 * i + 1);
         }
-        return new KafkaSettings(brokers, broker, controller, dataDir, DEFAULT_HEAP_MEGABYTES, Map.of(), Optional.empty());
+        return new KafkaSettings(brokers, broker, controller, dataDir, DEFAULT_HEAP_MEGABYTES, Map.of(),
+                Optional.empty(), Optional.empty());
     }
 
     /** Free ephemeral ports, so tests never collide with a running ./dev up or with each other. */
     public static KafkaSettings ephemeral(final int brokers, final Path dataDir) {
         final List<Integer> ports = Ports.free(2 * brokers);
         return new KafkaSettings(brokers, ports.subList(0, brokers), ports.subList(brokers, 2 * brokers), dataDir,
-                DEFAULT_HEAP_MEGABYTES, Map.of(), Optional.empty());
+                DEFAULT_HEAP_MEGABYTES, Map.of(), Optional.empty(), Optional.empty());
     }
 
     public KafkaSettings withOverrides(final Map<String, String> values) {
-        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, values, security);
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, values, security,
+                metrics);
     }
 
     public KafkaSettings withHeapMegabytes(final int value) {
-        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, value, overrides, security);
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, value, overrides, security, metrics);
     }
 
     public KafkaSettings withSecurity(final KafkaSecurity value) {
         return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, overrides,
+                Optional.of(value), metrics);
+    }
+
+    /** The same cluster with each broker exporting its metrics to Prometheus ({@link JmxExporter}). */
+    public KafkaSettings withMetrics(final JmxExporter value) {
+        return new KafkaSettings(brokers, brokerPorts, controllerPorts, dataDir, heapMegabytes, overrides, security,
                 Optional.of(value));
     }
 

@@ -16,7 +16,9 @@ import java.util.List;
  */
 public enum ServerClasspath {
     KAFKA("kafka-broker"),
-    CASSANDRA("cassandra");
+    CASSANDRA("cassandra"),
+    /** Not a server: the Java agent that exports a server's JMX metrics to Prometheus (one jar). */
+    JMX_EXPORTER("jmx-exporter");
 
     private final String resource;
 
