@@ -134,7 +134,7 @@ public final class DevStack implements AutoCloseable {
             final int publicPort = layout.freePorts() ? Ports.free(1).getFirst() : service.port();
             // The documented port is the service's own, or its proxy's; other instances take free ones.
             final List<Integer> ports = new ArrayList<>();
-            final List<Integer> free = Ports.free(count + 1).stream().filter(port -> port != publicPort).toList();
+            final List<Integer> free = Ports.free(count);
             for (int i = 0; i < count; i++) {
                 ports.add(i == 0 && !proxied ? publicPort : free.get(i));
             }

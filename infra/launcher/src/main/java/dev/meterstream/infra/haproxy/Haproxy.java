@@ -46,8 +46,7 @@ public final class Haproxy implements AutoCloseable {
                 "HAProxy is not installed: "
                 + "apt-get install haproxy (Debian's package) runs several instances behind one port"));
         final Path config = dir.resolve(name + "-haproxy.cfg");
-        final int metricsPort = Ports.free(backendPorts.size() + 2).stream()
-                .filter(free -> free != port && !backendPorts.contains(free)).findFirst().orElseThrow();
+        final int metricsPort = Ports.free(1).getFirst();
         try {
             Files.createDirectories(dir);
             Files.writeString(config, config(name, port, backendPorts, healthPath, metricsPort));
