@@ -1,7 +1,6 @@
 package dev.meterstream.infra.haproxy;
 
 import dev.meterstream.infra.process.Await;
-import dev.meterstream.infra.process.Installed;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.infra.process.Supervised;
@@ -42,9 +41,6 @@ public final class Haproxy implements AutoCloseable {
      */
     public static Haproxy start(final String name, final Path dir, final int port, final List<Integer> backendPorts,
                                 final String healthPath) {
-        final Path binary = Installed.program("haproxy").orElseThrow(() -> new IllegalStateException(
-                "HAProxy is not installed: "
-                + "apt-get install haproxy (Debian's package) runs several instances behind one port"));
         final Path config = dir.resolve(name + "-haproxy.cfg");
         final int metricsPort = Ports.free(1).getFirst();
         try {
@@ -53,12 +49,9 @@ public final class Haproxy implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        final JavaProcess process = JavaProcess.builder(name + "-haproxy")
-                .jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-                .mainClass(Supervised.class.getName())
-                .args(binary.toString(), "-f", config.toString(), "-db")
-                .logFile(dir.resolve(name + "-haproxy.log"))
-                .start();
+        final JavaProcess process = Supervised.start(name + "-haproxy", "haproxy",
+                "runs several instances behind one port", List.of("-f", config.toString(), "-db"),
+                dir.resolve(name + "-haproxy.log"));
         final Haproxy haproxy = new Haproxy(process, port, metricsPort);
         try {
             Await.until("HAProxy to listen on " + port, READY_TIMEOUT, () -> {
@@ -117,7 +110,6 @@ public final class Haproxy implements AutoCloseable {
         }
         return text.toString();
     }
-
 
     public String url() {
         return "http://" + Ports.LOOPBACK + ":" + port;

@@ -1,7 +1,6 @@
 package dev.meterstream.infra.observe;
 
 import dev.meterstream.infra.process.Await;
-import dev.meterstream.infra.process.Installed;
 import dev.meterstream.infra.process.JavaProcess;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.infra.process.Supervised;
@@ -58,9 +57,6 @@ public final class Prometheus implements AutoCloseable {
      * @param rules the rule files it evaluates
      */
     public static Prometheus start(final Path dir, final int port, final List<Job> jobs, final List<Path> rules) {
-        final Path binary = Installed.program("prometheus").orElseThrow(() -> new IllegalStateException(
-                "Prometheus is not installed: "
-                + "apt-get install prometheus (Debian's package) runs ./dev up --observe"));
         final Path config = dir.resolve("prometheus.yml");
         try {
             Files.createDirectories(dir.resolve("data"));
@@ -68,14 +64,11 @@ public final class Prometheus implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        final JavaProcess process = JavaProcess.builder("prometheus")
-                .jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-                .mainClass(Supervised.class.getName())
-                .args(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+        final JavaProcess process = Supervised.start("prometheus", "prometheus", "runs ./dev up --observe",
+                List.of("--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                         "--storage.tsdb.retention.time=2d", "--web.listen-address=" + Ports.LOOPBACK + ":" + port,
-                        "--log.level=warn")
-                .logFile(dir.resolve("prometheus.log"))
-                .start();
+                        "--log.level=warn"),
+                dir.resolve("prometheus.log"));
         final Prometheus prometheus = new Prometheus(process, port);
         try {
             Await.until("Prometheus to be ready on " + port, READY_TIMEOUT, () -> {

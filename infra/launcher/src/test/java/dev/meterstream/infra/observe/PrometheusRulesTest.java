@@ -3,6 +3,7 @@ package dev.meterstream.infra.observe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meterstream.infra.process.Installed;
 import dev.meterstream.infra.process.Ports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +52,8 @@ class PrometheusRulesTest {
     }
 
     static Result promtool(final String... args) throws IOException, InterruptedException {
-        final Path binary = List.of(Path.of("/usr/bin/promtool"), Path.of("/usr/local/bin/promtool")).stream()
-                .filter(Files::isExecutable).findFirst().orElseThrow(() -> new IllegalStateException(
-                        "promtool is not installed: apt-get install prometheus (.ci/run does)"));
+        final Path binary = Installed.program("promtool").orElseThrow(() -> new IllegalStateException(
+                "promtool is not installed: apt-get install prometheus (.ci/run does)"));
         final List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
