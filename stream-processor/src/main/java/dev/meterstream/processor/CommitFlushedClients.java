@@ -15,12 +15,13 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 /**
  * Kafka Streams' clients, except for two things a transactional producer does.
  *
- * <p><b>It sends a transaction's records when it commits, not once per task.</b> Before committing, Kafka Streams flushes the thread's producer once for every task that processed
- * anything, and each flush is a produce request the thread waits for (and, on the broker, a transaction
- * verification): with 24 tasks, two threads and a commit a second, about 26 produce requests/s carrying a few
- * hundred bytes each at 500 events/s (docs/benchmarks.md, "Session 11"). Under exactly-once that wait buys
- * nothing: {@link KafkaProducer#commitTransaction()} sends every record of the transaction first and commits none
- * of it if any send failed, so what a commit makes visible is unchanged. Producers without a transactional id
+ * <p><b>It sends a transaction's records when it commits, not once per task.</b> Before committing, Kafka Streams
+ * flushes the thread's producer once for every task that processed anything, and each flush is a produce request
+ * the thread waits for (and, on the broker, a transaction verification): with 24 tasks, two threads and a commit
+ * a second, about 26 produce requests/s carrying a few hundred bytes each at 500 events/s (docs/benchmarks.md,
+ * "Session 11"). Under exactly-once that wait buys nothing: {@link KafkaProducer#commitTransaction()} sends every
+ * record of the transaction first and commits none of it if any send failed, so what a commit makes visible is
+ * unchanged. Producers without a transactional id
  * (at-least-once) flush as before: there the flush is what makes committing the input offsets safe.
  *
  * <p><b>After it aborts a transaction, it refuses to begin the next one</b>, as a fenced producer does, so that Kafka

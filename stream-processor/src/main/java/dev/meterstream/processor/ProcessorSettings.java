@@ -110,7 +110,8 @@ public record ProcessorSettings(
         }
         // The consumer's heartbeat is every 3 s; a session of fewer than two heartbeats would end on one late one.
         if (sessionTimeout.compareTo(Duration.ofSeconds(6)) < 0) {
-            throw new IllegalArgumentException("processor.session-timeout must be at least PT6S, was " + sessionTimeout);
+            throw new IllegalArgumentException("processor.session-timeout must be at least PT6S, was "
+                    + sessionTimeout);
         }
         if (!(lagAlarmShare > 0 && lagAlarmShare < 1)) {
             throw new IllegalArgumentException("processor.lag-alarm-share must be between 0 and 1 (exclusive), was "

@@ -186,7 +186,8 @@ public record LoadProfile(List<Stage> stages, int batch, double duplicates, doub
             }
         }
         return new LoadProfile(stages(stages), batch, duplicates, late, tenants, subjects, meters, brokers,
-                killBroker, instances, killInstances, retries != null ? retries : killInstances ? 3 : 0, p99, drain, maxInFlight, overrides, generator, aotCache, properties,
+                killBroker, instances, killInstances, retries != null ? retries : killInstances ? 3 : 0, p99, drain,
+                maxInFlight, overrides, generator, aotCache, properties,
                 definedMeters);
     }
 

@@ -135,7 +135,8 @@ public final class CassandraSink implements AutoCloseable {
                     new PipelineWatermark.Topics(Topics.RAW, repartitionTopic,
                             Topics.EVENTS, Topics.AGGREGATES), settings.progressInterval(), session, keyspace,
                     metrics);
-            consumer = new KafkaConsumer<>(consumerConfig(settings, kafka), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(consumerConfig(settings, kafka), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
             try {
                 consume(progress);
             } finally {

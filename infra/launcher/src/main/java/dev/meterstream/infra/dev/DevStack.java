@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * The whole system on one machine: Kafka, Cassandra (with the schema applied), then every service that is built.
@@ -158,7 +159,7 @@ public final class DevStack implements AutoCloseable {
     private void startPrometheus() {
         final List<Prometheus.Job> jobs = new ArrayList<>();
         for (final Service service : Service.ALL) {
-            final List<String> targets = services.stream().filter(running -> running.service().equals(service))
+            final List<String> targets = running(service.module())
                     .map(running -> Ports.LOOPBACK + ":" + running.port()).toList();
             if (!targets.isEmpty()) {
                 jobs.add(new Prometheus.Job(service.module(), Service.METRICS_PATH, targets));
@@ -303,20 +304,23 @@ public final class DevStack implements AutoCloseable {
         if (ingestProxy != null && module.equals(Modules.INGEST_API)) {
             return ingestProxy.url();
         }
-        return services.stream().filter(running -> running.service().module().equals(module)).findFirst()
-                .map(Running::url).orElseThrow(() -> new IllegalStateException(module + " is not running"));
+        return running(module).findFirst().map(Running::url)
+                .orElseThrow(() -> new IllegalStateException(module + " is not running"));
     }
 
     /** The base URL of each instance of a started service, in order (each instance's own metrics). */
     public List<String> urls(final String module) {
-        return services.stream().filter(running -> running.service().module().equals(module))
-                .map(Running::url).toList();
+        return running(module).map(Running::url).toList();
     }
 
     /** The processes of a service's instances, in order (for fault stages: kill one). */
     public List<JavaProcess> instances(final String module) {
-        return services.stream().filter(running -> running.service().module().equals(module))
-                .map(Running::process).toList();
+        return running(module).map(Running::process).toList();
+    }
+
+    /** A service's started instances, in order. */
+    private Stream<Running> running(final String module) {
+        return services.stream().filter(running -> running.service().module().equals(module));
     }
 
     /** Every process of the stack, for reporting. */

@@ -12,8 +12,8 @@ import java.util.List;
  * simulation it replaces by default. System properties (set by {@code dev.meterstream.loadtest.run.LoadRun}):
  * load.url, load.keys (one API key per tenant, comma-separated), load.stages, load.batch, load.duplicates,
  * load.late, load.subjects, load.meters, load.run-id, load.max-in-flight, load.max-connections,
- * load.request-timeout-ms, load.retries, load.out. Writes {@code started} when the load starts, {@link ProgressFile} while it
- * runs and the recording at the end.
+ * load.request-timeout-ms, load.retries, load.out. Writes {@code started} when the load starts, {@link ProgressFile}
+ * while it runs and the recording at the end.
  */
 public final class OpenLoadMain {
     private OpenLoadMain() {

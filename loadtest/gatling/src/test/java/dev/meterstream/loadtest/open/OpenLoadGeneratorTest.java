@@ -45,7 +45,10 @@ class OpenLoadGeneratorTest {
         return server(received, closeEveryThird, Set.of());
     }
 
-    /** @param badGateway the bodies (event ids) answered 502 the first time they arrive, as a proxy whose instance died */
+    /**
+     * @param badGateway the bodies (event ids) answered 502 the first time they arrive, as a proxy whose instance
+     *                   died
+     */
     private static HttpServer server(final AtomicInteger received, final boolean closeEveryThird,
                                      final Set<String> badGateway) throws IOException {
         final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
