@@ -143,13 +143,11 @@ public final class ProcessorServer implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000)))) {
             final int rawPartitions = TopicSetup.ensure(admin, TopicSpec.raw(settings.topicPartitions(),
                     settings.rawRetention()));
-            final int shards = TopicSetup.ensure(admin, TopicSpec.events(rawPartitions));
-            TopicSetup.ensure(admin, TopicSpec.aggregates(rawPartitions));
-            TopicSetup.ensure(admin, TopicSpec.deadLetters());
-            TopicSetup.ensure(admin, TopicSpec.meterDefinitions());
-            TopicSetup.ensure(admin, TopicSpec.meterAggregates(rawPartitions));
-            TopicSetup.ensure(admin, TopicSpec.meterBoundaries());
-            return new CreatedTopics(TopicSetup.replication(admin), shards);
+            for (final TopicSpec output : TopicSpec.processorOutputs(rawPartitions)) {
+                TopicSetup.ensure(admin, output);
+            }
+            // The canonical log has exactly raw's count, or ensure refused it above.
+            return new CreatedTopics(TopicSetup.replication(admin), rawPartitions);
         }
     }
 

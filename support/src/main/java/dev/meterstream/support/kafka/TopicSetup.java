@@ -138,18 +138,42 @@ public final class TopicSetup {
     static List<String> weaknesses(final TopicSpec spec, final Replication replication,
                                    final Map<String, String> wanted, final TopicDescription topic,
                                    final Config actual) {
+        final Map<String, String> values = new HashMap<>();
+        for (final String key : wanted.keySet()) {
+            final ConfigEntry entry = actual.get(key);
+            if (entry != null && entry.value() != null) {
+                values.put(key, entry.value());
+            }
+        }
+        return weaknesses(spec, replication, wanted, topic.partitions().size(),
+                topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0), values);
+    }
+
+    /**
+     * What makes a topic declared elsewhere (a Kubernetes {@code KafkaTopic}, say) weaker than {@code spec} on a
+     * cluster that gives {@code replication}: the same rule as for a topic found at start, so that a declaration
+     * that a service would refuse fails before it is applied. Empty if it is strong enough.
+     */
+    public static List<String> weaknesses(final TopicSpec spec, final Replication replication, final int partitions,
+                                          final int replicas, final Map<String, String> configs) {
+        final Map<String, String> wanted = new HashMap<>(spec.configs());
+        wanted.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInSync()));
+        return weaknesses(spec, replication, wanted, partitions, replicas, configs);
+    }
+
+    private static List<String> weaknesses(final TopicSpec spec, final Replication replication,
+                                           final Map<String, String> wanted, final int partitions,
+                                           final int replicas, final Map<String, String> actual) {
         final List<String> weaker = new ArrayList<>();
-        if (spec.partitionsFixed() && topic.partitions().size() != spec.partitions()) {
-            weaker.add("it has " + topic.partitions().size() + " partitions, needs " + spec.partitions()
+        if (spec.partitionsFixed() && partitions != spec.partitions()) {
+            weaker.add("it has " + partitions + " partitions, needs " + spec.partitions()
                     + " (as many as " + Topics.RAW + ")");
         }
-        final int replicas = topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
         if (replicas < replication.factor()) {
             weaker.add("replication factor is " + replicas + ", needs " + replication.factor());
         }
         for (final Map.Entry<String, String> want : wanted.entrySet()) {
-            final ConfigEntry entry = actual.get(want.getKey());
-            final String value = entry == null ? null : entry.value();
+            final String value = actual.get(want.getKey());
             if (!meets(want.getKey(), value, want.getValue())) {
                 weaker.add(want.getKey() + " is " + value + ", needs " + describe(want.getKey(), want.getValue()));
             }

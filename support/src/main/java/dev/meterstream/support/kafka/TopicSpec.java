@@ -2,6 +2,8 @@ package dev.meterstream.support.kafka;
 
 import dev.meterstream.event.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -97,6 +99,27 @@ public record TopicSpec(String name, int partitions, boolean partitionsFixed, Ma
         return new TopicSpec(Topics.METER_BOUNDARIES, 1, true, Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.RETENTION_MS_CONFIG, FOREVER));
+    }
+
+    /**
+     * The topics the processor makes once {@link #raw} exists, in the order it makes them: all but the canonical
+     * log's partition count follows raw's.
+     */
+    public static List<TopicSpec> processorOutputs(final int rawPartitions) {
+        return List.of(events(rawPartitions), aggregates(rawPartitions), deadLetters(), meterDefinitions(),
+                meterAggregates(rawPartitions), meterBoundaries());
+    }
+
+    /**
+     * Every topic of the system, each as the service that uses it first would make it (Kafka Streams' internal
+     * topics aside): what a cluster's declared topics (deploy/kubernetes) must match.
+     */
+    public static List<TopicSpec> all(final int rawPartitions, final Duration rawRetention) {
+        final List<TopicSpec> all = new ArrayList<>();
+        all.add(raw(rawPartitions, rawRetention));
+        all.addAll(processorOutputs(rawPartitions));
+        all.add(apiKeys());
+        return List.copyOf(all);
     }
 
     /** A topic of a benchmark or test, with the cluster's defaults. */

@@ -9,6 +9,7 @@ import dev.meterstream.infra.process.Modules;
 import dev.meterstream.infra.secure.KafkaGrants;
 import dev.meterstream.infra.secure.Secrets;
 import dev.meterstream.infra.secure.LocalCa;
+import dev.meterstream.support.cassandra.CassandraGrants;
 import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
@@ -17,7 +18,6 @@ import io.helidon.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -111,16 +111,13 @@ final class StackSecurity {
     void grantCassandra(final CassandraNode cassandra) {
         final String keyspace = ServiceConfig.keyspace();
         try (CqlSession admin = cassandra.openSession()) {
-            for (final Map.Entry<String, List<String>> grant : Map.of(
-                    Modules.STREAM_PROCESSOR, List.of("SELECT", "MODIFY"),
-                    Modules.QUERY_API, List.of("SELECT")).entrySet()) {
-                final String role = "\"" + grant.getKey() + "\"";
-                final String password = secrets.password("cassandra-" + grant.getKey());
-                admin.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = '" + password
-                        + "' AND LOGIN = true");
-                for (final String permission : grant.getValue()) {
-                    admin.execute("GRANT " + permission + " ON KEYSPACE " + keyspace + " TO " + role);
-                }
+            for (final String role : List.of(Modules.STREAM_PROCESSOR, Modules.QUERY_API)) {
+                admin.execute("CREATE ROLE IF NOT EXISTS \"" + role + "\" WITH PASSWORD = '"
+                        + secrets.password("cassandra-" + role) + "' AND LOGIN = true");
+            }
+            for (final String grant : CassandraGrants.statements(keyspace, Modules.STREAM_PROCESSOR,
+                    Modules.QUERY_API)) {
+                admin.execute(grant);
             }
         }
     }
