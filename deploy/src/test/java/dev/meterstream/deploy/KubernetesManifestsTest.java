@@ -10,7 +10,6 @@ import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import io.helidon.config.Config;
-import io.helidon.config.EnvironmentVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
     private static final Path BASE = KubernetesSchemas.home().resolve("deploy/kubernetes");
     private static final String IMAGE_PREFIX = "meterstream/";
+    private static final String READY = "/observe/health/ready";
+    private static final String LIVE = "/observe/health/live";
     private static List<ObjectNode> resources;
     private static Map<String, ObjectNode> byName;
 
@@ -169,26 +170,32 @@ class KubernetesManifestsTest {
      * reads it: one of its defaults files' keys (commented-out optional keys included), or a Kafka client setting.
      */
     @Test
-    void everyEnvironmentVariableNamesASettingOfItsService() throws IOException {
+    void everyEnvironmentVariableNamesASettingOfItsService() {
         final List<String> errors = new ArrayList<>();
         for (final ObjectNode resource : resources) {
             for (final ObjectNode container : Kustomization.containers(resource)) {
                 final String module = module(container);
-                final Set<String> keys = settingKeys(module);
-                for (final String name : envNames(container)) {
-                    if (name.equals("JAVA_TOOL_OPTIONS")) {
-                        continue;
-                    }
-                    final boolean known = EnvironmentVariables.expand(Map.of(name, "x")).keySet().stream()
-                            .anyMatch(key -> keys.contains(key) || key.startsWith(ServiceConfig.KAFKA_CLIENT + "."));
-                    if (!known) {
-                        errors.add(resource.path("metadata").path("name").asText() + ": " + name + " is no setting of "
-                                + module + " (" + EnvironmentVariables.expand(Map.of(name, "x")).keySet() + ")");
-                    }
+                for (final String unknown : ServiceSettings.unknown(module, envNames(container))) {
+                    errors.add(resource.path("metadata").path("name").asText() + ": " + unknown);
                 }
             }
         }
         assertEquals(List.of(), errors);
+    }
+
+    /** Each service's pods run this build's image and expose the port it listens on. */
+    @Test
+    void theServicesRunThisBuildsImagesOnTheirPorts() {
+        for (final ObjectNode resource : resources) {
+            for (final ObjectNode container : Kustomization.containers(resource)) {
+                final String module = module(container);
+                assertEquals(IMAGE_PREFIX + module + ":" + System.getProperty("meterstream.version"),
+                        container.path("image").asText());
+                for (final JsonNode port : container.path("ports")) {
+                    assertEquals(ServiceSettings.port(module), port.path("containerPort").asInt(), module);
+                }
+            }
+        }
     }
 
     @Test
@@ -237,10 +244,10 @@ class KubernetesManifestsTest {
                 require(errors, name, "a memory request", resourcesOf.path("requests").has("memory"));
                 require(errors, name, "a memory limit", resourcesOf.path("limits").has("memory"));
                 if (!resource.path("kind").asText().equals("Job")) {
-                    require(errors, name, "a readiness probe on /observe/health/ready", container
-                            .path("readinessProbe").path("httpGet").path("path").asText().equals("/observe/health/ready"));
-                    require(errors, name, "a liveness probe on /observe/health/live", container
-                            .path("livenessProbe").path("httpGet").path("path").asText().equals("/observe/health/live"));
+                    require(errors, name, "a readiness probe on " + READY, READY.equals(container
+                            .path("readinessProbe").path("httpGet").path("path").asText()));
+                    require(errors, name, "a liveness probe on " + LIVE, LIVE.equals(container
+                            .path("livenessProbe").path("httpGet").path("path").asText()));
                 }
             }
         }
@@ -294,49 +301,6 @@ class KubernetesManifestsTest {
 
     private static Config defaults(final String module) {
         return ServiceConfig.defaults(module + ".yaml", Map.of());
-    }
-
-    /**
-     * The keys of a service's settings: every key of its defaults files, and the optional keys (read only if set)
-     * that a cluster sets, each of which its defaults file shows in a comment.
-     */
-    private static Set<String> settingKeys(final String module) throws IOException {
-        final Set<String> keys = new TreeSet<>();
-        final StringBuilder text = new StringBuilder();
-        for (final String file : List.of(module + ".yaml", ServiceConfig.SHARED)) {
-            try (var in = KubernetesManifestsTest.class.getClassLoader().getResourceAsStream(file)) {
-                assertTrue(in != null, file + " on the classpath");
-                final String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                text.append(yaml);
-                flatten("", Kustomization.YAML.readTree(yaml), keys);
-            }
-        }
-        for (final String optional : OPTIONAL_KEYS) {
-            final String parent = optional.substring(0, optional.lastIndexOf('.'));
-            final String leaf = optional.substring(optional.lastIndexOf('.') + 1);
-            if (keys.stream().anyMatch(key -> key.startsWith(parent + "."))) {
-                assertTrue(Pattern.compile("(?m)^ *#.*\\b" + Pattern.quote(leaf) + ":").matcher(text).find(),
-                        optional + " is shown in a comment of " + module + "'s defaults");
-                keys.add(optional);
-            }
-        }
-        return keys;
-    }
-
-    /**
-     * The settings the services read only when they are set (support's CqlSecurity and ApiKeys, query-api's
-     * QuerySettings), so that no defaults file can hold them: each is shown commented out in its file.
-     */
-    private static final List<String> OPTIONAL_KEYS = List.of("cassandra.username", "cassandra.password-file",
-            "auth.keys-file", "auth.admin.keys-file", "query.cursor-secret-file");
-
-    private static void flatten(final String prefix, final JsonNode node, final Set<String> keys) {
-        if (node.isObject() && !node.isEmpty()) {
-            node.fields().forEachRemaining(field -> flatten(prefix.isEmpty() ? field.getKey()
-                    : prefix + "." + field.getKey(), field.getValue(), keys));
-        } else {
-            keys.add(prefix);
-        }
     }
 
     /** {@code DESCRIBE_CONFIGS} as Strimzi writes it: {@code DescribeConfigs}, or {@code transactionalId}. */

@@ -123,7 +123,8 @@ final class KubernetesSchemas {
         for (final JsonNode version : crd.path("spec").path("versions")) {
             if (version.path("served").asBoolean(true)) {
                 final JsonNode schema = version.path("schema").path("openAPIV3Schema");
-                byKind.put(group + "/" + version.path("name").asText() + "/" + kind, new Schema(schema, schema, objectMeta));
+                byKind.put(group + "/" + version.path("name").asText() + "/" + kind,
+                        new Schema(schema, schema, objectMeta));
             }
         }
     }
