@@ -31,12 +31,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/kubernetes, checked offline: every resource against the schema of its kind, and against the code it must
+ * deploy/kubernetes and what deploy/kustomization.yaml adds to it, checked offline: every resource against the schema of its kind, and against the code it must
  * agree with (the services' ACLs, topics, settings, the versions of Kafka and Cassandra), so that the manifests
  * cannot drift from what the services do.
  */
 class KubernetesManifestsTest {
-    private static final Path BASE = KubernetesSchemas.home().resolve("deploy/kubernetes");
+    /** deploy/: the base (deploy/kubernetes) and the monitoring files' config maps. */
+    private static final Path DEPLOY = KubernetesSchemas.home().resolve("deploy");
     private static final String IMAGE_PREFIX = "meterstream/";
     private static final String READY = "/observe/health/ready";
     private static final String LIVE = "/observe/health/live";
@@ -45,7 +46,7 @@ class KubernetesManifestsTest {
 
     @BeforeAll
     static void build() {
-        resources = Kustomization.build(BASE);
+        resources = Kustomization.build(DEPLOY);
         byName = Kustomization.byKindAndName(resources);
     }
 
@@ -75,7 +76,7 @@ class KubernetesManifestsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
         final Path out = Files.createTempFile("kustomized", ".yaml");
         try {
-            final Process process = new ProcessBuilder(kubectl.toString(), "kustomize", BASE.toString())
+            final Process process = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.toString())
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -87,6 +88,17 @@ class KubernetesManifestsTest {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** The board and the rules reach a cluster as the files are: Grafana's sidecar finds the board by its label. */
+    @Test
+    void theBoardAndTheRulesAreShippedAsTheyAre() throws IOException {
+        final JsonNode board = byName.get("ConfigMap/meterstream-grafana-dashboards");
+        assertEquals("1", board.path("metadata").path("labels").path("grafana_dashboard").asText());
+        assertEquals(Files.readString(DEPLOY.resolve("grafana/dashboards/meterstream-overview.json")),
+                board.path("data").path("meterstream-overview.json").asText());
+        assertEquals(Files.readString(DEPLOY.resolve("prometheus/rules/meterstream.yml")),
+                byName.get("ConfigMap/meterstream-prometheus-rules").path("data").path("meterstream.yml").asText());
     }
 
     @Test

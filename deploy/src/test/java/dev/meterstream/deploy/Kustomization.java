@@ -18,14 +18,16 @@ import java.util.Set;
 /**
  * What {@code kubectl kustomize} makes of a directory, for the few features the manifests use: {@code resources}
  * (files of YAML documents, or directories with a kustomization of their own), {@code namespace}, {@code labels}
- * (added to each resource's own labels only) and {@code images} (a new tag by image name). Any other field of a
+ * (added to each resource's own labels only), {@code images} (a new tag by image name), and
+ * {@code configMapGenerator} with files (only with {@code generatorOptions.disableNameSuffixHash}: the content hash
+ * kustomize would add to a name is not made here). Any other field of a
  * kustomization is refused, so that a manifest cannot use a feature these checks would not see; where kubectl is
  * installed, a test compares the two builds.
  */
 final class Kustomization {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "namespace", "labels", "resources",
-            "images");
+            "images", "configMapGenerator", "generatorOptions");
     /** The kinds of the manifests that are not namespaced. */
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace");
 
@@ -53,6 +55,15 @@ final class Kustomization {
                 }
             }
         }
+        if (kustomization.has("configMapGenerator")) {
+            if (!kustomization.path("generatorOptions").path("disableNameSuffixHash").asBoolean()) {
+                throw new IllegalArgumentException(directory + "/kustomization.yaml generates config maps with "
+                        + "hashed names, which these checks do not make: set generatorOptions.disableNameSuffixHash");
+            }
+            for (final JsonNode generator : kustomization.get("configMapGenerator")) {
+                resources.add(configMap(directory, generator));
+            }
+        }
         for (final ObjectNode resource : resources) {
             if (kustomization.has("namespace") && !CLUSTER_SCOPED.contains(resource.path("kind").asText())) {
                 ((ObjectNode) resource.get("metadata")).put("namespace", kustomization.get("namespace").asText());
@@ -66,6 +77,34 @@ final class Kustomization {
             }
         }
         return resources;
+    }
+
+    /** A generated config map: each file's content under its name, the generator's labels. */
+    private static ObjectNode configMap(final Path directory, final JsonNode generator) {
+        for (final Iterator<String> names = generator.fieldNames(); names.hasNext(); ) {
+            final String name = names.next();
+            if (!Set.of("name", "files", "options").contains(name)) {
+                throw new IllegalArgumentException("a configMapGenerator's '" + name + "' is not read here");
+            }
+        }
+        final ObjectNode map = YAML.createObjectNode();
+        map.put("apiVersion", "v1");
+        map.put("kind", "ConfigMap");
+        final ObjectNode metadata = map.putObject("metadata");
+        metadata.put("name", generator.path("name").asText());
+        if (generator.path("options").has("labels")) {
+            metadata.set("labels", generator.path("options").path("labels").deepCopy());
+        }
+        final ObjectNode data = map.putObject("data");
+        for (final JsonNode file : generator.path("files")) {
+            final Path path = directory.resolve(file.asText()).normalize();
+            try {
+                data.put(path.getFileName().toString(), Files.readString(path));
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+        }
+        return map;
     }
 
     /** Every document of a YAML file (empty documents skipped). */

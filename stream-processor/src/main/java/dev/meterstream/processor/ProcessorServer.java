@@ -20,6 +20,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,6 +86,9 @@ public final class ProcessorServer implements AutoCloseable {
                 topics.shards(), admin).start();
         final RawLagCheck lag = new RawLagCheck(admin, settings.applicationId(), settings.lagAlarm(),
                 java.time.Clock.systemUTC());
+        GroupLagGauges.register(Metrics.globalRegistry(), admin, java.time.Clock.systemUTC(), settings.applicationId(),
+                List.of(Topics.RAW, Topics.bySeriesRepartition(settings.applicationId())),
+                sink == null ? null : sinkSettings.groupId(), CassandraSink.inputTopics(settings.applicationId()));
         final HealthObserverConfig.Builder health = HealthObserver.builder()
                 .details(true)
                 .addCheck(() -> {

@@ -11,7 +11,7 @@ import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.junit.InfraExtension;
-import dev.meterstream.infra.kafka.ConsumerGroups;
+import dev.meterstream.support.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.process.JavaProcess;

@@ -5,7 +5,7 @@ import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.Topics;
-import dev.meterstream.infra.kafka.ConsumerGroups;
+import dev.meterstream.support.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;

@@ -7,7 +7,7 @@ import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.Topics;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
-import dev.meterstream.infra.kafka.ConsumerGroups;
+import dev.meterstream.support.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;

@@ -230,8 +230,9 @@ final class LoadReport {
         final long peakSinkLag = in.samples().stream().mapToLong(PipelineSampler.Sample::sinkLag).max().orElse(-1);
         final double peakStale = in.samples().stream().mapToDouble(PipelineSampler.Sample::staleSeconds).max()
                 .orElse(-1);
-        md.append(String.format("- Pipeline: processor lag peaked at %d raw records, sink lag at %d records, views at "
-                + "most %.1f s behind%n", peakProcessorLag, peakSinkLag, peakStale));
+        md.append(String.format("- Pipeline, as Prometheus records it from the processor's metrics: "
+                + "meterstream:processor_lag_records peaked at %d, meterstream:sink_lag_records at %d, "
+                + "meterstream:views_behind_seconds at %.1f%n", peakProcessorLag, peakSinkLag, peakStale));
         md.append("- CPU over the load (mean, 100% = one core): ").append(describeCpu(meanCpu())).append('\n');
         in.events().forEach(event -> md.append("- ").append(event).append('\n'));
         md.append("\n## Exactness: ");
@@ -267,7 +268,8 @@ final class LoadReport {
 
     private String pipelineCsv() {
         final List<String> names = in.samples().stream().flatMap(s -> s.cpu().keySet().stream()).distinct().toList();
-        final StringBuilder csv = new StringBuilder("second,processor_lag,sink_lag,views_stale_s");
+        final StringBuilder csv = new StringBuilder("second,meterstream:processor_lag_records,"
+                + "meterstream:sink_lag_records,meterstream:views_behind_seconds");
         names.forEach(name -> csv.append(",cpu_").append(name));
         csv.append('\n');
         for (final PipelineSampler.Sample s : in.samples()) {
@@ -292,10 +294,10 @@ final class LoadReport {
                 .line("p50", points(s -> (double) s.p50())).line("p90", points(s -> (double) s.p90()))
                 .line("p99", points(s -> (double) s.p99())).line("p99.9", points(s -> (double) s.p999()));
         final SvgChart lag = new SvgChart("Pipeline lag", "records")
-                .line("raw -> processor", samplePoints(s -> (double) s.processorLag()))
-                .line("processor -> Cassandra", samplePoints(s -> (double) s.sinkLag()));
+                .line("meterstream:processor_lag_records", samplePoints(s -> (double) s.processorLag()))
+                .line("meterstream:sink_lag_records", samplePoints(s -> (double) s.sinkLag()));
         final SvgChart stale = new SvgChart("Views behind now (complete_through)", "seconds")
-                .line("staleness", samplePoints(PipelineSampler.Sample::staleSeconds));
+                .line("meterstream:views_behind_seconds", samplePoints(PipelineSampler.Sample::staleSeconds));
         final SvgChart cpu = new SvgChart("CPU per process", "% of one core");
         in.samples().stream().flatMap(s -> s.cpu().keySet().stream()).distinct().forEach(name ->
                 cpu.line(name, samplePoints(s -> s.cpu().getOrDefault(name, Double.NaN) * 100)));

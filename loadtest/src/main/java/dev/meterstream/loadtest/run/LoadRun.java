@@ -173,7 +173,8 @@ public final class LoadRun {
                      stack.kafka().bootstrapServers(), AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
                      AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"));
              CqlSession session = stack.cassandra().openSession();
-             PipelineSampler sampler = new PipelineSampler(admin, session, KEYSPACE, pids)) {
+             PipelineSampler sampler = new PipelineSampler(stack.urls(Modules.STREAM_PROCESSOR), session, KEYSPACE,
+                     pids)) {
             sampler.start();
             Await.until("the generator to start the load (see " + generator.logFile() + ")", Duration.ofSeconds(120),
                     () -> {

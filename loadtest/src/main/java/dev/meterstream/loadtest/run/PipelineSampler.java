@@ -2,8 +2,6 @@ package dev.meterstream.loadtest.run;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.meterstream.event.Topics;
-import dev.meterstream.infra.kafka.ConsumerGroups;
 import dev.meterstream.loadtest.measure.CpuSampler;
 import dev.meterstream.schema.Views;
 import java.time.Instant;
@@ -12,23 +10,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Once a second, the pipeline's state during a load run: records on the raw topic the processor has not committed
- * yet, records on the canonical log and aggregates topics the Cassandra sink has not committed yet, how far behind
- * the views' completeness watermark is, and the CPU each process used over the second.
+ * Once a second, the pipeline's state during a load run, read from the processor instances' metrics under the names
+ * Prometheus records (deploy/prometheus/rules/meterstream.yml), aggregated as the rules do (the max over the
+ * instances that answer): the records the processor's group has not committed ({@code processor_group_lag_records},
+ * recorded as {@code meterstream:processor_lag_records}), those the sink's group has not
+ * ({@code sink_group_lag_records}, {@code meterstream:sink_lag_records}), and how far behind the views are
+ * ({@code sink_views_staleness_seconds}, {@code meterstream:views_behind_seconds}); and the CPU each process used
+ * over the second, from the OS.
  */
 final class PipelineSampler implements AutoCloseable {
-    static final String PROCESSOR_GROUP = "meterstream-processor";
-    static final String SINK_GROUP = "meterstream-sink";
+    /** The gauges read, as the processor exports them (its GroupLagGauges and SinkMetrics). */
+    static final String PROCESSOR_LAG = "processor_group_lag_records";
+    static final String SINK_LAG = "sink_group_lag_records";
+    static final String VIEWS_BEHIND = "sink_views_staleness_seconds";
 
     /**
      * One second's reading; a lag or staleness of -1 could not be read (a broker was away, say).
      *
-     * @param processorLag raw records not yet committed by the processor
-     * @param sinkLag      canonical log and aggregates records not yet committed by the sink
-     * @param staleSeconds now minus the views' {@code complete_through}
+     * @param processorLag records of the raw and repartition topics not yet committed by the processor's group
+     * @param sinkLag      records of the sink's input topics not yet committed by its group
+     * @param staleSeconds now minus the views' {@code complete_through}, as the sink measures it
      * @param cpu          per process, the share of one core used since the previous reading
      * @param compilers    per process, the share of one core its JIT compiler threads used (part of {@code cpu})
      */
@@ -36,7 +39,7 @@ final class PipelineSampler implements AutoCloseable {
                   Map<String, Double> compilers) {
     }
 
-    private final Admin admin;
+    private final List<String> processorUrls;
     private final CqlSession session;
     private final String keyspace;
     private final Map<String, Long> pids;
@@ -44,8 +47,14 @@ final class PipelineSampler implements AutoCloseable {
     private final Thread thread;
     private volatile Map<String, Long> added = Map.of();
 
-    PipelineSampler(final Admin admin, final CqlSession session, final String keyspace, final Map<String, Long> pids) {
-        this.admin = admin;
+    /**
+     * @param processorUrls every processor instance's address (one that does not answer, a killed one say, is left
+     *                      out of that second's reading)
+     * @param session       reads the views' watermark itself for {@link #completeThrough}
+     */
+    PipelineSampler(final List<String> processorUrls, final CqlSession session, final String keyspace,
+                    final Map<String, Long> pids) {
+        this.processorUrls = List.copyOf(processorUrls);
         this.session = session;
         this.keyspace = keyspace;
         this.pids = new LinkedHashMap<>(pids);
@@ -83,9 +92,11 @@ final class PipelineSampler implements AutoCloseable {
             } catch (final InterruptedException e) {
                 return;
             }
-            final long processorLag = lag(PROCESSOR_GROUP, List.of(Topics.RAW));
-            final long sinkLag = lag(SINK_GROUP, List.of(Topics.EVENTS, Topics.AGGREGATES));
-            final double stale = staleSeconds();
+            final List<String> pages = processorUrls.stream().map(ServiceMetrics::page)
+                    .flatMap(java.util.Optional::stream).toList();
+            final long processorLag = Math.round(max(pages, PROCESSOR_LAG));
+            final long sinkLag = Math.round(max(pages, SINK_LAG));
+            final double stale = max(pages, VIEWS_BEHIND);
             final Map<String, Double> now = cpuSeconds();
             final Map<String, Double> compilersNow = compilerSeconds();
             final long nanos = System.nanoTime();
@@ -136,24 +147,10 @@ final class PipelineSampler implements AutoCloseable {
         return seconds;
     }
 
-    private long lag(final String group, final List<String> topics) {
-        try {
-            return ConsumerGroups.lag(admin, group, topics);
-        } catch (final Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return -1;
-        }
-    }
-
-    private double staleSeconds() {
-        try {
-            final Instant through = completeThrough();
-            return through == null ? -1 : (System.currentTimeMillis() - through.toEpochMilli()) / 1000.0;
-        } catch (final RuntimeException e) {
-            return -1;
-        }
+    /** The largest sample of the gauge over the pages, -1 if none has one that is measured. */
+    private static double max(final List<String> pages, final String name) {
+        return pages.stream().map(page -> ServiceMetrics.max(page, name)).filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble).max().orElse(-1);
     }
 
     /** The views' completeness watermark now, or null if there is none yet. */

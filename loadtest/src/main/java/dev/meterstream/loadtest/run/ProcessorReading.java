@@ -1,10 +1,5 @@
 package dev.meterstream.loadtest.run;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
@@ -31,27 +26,15 @@ record ProcessorReading(long duplicatesDropped, long sinkRequests, long sinkRows
     }
 
     private static ProcessorReading of(final String processorUrl) {
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            final String metrics = client.send(HttpRequest.newBuilder(URI.create(processorUrl + "/observe/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            // sink.rows.written counts a read as one row of its table with "(read)" after the name.
-            return new ProcessorReading(sum(metrics, "processor_duplicates_dropped_total", null),
-                    sum(metrics, "sink_batch_rows_count", null), sum(metrics, "sink_batch_rows_sum", null),
-                    sum(metrics, "sink_rows_written_total", "(read)\""));
-        } catch (final IOException | RuntimeException e) {
-            return UNKNOWN;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return UNKNOWN;
-        }
+        // sink.rows.written counts a read as one row of its table with "(read)" after the name.
+        return ServiceMetrics.page(processorUrl).map(metrics -> new ProcessorReading(
+                count(metrics, "processor_duplicates_dropped_total", null),
+                count(metrics, "sink_batch_rows_count", null), count(metrics, "sink_batch_rows_sum", null),
+                count(metrics, "sink_rows_written_total", "(read)\""))).orElse(UNKNOWN);
     }
 
-    /** The sum of a metric's samples, those whose labels contain {@code labelPart} if given. */
-    private static long sum(final String metrics, final String name, final String labelPart) {
-        return Math.round(metrics.lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> labelPart == null || line.contains(labelPart))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
+    private static long count(final String metrics, final String name, final String labelPart) {
+        return Math.round(ServiceMetrics.sum(metrics, name, labelPart));
     }
 
     /** "r requests (w rows, k reads) per event" for this many events, or "unknown". */

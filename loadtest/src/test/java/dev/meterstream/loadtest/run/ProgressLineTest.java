@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class ProgressLineTest {
                 + "100,900,880,880,120,100\n"
                 + "101,1000,1000,1000,250,0\n"
                 + "102,99"); // the generator is still appending this one
-        final PipelineSampler sampler = new PipelineSampler(null, null, "ks", Map.of());
+        final PipelineSampler sampler = new PipelineSampler(List.of(), null, "ks", Map.of());
         try (ProgressLine progress = ProgressLine.start(new PrintStream(new ByteArrayOutputStream()), file, sampler,
                 Instant.now())) {
             final String first = progress.line();

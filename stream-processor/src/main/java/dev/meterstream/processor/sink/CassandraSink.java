@@ -83,6 +83,12 @@ public final class CassandraSink implements AutoCloseable {
         this.thread = new Thread(this::run, "cassandra-sink");
     }
 
+    /** What the sink reads, of a processor with this application id: its lag is on these. */
+    public static List<String> inputTopics(final String processorGroup) {
+        return List.of(Topics.EVENTS, Topics.AGGREGATES, Topics.METER_AGGREGATES, Topics.METER_BOUNDARIES,
+                Topics.liveMeterStates(processorGroup));
+    }
+
     /**
      * Starts the sink on its own thread.
      *
@@ -158,8 +164,7 @@ public final class CassandraSink implements AutoCloseable {
     }
 
     private void consume(final ViewProgress progress) {
-        consumer.subscribe(List.of(Topics.EVENTS, Topics.AGGREGATES, Topics.METER_AGGREGATES,
-                Topics.METER_BOUNDARIES, Topics.liveMeterStates(processorGroup)), new Rebalance());
+        consumer.subscribe(inputTopics(processorGroup), new Rebalance());
         status = "consuming";
         healthy = true;
         long nextProgress = 0;

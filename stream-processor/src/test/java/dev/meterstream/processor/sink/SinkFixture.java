@@ -6,7 +6,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
-import dev.meterstream.infra.kafka.ConsumerGroups;
+import dev.meterstream.support.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.processor.ProcessorServer;
 import dev.meterstream.processor.ProcessorSettings;
