@@ -2,6 +2,7 @@ package dev.meterstream.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,11 +11,13 @@ import dev.meterstream.support.config.ServiceConfig;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import io.helidon.config.Config;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.acl.AclBinding;
@@ -31,9 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/kubernetes and what deploy/kustomization.yaml adds to it, checked offline: every resource against the schema of its kind, and against the code it must
- * agree with (the services' ACLs, topics, settings, the versions of Kafka and Cassandra), so that the manifests
- * cannot drift from what the services do.
+ * deploy/kubernetes and what deploy/kustomization.yaml adds to it, checked offline: every resource against the
+ * schema of its kind, and against the code it must agree with (the services' ACLs, topics, settings, the versions of
+ * Kafka and Cassandra), so that the manifests cannot drift from what the services do.
  */
 class KubernetesManifestsTest {
     /** deploy/: the base (deploy/kubernetes) and the monitoring files' config maps. */
@@ -71,14 +75,14 @@ class KubernetesManifestsTest {
     /** Where kubectl is installed (not required), the build here is kustomize's own. */
     @Test
     void theBuildIsKustomizesWhereKubectlIsInstalled() throws Exception {
-        final Path kubectl = java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+        final Path kubectl = Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
                 .map(dir -> Path.of(dir, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
+        assumeTrue(kubectl != null, "kubectl is not installed");
         final Path out = Files.createTempFile("kustomized", ".yaml");
         try {
             final Process process = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.toString())
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("kubectl kustomize took over 60 s");
             }

@@ -2,6 +2,8 @@ package dev.meterstream.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,8 +48,7 @@ final class KubernetesSchemas {
             if (metadata == null) {
                 return new SchemaCheck(document).check(resource, root, name);
             }
-            final com.fasterxml.jackson.databind.node.ObjectNode rest =
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) resource).deepCopy();
+            final ObjectNode rest = ((ObjectNode) resource).deepCopy();
             final List<String> errors = new ArrayList<>(new SchemaCheck(metadata.document)
                     .check(rest.remove("metadata"), metadata.root, name + ".metadata"));
             errors.addAll(new SchemaCheck(document).check(rest, root, name));
@@ -134,7 +135,7 @@ final class KubernetesSchemas {
         final Path target = home().resolve("deploy/target");
         final Path out = target.resolve("crds");
         final List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", target.resolve("strimzi/crd-generator.jar") + java.io.File.pathSeparator
+                "-cp", target.resolve("strimzi/crd-generator.jar") + File.pathSeparator
                         + target.resolve("strimzi/api.jar"),
                 "io.strimzi.crdgenerator.CrdGenerator", "--crd-api-version", "v1", "--api-versions", "v1",
                 "--storage-version", "v1", "--yaml"));

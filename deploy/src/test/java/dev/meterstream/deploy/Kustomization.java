@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,7 +145,7 @@ final class Kustomization {
 
     /** Resources by {@code kind/name}, for lookups in tests. */
     static Map<String, ObjectNode> byKindAndName(final List<ObjectNode> resources) {
-        final Map<String, ObjectNode> byName = new java.util.LinkedHashMap<>();
+        final Map<String, ObjectNode> byName = new LinkedHashMap<>();
         for (final ObjectNode resource : resources) {
             final String key = resource.path("kind").asText() + "/" + resource.path("metadata").path("name").asText();
             if (byName.put(key, resource) != null) {

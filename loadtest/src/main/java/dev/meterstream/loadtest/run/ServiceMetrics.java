@@ -24,7 +24,8 @@ final class ServiceMetrics {
     static Optional<String> page(final String url) {
         try {
             final HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                    URI.create(url + "/observe/metrics")).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create(url + "/observe/metrics")).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (final IOException | RuntimeException e) {
             return Optional.empty();
