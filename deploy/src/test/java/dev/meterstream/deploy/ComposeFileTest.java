@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 
@@ -60,10 +58,7 @@ class ComposeFileTest {
     void kafkaAndCassandraAreTheVersionsTheProjectRuns() throws IOException {
         assertEquals("apache/kafka:" + AppInfoParser.getVersion(),
                 COMPOSE.path("services").path("kafka").path("image").asText());
-        final Matcher cassandra = Pattern.compile("<version.cassandra>([^<]+)</version.cassandra>")
-                .matcher(Files.readString(KubernetesSchemas.home().resolve("pom.xml")));
-        assertTrue(cassandra.find());
-        assertEquals("cassandra:" + cassandra.group(1),
+        assertEquals("cassandra:" + KubernetesSchemas.cassandraVersion(),
                 COMPOSE.path("services").path("cassandra").path("image").asText());
     }
 

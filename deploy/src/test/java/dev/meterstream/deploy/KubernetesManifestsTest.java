@@ -26,8 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -231,10 +229,7 @@ class KubernetesManifestsTest {
     void kafkaAndCassandraAreTheVersionsTheProjectRuns() throws IOException {
         assertEquals(AppInfoParser.getVersion(), byName.get("Kafka/meterstream").path("spec").path("kafka")
                 .path("version").asText(), "the Kafka of the services' clients");
-        final Matcher cassandra = Pattern.compile("<version.cassandra>([^<]+)</version.cassandra>")
-                .matcher(Files.readString(KubernetesSchemas.home().resolve("pom.xml")));
-        assertTrue(cassandra.find());
-        assertEquals(cassandra.group(1), byName.get("CassandraDatacenter/dc1").path("spec").path("serverVersion")
+        assertEquals(KubernetesSchemas.cassandraVersion(), byName.get("CassandraDatacenter/dc1").path("spec").path("serverVersion")
                 .asText(), "the Cassandra of the local stack");
     }
 

@@ -184,6 +184,21 @@ final class KubernetesSchemas {
         }
     }
 
+    /** The Cassandra the project runs ({@code version.cassandra} in the root pom), which deployments must name. */
+    static String cassandraVersion() {
+        try {
+            final java.util.regex.Matcher version = java.util.regex.Pattern
+                    .compile("<version.cassandra>([^<]+)</version.cassandra>")
+                    .matcher(Files.readString(home().resolve("pom.xml")));
+            if (!version.find()) {
+                throw new IllegalStateException("no version.cassandra in the root pom");
+            }
+            return version.group(1);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the root pom", e);
+        }
+    }
+
     static Path home() {
         return Path.of(System.getProperty("meterstream.home", "..")).toAbsolutePath().normalize();
     }
