@@ -4,6 +4,8 @@ import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.FrameworkProblems;
+import dev.meterstream.support.http.RequestDecoding;
 import dev.meterstream.support.http.ServerTls;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.common.mapper.MapperManager;
@@ -63,6 +65,7 @@ public final class IngestServer implements AutoCloseable {
             final WebServerConfig.Builder builder = WebServer.builder();
             slowRequests = SlowRequests.install(builder, serverConfig);
             ServerTls.apply(builder, serverConfig);
+            http(builder, settings);
             final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
@@ -113,6 +116,15 @@ public final class IngestServer implements AutoCloseable {
     static void routing(final HttpRouting.Builder routing, final Authenticator keys, final IngestMetrics metrics,
                         final UsageService usages) {
         routing.addFilter(new ApiKeyFilter(keys, "ingest API key", metrics::request)).register(usages);
+    }
+
+    /**
+     * What the server does before and around the routes; tests set up their servers the same way: Helidon's own
+     * refusals as problems, and gzip request bodies inflated no further than the body limit.
+     */
+    static void http(final WebServerConfig.Builder builder, final IngestSettings settings) {
+        FrameworkProblems.install(builder);
+        RequestDecoding.install(builder, settings.maxBodyBytes());
     }
 
     /** Ingest keys: those of the shared keys topic ({@code ring}, if followed) and those configured. */

@@ -1,5 +1,6 @@
 package dev.meterstream.ingest;
 
+import dev.meterstream.support.http.Resource;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.support.auth.Tenant;
@@ -53,7 +54,7 @@ final class UsageService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post(PATH, this::post);
+        Resource.route(rules, PATH, Resource.post(this::post));
     }
 
     private void post(final ServerRequest request, final ServerResponse response) {

@@ -13,6 +13,20 @@ import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,14 +49,24 @@ class UsageServiceTest {
     private static final RecordingPublisher PUBLISHER = new RecordingPublisher();
 
     private final Http1Client client;
+    private final int port;
 
-    UsageServiceTest(final Http1Client client) {
+    UsageServiceTest(final Http1Client client, final WebServer server) {
         this.client = client;
+        this.port = server.port();
+    }
+
+    private static final IngestSettings SETTINGS = TestSettings.create("unused:9092");
+
+    @SetUpServer
+    static void server(final WebServerConfig.Builder builder) {
+        IngestServer.http(builder, SETTINGS);
+        builder.maxPayloadSize(2 * SETTINGS.maxBodyBytes()); // as ingest-api.yaml sets it, above the body limit
     }
 
     @SetUpRoute
     static void routing(final HttpRouting.Builder builder) {
-        final IngestSettings settings = TestSettings.create("unused:9092");
+        final IngestSettings settings = SETTINGS;
         final IngestMetrics metrics = new IngestMetrics(() -> 0.0, () -> 0);
         IngestServer.routing(builder, IngestServer.keys(settings, java.util.Optional.empty()), metrics, new UsageService(settings, PUBLISHER,
                 new Semaphore(settings.maxInFlightEvents()), metrics, Clock.fixed(NOW, ZoneOffset.UTC)));
@@ -52,6 +76,7 @@ class UsageServiceTest {
     void reset() {
         PUBLISHER.published.clear();
         PUBLISHER.reachable = true;
+        PUBLISHER.acknowledges = false;
     }
 
     private record Answer(int status, String contentType, JsonNode body, String retryAfter) {
@@ -255,15 +280,128 @@ class UsageServiceTest {
         assertTrue(Integer.parseInt(limited.retryAfter()) >= 1);
     }
 
-    /** Records what it is asked to publish; acknowledges nothing. */
+    /** One request written by hand, for what a well-behaved client cannot send; the answer is read to its end. */
+    private RawAnswer raw(final String head, final byte[] body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            final OutputStream out = socket.getOutputStream();
+            out.write(head.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            // Read by Content-Length: Helidon may keep the connection open whatever the request asked.
+            final InputStream in = socket.getInputStream();
+            final ByteArrayOutputStream answerHead = new ByteArrayOutputStream();
+            while (!answerHead.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                final int next = in.read();
+                if (next < 0) {
+                    throw new IOException("the connection ended inside the answer's head: " + answerHead);
+                }
+                answerHead.write(next);
+            }
+            final String[] lines = answerHead.toString(StandardCharsets.ISO_8859_1).trim().split("\r\n");
+            final Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                final String[] header = lines[i].split(":", 2);
+                headers.put(header[0].trim().toLowerCase(Locale.ROOT), header[1].trim());
+            }
+            final String text = new String(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))),
+                    StandardCharsets.UTF_8);
+            return new RawAnswer(Integer.parseInt(lines[0].split(" ")[1]), headers,
+                    text.isEmpty() ? null : JSON.readTree(text));
+        }
+    }
+
+    private record RawAnswer(int status, Map<String, String> headers, JsonNode body) {
+        Answer answer() {
+            return new Answer(status, headers.getOrDefault("content-type", ""), body, headers.get("retry-after"));
+        }
+    }
+
+    private static String request(final String method, final String path, final String... headers) {
+        return method + " " + path + " HTTP/1.1\nHost: localhost\nConnection: close\n"
+                + (headers.length == 0 ? "" : String.join("\n", headers) + "\n") + "\n";
+    }
+
+    private static byte[] gzip(final byte[] plain) throws IOException {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(bytes)) {
+            zip.write(plain);
+        }
+        return bytes.toByteArray();
+    }
+
+    private RawAnswer postGzip(final byte[] compressed, final String encoding) throws IOException {
+        return raw(request("POST", UsageService.PATH, "Authorization: Bearer " + TestSettings.ACME_KEY,
+                "Content-Type: application/json", "Content-Encoding: " + encoding,
+                "Content-Length: " + compressed.length), compressed);
+    }
+
+    @Test
+    void shouldAcceptAGzipBody() throws IOException {
+        PUBLISHER.acknowledges = true;
+        final RawAnswer answer = postGzip(gzip("{\"id\":\"z\",\"subject\":\"s\",\"meter\":\"m\",\"quantity\":3}"
+                .getBytes(StandardCharsets.UTF_8)), "gzip");
+        assertEquals(202, answer.status(), () -> "body: " + answer.body());
+        assertEquals("z", PUBLISHER.published.getFirst().id());
+        assertEquals(0, new java.math.BigDecimal(3).compareTo(PUBLISHER.published.getFirst().quantity()));
+    }
+
+    @Test
+    void shouldRefuseAGzipBodyThatInflatesPastTheLimitAfterInflatingOnlyTheLimit() throws IOException {
+        // 4 KB is the limit here; 64 MB of spaces compress to about 64 KB, which Helidon takes (max-payload-size).
+        final byte[] bomb = gzip(("{\"id\":\"z\",\"subject\":\"s\",\"meter\":\"m\"" + " ".repeat(1 << 26) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(bomb.length < 2 * SETTINGS.maxBodyBytes() * 64, "compressed " + bomb.length);
+        assertProblem(postGzip(bomb, "gzip").answer(), 413, "body-too-large");
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNotTheGzipItClaims() throws IOException {
+        assertProblem(postGzip("{\"id\":\"z\"}".getBytes(StandardCharsets.UTF_8), "gzip").answer(), 400,
+                "unreadable-body");
+    }
+
+    @Test
+    void shouldAnswer415WithAcceptEncodingForAnEncodingItCannotRead() throws IOException {
+        final RawAnswer answer = postGzip(new byte[] {1, 2, 3}, "br");
+        assertProblem(answer.answer(), 415, "unsupported-content-encoding");
+        assertEquals("gzip, identity", answer.headers().get("accept-encoding"));
+    }
+
+    @Test
+    void shouldAnswer405WithAllowForAnotherMethodAndAllowForOptions() throws IOException {
+        final String key = "Authorization: Bearer " + TestSettings.ACME_KEY;
+        final RawAnswer delete = raw(request("DELETE", UsageService.PATH, key), new byte[0]);
+        assertProblem(delete.answer(), 405, "method-not-allowed");
+        assertEquals("POST", delete.headers().get("allow"));
+        final RawAnswer options = raw(request("OPTIONS", UsageService.PATH, key), new byte[0]);
+        assertEquals(204, options.status());
+        assertEquals("POST", options.headers().get("allow"));
+    }
+
+    @Test
+    void shouldAnswerTheFrameworksOwnRefusalsAsProblems() throws IOException {
+        assertProblem(raw(request("GET", "/api/nothing-here", "Authorization: Bearer " + TestSettings.ACME_KEY),
+                new byte[0]).answer(), 404, "not-found");
+        assertProblem(raw(request("GET", "/nothing-here"), new byte[0]).answer(), 404, "not-found");
+        assertProblem(raw("POST " + UsageService.PATH + " HTTP/1.1\nHost: localhost\nBad Header\n\n", new byte[0])
+                .answer(), 400, "bad-request");
+        assertProblem(raw(request("POST", UsageService.PATH, "Authorization: Bearer " + TestSettings.ACME_KEY,
+                "Content-Type: application/json", "Content-Length: " + (4 * SETTINGS.maxBodyBytes())),
+                new byte[0]).answer(), 413, "body-too-large");
+    }
+
+    /** Records what it is asked to publish; acknowledges nothing unless told to. */
     static final class RecordingPublisher implements EventPublisher {
         final List<UsageEvent> published = new ArrayList<>();
         volatile boolean reachable = true;
+        volatile boolean acknowledges;
 
         @Override
         public synchronized CompletableFuture<Acknowledgement> publish(final UsageEvent event) {
             published.add(event);
-            return new CompletableFuture<>();
+            return acknowledges ? CompletableFuture.completedFuture(new Acknowledgement(0, published.size() - 1))
+                    : new CompletableFuture<>();
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -39,7 +40,7 @@ import java.util.List;
 final class KeyService implements HttpService {
     static final String PATH = "/api/keys";
     private static final String JSON = "application/json";
-    private static final int MAX_BODY_BYTES = 4096;
+    static final int MAX_BODY_BYTES = 4096;
 
     private final KeyRing ring;
     private final QueryMetrics metrics;
@@ -53,9 +54,11 @@ final class KeyService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post("/", (request, response) -> handle("key-create", request, response, this::create))
-                .get("/", (request, response) -> handle("key-list", request, response, this::list))
-                .delete("/{id}", (request, response) -> handle("key-revoke", request, response, this::revoke));
+        Resource.route(rules, "/",
+                Resource.post((request, response) -> handle("key-create", request, response, this::create)),
+                Resource.get((request, response) -> handle("key-list", request, response, this::list)));
+        Resource.route(rules, "/{id}",
+                Resource.delete((request, response) -> handle("key-revoke", request, response, this::revoke)));
     }
 
     @FunctionalInterface

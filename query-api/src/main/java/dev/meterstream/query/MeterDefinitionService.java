@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.meter.MeterDefinitionJson;
@@ -43,9 +44,10 @@ final class MeterDefinitionService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.put("/{meter}", (request, response) -> handle("meter-put", request, response, this::put))
-                .get("/{meter}", (request, response) -> handle("meter-get", request, response, this::get))
-                .delete("/{meter}", (request, response) -> handle("meter-delete", request, response, this::delete));
+        Resource.route(rules, "/{meter}",
+                Resource.put((request, response) -> handle("meter-put", request, response, this::put)),
+                Resource.get((request, response) -> handle("meter-get", request, response, this::get)),
+                Resource.delete((request, response) -> handle("meter-delete", request, response, this::delete)));
     }
 
     /** One request: answers a status and a body, or refuses with a problem. */

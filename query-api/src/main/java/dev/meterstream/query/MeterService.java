@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import dev.meterstream.event.WindowSize;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -79,9 +80,9 @@ final class MeterService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/{meter}/usage", endpoints.of("usage-series", this::usageSeries))
-                .get("/{meter}/top", endpoints.of("top-subjects", this::topSubjects))
-                .get("/", endpoints.of("meters", this::meters));
+        Resource.route(rules, "/{meter}/usage", Resource.get(endpoints.of("usage-series", this::usageSeries)));
+        Resource.route(rules, "/{meter}/top", Resource.get(endpoints.of("top-subjects", this::topSubjects)));
+        Resource.route(rules, "/", Resource.get(endpoints.of("meters", this::meters)));
     }
 
     /** A defined meter's answer for its slug; otherwise the event type's count, sum, min and max, as before. */

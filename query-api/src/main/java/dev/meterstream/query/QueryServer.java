@@ -1,11 +1,14 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.FrameworkProblems;
+import dev.meterstream.support.http.RequestDecoding;
 import dev.meterstream.support.http.ServerTls;
 import dev.meterstream.support.http.SlowRequests;
 import io.helidon.config.Config;
@@ -63,6 +66,9 @@ public final class QueryServer implements AutoCloseable {
             final WebServerConfig.Builder builder = WebServer.builder();
             slowRequests = SlowRequests.install(builder, serverConfig);
             ServerTls.apply(builder, serverConfig);
+            FrameworkProblems.install(builder);
+            // The largest body any route reads; each route still refuses a body over its own limit.
+            RequestDecoding.install(builder, Math.max(MeterDefinitionService.MAX_BODY_BYTES, KeyService.MAX_BODY_BYTES));
             final WebServer server = builder
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
@@ -142,7 +148,7 @@ public final class QueryServer implements AutoCloseable {
                 .register(SubjectService.PATH, subjects)
                 .register(MeterService.PATH, definitions)
                 .register(MeterService.PATH, meters)
-                .register(KeyService.PATH, apiKeys)
-                .get("/", new AnalystPage());
+                .register(KeyService.PATH, apiKeys);
+        Resource.route(routing, "/", Resource.get(new AnalystPage()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -25,7 +26,7 @@ final class SubjectService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/{subject}/events", endpoints.of("subject-events", this::subjectEvents));
+        Resource.route(rules, "/{subject}/events", Resource.get(endpoints.of("subject-events", this::subjectEvents)));
     }
 
     private Answer<EventQueries.StoredEvent> subjectEvents(final String tenant, final ServerRequest request,

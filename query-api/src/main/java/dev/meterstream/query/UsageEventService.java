@@ -1,5 +1,6 @@
 package dev.meterstream.query;
 
+import dev.meterstream.support.http.Resource;
 import dev.meterstream.support.http.Problem;
 import dev.meterstream.support.http.ProblemException;
 import io.helidon.webserver.http.HttpRules;
@@ -20,7 +21,7 @@ final class UsageEventService implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/{id}", endpoints.of("usage-by-id", this::eventById));
+        Resource.route(rules, "/{id}", Resource.get(endpoints.of("usage-by-id", this::eventById)));
     }
 
     private Answer<EventQueries.StoredEvent> eventById(final String tenant, final ServerRequest request,

@@ -324,6 +324,22 @@ class QueryApiIT {
     }
 
     @Test
+    void shouldAnswerAWrongMethodWith405AndAllowAndEveryOtherRefusalAsAProblem() throws Exception {
+        for (final var route : Map.of("DELETE /api/meters/meter-1/usage", "GET", "POST /api/meters/meter-1",
+                "PUT, GET, DELETE", "PUT /api/keys", "POST, GET", "POST /", "GET").entrySet()) {
+            final String[] request = route.getKey().split(" ");
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+                            + request[1])).header("Authorization", "Bearer " + ViewsFixture.ACME_KEY)
+                    .method(request[0], HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertProblem(answer, 405, "/problems/method-not-allowed");
+            assertEquals(route.getValue(), answer.headers().firstValue("Allow").orElse(""), route.getKey());
+        }
+        assertProblem(get("/api/no-such-resource", ViewsFixture.ACME_KEY), 404, "/problems/not-found");
+        assertProblem(get("/no-such-page", ViewsFixture.ACME_KEY), 404, "/problems/not-found");
+    }
+
+    @Test
     void shouldAnswerCsvWhenAskedAndServeHealthMetricsAndThePage() throws Exception {
         final HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
                         + "/api/meters/meter-1/usage?from=" + ViewsFixture.BASE + "&to="
