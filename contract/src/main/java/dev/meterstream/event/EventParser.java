@@ -72,7 +72,7 @@ public final class EventParser {
      * CloudEvents allows extension attributes).
      */
     public record Fields(String id, String subject, String meter, String quantity, String timestamp, String properties,
-                         Set<String> allowedMembers) {
+                         Set<String> allowedMembers, boolean cloudEvent) {
         /** The pointers compiled once: JsonNode.at(String) would parse the pointer on every call. */
         private static final java.util.Map<String, JsonPointer> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -88,10 +88,13 @@ public final class EventParser {
 
         /** {@code {"id", "subject", "meter", "quantity", "timestamp", "properties"}}. */
         public static final Fields NATIVE = new Fields("/id", "/subject", "/meter", "/quantity", "/timestamp",
-                "/properties", Set.of("id", "subject", "meter", "quantity", "timestamp", "properties"));
-        /** CloudEvents 1.0 structured mode: {@code type} is the meter, {@code data} carries quantity and properties. */
+                "/properties", Set.of("id", "subject", "meter", "quantity", "timestamp", "properties"), false);
+        /**
+         * CloudEvents 1.0: {@code type} is the meter, {@code data} (or {@code data_base64}) carries quantity and
+         * properties, and the envelope's own rules apply ({@link CloudEventEnvelope}).
+         */
         public static final Fields CLOUDEVENTS = new Fields("/id", "/subject", "/type", "/data/quantity", "/time",
-                "/data/properties", null);
+                "/data/properties", null, true);
     }
 
     /** What became of one event. */
@@ -121,7 +124,8 @@ public final class EventParser {
             return new Rejected(List.of(new Violation("", "an event must be a JSON object")));
         }
         final List<Violation> violations = new ArrayList<>();
-        for (final Iterator<Map.Entry<String, JsonNode>> members = node.fields(); members.hasNext(); ) {
+        final JsonNode event = fields.cloudEvent() ? CloudEventEnvelope.open(node, violations) : node;
+        for (final Iterator<Map.Entry<String, JsonNode>> members = event.fields(); members.hasNext(); ) {
             final Map.Entry<String, JsonNode> member = members.next();
             final String name = member.getKey();
             if (fields.allowedMembers() != null && !fields.allowedMembers().contains(name)) {
@@ -137,24 +141,24 @@ public final class EventParser {
                 Violation.addIfBroken(violations, name, Text.wellFormed(member.getValue().textValue()));
             }
         }
-        final String id = optionalText(node, fields.id(), violations);
+        final String id = optionalText(event, fields.id(), violations);
         if (id != null) {
             Violation.addIfBroken(violations, name(fields.id()), rules.id(id));
-        } else if (idGenerator == null && absent(node.at(Fields.pointer(fields.id())))) {
+        } else if (idGenerator == null && absent(event.at(Fields.pointer(fields.id())))) {
             violations.add(new Violation(name(fields.id()), "is required (a client-made id makes retries safe: "
                     + "copies of an id are counted once)"));
         }
-        final String subject = requiredText(node, fields.subject(), violations);
+        final String subject = requiredText(event, fields.subject(), violations);
         if (subject != null) {
             Violation.addIfBroken(violations, name(fields.subject()), rules.subject(subject));
         }
-        final String meter = requiredText(node, fields.meter(), violations);
+        final String meter = requiredText(event, fields.meter(), violations);
         if (meter != null) {
             Violation.addIfBroken(violations, name(fields.meter()), rules.meter(meter));
         }
-        final BigDecimal quantity = quantity(node, fields.quantity(), violations);
-        final Instant timestamp = timestamp(node, fields.timestamp(), receivedAt, violations);
-        final Map<String, String> properties = properties(node, fields.properties(), violations);
+        final BigDecimal quantity = quantity(event, fields.quantity(), violations);
+        final Instant timestamp = timestamp(event, fields.timestamp(), receivedAt, violations);
+        final Map<String, String> properties = properties(event, fields.properties(), violations);
         if (!violations.isEmpty()) {
             return new Rejected(violations);
         }

@@ -124,8 +124,55 @@ class EventParserTest {
         assertEquals(Instant.parse("2026-11-23T11:00:00Z"), event.timestamp());
         assertEquals(List.of(new Violation("data.quantity", "must be a number or a decimal string like \"12.5\"")),
                 assertInstanceOf(EventParser.Rejected.class, parse("""
-                        {"id":"ce-2","type":"m","subject":"s","data":{"quantity":"many"}}""",
+                        {"specversion":"1.0","source":"/b","id":"ce-2","type":"m","subject":"s",
+                         "data":{"quantity":"many"}}""",
                         EventParser.Fields.CLOUDEVENTS)).violations());
+    }
+
+    @Test
+    void shouldTakeOnlyCloudEvents10WithASource() throws Exception {
+        assertEquals(List.of(new Violation("specversion", "must be \"1.0\", the only CloudEvents version this API "
+                        + "reads")), cloudEventViolations("{\"specversion\":\"0.3\",\"source\":\"/b\",\"id\":\"a\","
+                + "\"type\":\"m\",\"subject\":\"s\"}"));
+        assertEquals(List.of(new Violation("specversion", "is required (\"1.0\")"),
+                new Violation("source", "is required (a URI-reference naming what produced the event)")),
+                cloudEventViolations("{\"id\":\"a\",\"type\":\"m\",\"subject\":\"s\"}"));
+        assertEquals(List.of(new Violation("specversion", "must be \"1.0\", the only CloudEvents version this API "
+                        + "reads"), new Violation("source", "must be a non-empty string")),
+                cloudEventViolations("{\"specversion\":1.0,\"source\":\"\",\"id\":\"a\",\"type\":\"m\","
+                        + "\"subject\":\"s\"}"));
+    }
+
+    @Test
+    void shouldCountTheDataOfDataBase64WhenItIsJsonAndRefuseItOtherwise() throws Exception {
+        final String head = "{\"specversion\":\"1.0\",\"source\":\"/b\",\"id\":\"a\",\"type\":\"m\",\"subject\":\"s\"";
+        final String data = java.util.Base64.getEncoder().encodeToString(
+                "{\"quantity\":7,\"properties\":{\"region\":\"eu\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final UsageEvent event = assertInstanceOf(EventParser.Accepted.class, parse(head + ",\"data_base64\":\""
+                + data + "\"}", EventParser.Fields.CLOUDEVENTS)).event();
+        assertEquals(new BigDecimal("7"), event.quantity());
+        assertEquals(Map.of("region", "eu"), event.properties());
+        assertInstanceOf(EventParser.Accepted.class, parse(head + ",\"datacontenttype\":\"application/json; "
+                + "charset=utf-8\",\"data_base64\":\"" + data + "\"}", EventParser.Fields.CLOUDEVENTS));
+        assertEquals(List.of(new Violation("datacontenttype", "must be application/json or a +json type: the data "
+                        + "is read as JSON for its quantity and properties")),
+                cloudEventViolations(head + ",\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\""
+                        + data + "\"}"));
+        final String notJson = java.util.Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
+        for (final String base64 : List.of("\"" + notJson + "\"", "\"%%%\"", "5", "\"" + java.util.Base64.getEncoder()
+                .encodeToString("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\"")) {
+            assertEquals(List.of(new Violation("data_base64", "must be base64 (RFC 4648) of a JSON object (quantity, "
+                    + "properties)")), cloudEventViolations(head + ",\"data_base64\":" + base64 + "}"), base64);
+        }
+        assertEquals(List.of(new Violation("data_base64", "must not be sent with data: an event has one or the "
+                + "other")), cloudEventViolations(head + ",\"data\":{},\"data_base64\":\"" + data + "\"}"));
+        assertEquals(List.of(new Violation("data", "must be an object (quantity, properties)")),
+                cloudEventViolations(head + ",\"data\":\"5\"}"));
+    }
+
+    private List<Violation> cloudEventViolations(final String json) throws Exception {
+        return assertInstanceOf(EventParser.Rejected.class, parse(json, EventParser.Fields.CLOUDEVENTS))
+                .violations();
     }
 
     @Test
@@ -153,7 +200,7 @@ class EventParserTest {
         assertEquals(List.of(new Violation("source", "must not contain control characters (found U+0009 at index 1)"),
                         new Violation("\\uDFFF", "names must be well-formed Unicode without control characters")),
                 assertInstanceOf(EventParser.Rejected.class, parse("""
-                        {"id":"ce-1","source":"/\\t","\\udfff":"x","type":"m","subject":"s"}""",
+                        {"specversion":"1.0","id":"ce-1","source":"/\\t","\\udfff":"x","type":"m","subject":"s"}""",
                         EventParser.Fields.CLOUDEVENTS)).violations());
     }
 
