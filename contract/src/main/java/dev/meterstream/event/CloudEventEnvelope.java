@@ -12,7 +12,7 @@ import java.util.Locale;
  * source} is given, and {@code data} is what is counted. Before these rules a {@code "specversion":"0.3"} event was
  * taken, and one with its data in {@code data_base64} counted a quantity of 1 while its data was ignored.
  */
-final class CloudEventEnvelope {
+public final class CloudEventEnvelope {
     /** The only version of CloudEvents this reads. */
     static final String SPEC_VERSION = "1.0";
 
@@ -69,7 +69,7 @@ final class CloudEventEnvelope {
     }
 
     /** {@code application/json}, or any type with a {@code +json} suffix, with or without parameters. */
-    static boolean isJson(final String mediaType) {
+    public static boolean isJson(final String mediaType) {
         final String type = mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || type.endsWith("+json") && type.contains("/");
     }

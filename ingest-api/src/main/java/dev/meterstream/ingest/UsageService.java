@@ -70,15 +70,14 @@ final class UsageService implements HttpService {
 
     private int accept(final ServerRequest request, final ServerResponse response) {
         final String tenant = Tenant.of(request);
-        final UsageRequest body = UsageRequest.read(request.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
-                contentLength(request),
+        final UsageRequest body = UsageRequest.read(request.headers(), contentLength(request),
                 request.content().inputStream(), settings);
         final Instant receivedAt = clock.instant();
         final List<EventParser.Result> results = new ArrayList<>(body.events().size());
         final List<UsageEvent> valid = new ArrayList<>(body.events().size());
         final java.util.function.Supplier<String> ids = settings.generatesIds(tenant) ? UsageService::generateId : null;
         for (final var node : body.events()) {
-            final EventParser.Result result = parser.parse(node, body.fields(), tenant, receivedAt, ids);
+            final EventParser.Result result = body.named(parser.parse(node, body.fields(), tenant, receivedAt, ids));
             results.add(result);
             if (result instanceof EventParser.Accepted accepted) {
                 valid.add(accepted.event());

@@ -98,7 +98,8 @@ class IngestFuzzTest {
     }
 
     /**
-     * The request parser alone, faster than the handler: a body read as each content type, then every event parsed
+     * The request parser alone, faster than the handler: a body read as each content type (and as the data of a
+     * binary-mode CloudEvent), then every event parsed
      * as the edge parses it. Only refusals ({@link dev.meterstream.support.http.ProblemException}) may come out, and
      * every event it accepts is one the processor takes.
      */
@@ -109,7 +110,16 @@ class IngestFuzzTest {
         final byte[] body = input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
         final UsageRequest request;
         try {
-            request = UsageRequest.read(contentType, (long) body.length, new java.io.ByteArrayInputStream(body),
+            final io.helidon.http.WritableHeaders<?> headers = io.helidon.http.WritableHeaders.create()
+                    .add(io.helidon.http.HeaderNames.CONTENT_TYPE, contentType);
+            if ((flags & 0x80) != 0) { // a binary-mode CloudEvent: its attributes in headers, the body its data
+                headers.add(io.helidon.http.HeaderNames.create("ce-specversion"), "1.0")
+                        .add(io.helidon.http.HeaderNames.create("ce-id"), "f%C3%BCzz")
+                        .add(io.helidon.http.HeaderNames.create("ce-source"), "/fuzz")
+                        .add(io.helidon.http.HeaderNames.create("ce-type"), "m")
+                        .add(io.helidon.http.HeaderNames.create("ce-subject"), "s");
+            }
+            request = UsageRequest.read(headers, (long) body.length, new java.io.ByteArrayInputStream(body),
                     SETTINGS);
         } catch (final dev.meterstream.support.http.ProblemException refused) {
             return;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.UsageEvent;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.http.HttpMessageFactory;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -27,6 +30,10 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.OffsetDateTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -389,6 +396,74 @@ class UsageServiceTest {
         assertProblem(raw(request("POST", UsageService.PATH, "Authorization: Bearer " + TestSettings.ACME_KEY,
                 "Content-Type: application/json", "Content-Length: " + (4 * SETTINGS.maxBodyBytes())),
                 new byte[0]).answer(), 413, "body-too-large");
+    }
+
+    @Test
+    void shouldAcceptABinaryModeCloudEventSentByTheCloudEventsSdk() throws Exception {
+        PUBLISHER.acknowledges = true;
+        final CloudEvent event = CloudEventBuilder.v1().withId("bin-1").withSource(URI.create("/sdk"))
+                .withType("gpu.seconds").withSubject("job-7").withTime(OffsetDateTime.parse("2026-11-23T11:59:00Z"))
+                .withData("application/json", "{\"quantity\":2.5,\"properties\":{\"region\":\"eu\"}}"
+                        .getBytes(StandardCharsets.UTF_8))
+                .build();
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + UsageService.PATH)).header("Authorization", "Bearer " + TestSettings.ACME_KEY);
+        final byte[][] body = new byte[1][];
+        HttpMessageFactory.createWriter(request::header, bytes -> body[0] = bytes).writeBinary(event);
+        final HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(body[0])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, answer.statusCode(), answer.body());
+        assertEquals("bin-1", JSON.readTree(answer.body()).get("id").asText());
+        final UsageEvent published = PUBLISHER.published.getFirst();
+        assertEquals(List.of("bin-1", "job-7", "gpu.seconds", "2026-11-23T11:59:00Z", "eu"), List.of(published.id(),
+                published.subject(), published.meter(), published.timestamp().toString(),
+                published.properties().get("region")));
+        assertEquals(0, new java.math.BigDecimal("2.5").compareTo(published.quantity()));
+    }
+
+    private RawAnswer binary(final String contentType, final String body, final String... ceHeaders)
+            throws IOException {
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        final List<String> headers = new ArrayList<>(List.of("Authorization: Bearer " + TestSettings.ACME_KEY,
+                "Content-Length: " + bytes.length));
+        if (contentType != null) {
+            headers.add("Content-Type: " + contentType);
+        }
+        headers.addAll(List.of(ceHeaders));
+        return raw(request("POST", UsageService.PATH, headers.toArray(String[]::new)), bytes);
+    }
+
+    @Test
+    void shouldReadPercentEncodedHeadersAndCountAnEventWithoutDataAsOne() throws IOException {
+        PUBLISHER.acknowledges = true;
+        final RawAnswer answer = binary(null, "", "ce-specversion: 1.0", "ce-id: b%C3%BC-2", "ce-source: /raw",
+                "ce-type: m", "ce-subject: caf%C3%A9%20bar");
+        assertEquals(202, answer.status(), () -> "body: " + answer.body());
+        assertEquals(List.of("bü-2", "café bar"), List.of(PUBLISHER.published.getFirst().id(),
+                PUBLISHER.published.getFirst().subject()));
+        assertEquals(0, java.math.BigDecimal.ONE.compareTo(PUBLISHER.published.getFirst().quantity()));
+    }
+
+    @Test
+    void shouldRefuseABinaryModeCloudEventNamingItsHeaders() throws IOException {
+        assertEquals(List.of(
+                "ce-specversion: must be \"1.0\", the only CloudEvents version this API reads",
+                "ce-source: is required (a URI-reference naming what produced the event)",
+                "ce-subject: is required",
+                "data.quantity: must be at least 0"),
+                errors(assertProblem(binary("application/json", "{\"quantity\":-1}", "ce-specversion: 0.3",
+                        "ce-id: b-3", "ce-type: m").answer(), 400, "invalid-event")));
+        assertEquals(List.of("ce-subject: must be percent-encoded UTF-8 (CloudEvents HTTP binding, 3.1.3.2)"),
+                errors(assertProblem(binary(null, "", "ce-specversion: 1.0", "ce-id: b-4", "ce-source: /raw",
+                        "ce-type: m", "ce-subject: %ZZ").answer(), 400, "invalid-event")));
+        assertProblem(binary("text/plain", "5", "ce-specversion: 1.0", "ce-id: b-5", "ce-source: /raw",
+                "ce-type: m", "ce-subject: s").answer(), 415, "unsupported-media-type");
+        assertProblem(binary("application/json", "{\"quantity\":", "ce-specversion: 1.0", "ce-id: b-6",
+                "ce-source: /raw", "ce-type: m", "ce-subject: s").answer(), 400, "malformed-json");
+        assertEquals(List.of("data: must be an object (quantity, properties)"), errors(assertProblem(binary(
+                "application/json", "[1]", "ce-specversion: 1.0", "ce-id: b-7", "ce-source: /raw", "ce-type: m",
+                "ce-subject: s").answer(), 400, "invalid-event")));
     }
 
     /** Records what it is asked to publish; acknowledges nothing unless told to. */
