@@ -4,6 +4,7 @@ import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.ApiDocument;
 import dev.meterstream.support.http.FrameworkProblems;
 import dev.meterstream.support.http.RequestDecoding;
 import dev.meterstream.support.http.ServerTls;
@@ -110,12 +111,13 @@ public final class IngestServer implements AutoCloseable {
     }
 
     /**
-     * Every route of ingest-api, behind the API-key filter; tests mount the same ones. Health and metrics come from
-     * the observe feature.
+     * Every route of ingest-api: the usages behind the API-key filter, and the OpenAPI document (open); tests mount
+     * the same ones. Health and metrics come from the observe feature.
      */
     static void routing(final HttpRouting.Builder routing, final Authenticator keys, final IngestMetrics metrics,
                         final UsageService usages) {
         routing.addFilter(new ApiKeyFilter(keys, "ingest API key", metrics::request)).register(usages);
+        ApiDocument.route(routing, "ingest-api");
     }
 
     /**

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.infra.openapi.OpenApiContract;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
@@ -76,21 +77,31 @@ class IngestIT {
                 .get("server"), TestSettings.create(bootstrapServers));
     }
 
+    /** Every answer the ITs get is checked against the API's OpenAPI document. */
+    static final OpenApiContract API = OpenApiContract.of("ingest-api");
+
+    /** {@code answer}, once it has been checked against the API's OpenAPI document. */
+    static HttpResponse<String> checked(final HttpResponse<String> answer) {
+        API.check(answer.request().method(), answer.uri().getPath(), answer.statusCode(), answer.headers().map(),
+                answer.body());
+        return answer;
+    }
+
     static HttpResponse<String> post(final IngestServer target, final String contentType, final String body)
             throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + UsageService.PATH))
+        return checked(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + UsageService.PATH))
                 .header("Authorization", "Bearer " + TestSettings.ACME_KEY)
                 .header("Content-Type", contentType)
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static HttpResponse<String> postAs(final IngestServer target, final String key, final String body)
             throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + UsageService.PATH))
+        return checked(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + UsageService.PATH))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /**
@@ -148,9 +159,9 @@ class IngestIT {
     }
 
     static HttpResponse<String> get(final IngestServer target, final String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
+        return checked(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
                 .header("Accept", "text/plain, application/json").timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     private static String id() {

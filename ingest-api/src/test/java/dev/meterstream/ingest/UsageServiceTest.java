@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.UsageEvent;
+import dev.meterstream.infra.openapi.OpenApiContract;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
@@ -54,6 +55,8 @@ class UsageServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private static final RecordingPublisher PUBLISHER = new RecordingPublisher();
+    /** Every answer these tests get is checked against the API's OpenAPI document. */
+    private static final OpenApiContract API = OpenApiContract.of("ingest-api");
 
     private final Http1Client client;
     private final int port;
@@ -99,6 +102,9 @@ class UsageServiceTest {
         }
         try (Http1ClientResponse response = request.submit(body)) {
             final String text = response.as(String.class);
+            final Map<String, List<String>> headers = new HashMap<>();
+            response.headers().forEach(header -> headers.put(header.name(), header.allValues()));
+            API.check("POST", UsageService.PATH, response.status().code(), headers, text);
             try {
                 return new Answer(response.status().code(),
                         response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""),
@@ -313,14 +319,25 @@ class UsageServiceTest {
             }
             final String text = new String(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))),
                     StandardCharsets.UTF_8);
-            return new RawAnswer(Integer.parseInt(lines[0].split(" ")[1]), headers,
-                    text.isEmpty() ? null : JSON.readTree(text));
+            final String[] requestLine = head.split(" ", 3);
+            API.check(requestLine[0], requestLine[1], Integer.parseInt(lines[0].split(" ")[1]),
+                    headers.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                            entry -> List.of(entry.getValue()))), text);
+            return new RawAnswer(Integer.parseInt(lines[0].split(" ")[1]), headers, text);
         }
     }
 
-    private record RawAnswer(int status, Map<String, String> headers, JsonNode body) {
+    private record RawAnswer(int status, Map<String, String> headers, String text) {
+        JsonNode body() {
+            try {
+                return text.isEmpty() ? null : JSON.readTree(text);
+            } catch (final IOException e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
+        }
+
         Answer answer() {
-            return new Answer(status, headers.getOrDefault("content-type", ""), body, headers.get("retry-after"));
+            return new Answer(status, headers.getOrDefault("content-type", ""), body(), headers.get("retry-after"));
         }
     }
 
@@ -341,6 +358,17 @@ class UsageServiceTest {
         return raw(request("POST", UsageService.PATH, "Authorization: Bearer " + TestSettings.ACME_KEY,
                 "Content-Type: application/json", "Content-Encoding: " + encoding,
                 "Content-Length: " + compressed.length), compressed);
+    }
+
+    @Test
+    void shouldServeItsOpenApiDocumentAsKeptInDocs() throws IOException {
+        final RawAnswer answer = raw(request("GET", "/openapi"), new byte[0]);
+        assertEquals(200, answer.status());
+        assertEquals("application/yaml", answer.headers().get("content-type"));
+        assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("../docs/openapi/ingest-api.yaml")),
+                answer.text());
+        final RawAnswer wrong = raw(request("PUT", "/openapi"), new byte[0]);
+        assertEquals(List.of(405, "GET"), List.of(wrong.status(), wrong.headers().get("allow")));
     }
 
     @Test
@@ -413,6 +441,7 @@ class UsageServiceTest {
         final HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
                 request.POST(HttpRequest.BodyPublishers.ofByteArray(body[0])).build(),
                 HttpResponse.BodyHandlers.ofString());
+        API.check("POST", UsageService.PATH, answer.statusCode(), answer.headers().map(), answer.body());
         assertEquals(202, answer.statusCode(), answer.body());
         assertEquals("bin-1", JSON.readTree(answer.body()).get("id").asText());
         final UsageEvent published = PUBLISHER.published.getFirst();

@@ -7,6 +7,7 @@ import dev.meterstream.support.auth.ApiKeyFilter;
 import dev.meterstream.support.auth.Authenticator;
 import dev.meterstream.support.auth.KeyRing;
 import dev.meterstream.support.auth.Scope;
+import dev.meterstream.support.http.ApiDocument;
 import dev.meterstream.support.http.FrameworkProblems;
 import dev.meterstream.support.http.RequestDecoding;
 import dev.meterstream.support.http.ServerTls;
@@ -134,7 +135,8 @@ public final class QueryServer implements AutoCloseable {
 
     /**
      * Every route of query-api: one service per resource behind the API-key filter, and the analysts' page (open:
-     * it holds no data, and asks for the key). Health and metrics come from the observe feature.
+     * it holds no data, and asks for the key) and the OpenAPI document (open). Health and metrics come from the observe
+     * feature.
      */
     static void routing(final HttpRouting.Builder routing, final Authenticator keys, final QuerySettings settings,
                         final QueryMetrics metrics, final UsageEventService usages, final SubjectService subjects,
@@ -150,5 +152,6 @@ public final class QueryServer implements AutoCloseable {
                 .register(MeterService.PATH, meters)
                 .register(KeyService.PATH, apiKeys);
         Resource.route(routing, "/", Resource.get(new AnalystPage()));
+        ApiDocument.route(routing, "query-api");
     }
 }

@@ -66,7 +66,9 @@ final class ViewReads {
     ProblemException deadlinePassed() {
         return new ProblemException(Problem.of(503, DEADLINE, "Query deadline passed",
                 "the answer was not read within " + deadline + " (query.deadline): ask for a shorter range, larger "
-                        + "windows or fewer subjects, or try again when the views are less busy"));
+                        + "windows or fewer subjects, or try again when the views are less busy"),
+                // Like every 503 of either API: a client may ask again, and is told when.
+                Duration.ofSeconds(1));
     }
 
     private CompletionStage<List<Row>> collect(final AsyncResultSet page, final List<Row> rows) {

@@ -17,6 +17,7 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
+import dev.meterstream.infra.openapi.OpenApiContract;
 import dev.meterstream.infra.process.Await;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryApiIT {
     private static final ObjectMapper JSON = EventParser.READER;
+    /** Every answer these tests get from query-api is checked against its OpenAPI document. */
+    private static final OpenApiContract API = OpenApiContract.of("query-api");
     private final HttpClient http = HttpClient.newHttpClient();
     private ViewsFixture views;
 
@@ -324,28 +327,32 @@ class QueryApiIT {
     }
 
     @Test
-    void shouldAnswerAWrongMethodWith405AndAllowAndEveryOtherRefusalAsAProblem() throws Exception {
+    void shouldServeItsOpenApiDocumentAndAnswerAWrongMethodWith405AndAllowAndEveryOtherRefusalAsAProblem() throws Exception {
         for (final var route : Map.of("DELETE /api/meters/meter-1/usage", "GET", "POST /api/meters/meter-1",
                 "PUT, GET, DELETE", "PUT /api/keys", "POST, GET", "POST /", "GET").entrySet()) {
             final String[] request = route.getKey().split(" ");
-            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+            final HttpResponse<String> answer = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
                             + request[1])).header("Authorization", "Bearer " + ViewsFixture.ACME_KEY)
                     .method(request[0], HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString()));
             assertProblem(answer, 405, "/problems/method-not-allowed");
             assertEquals(route.getValue(), answer.headers().firstValue("Allow").orElse(""), route.getKey());
         }
+        final HttpResponse<String> document = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+                + "/openapi")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertEquals(java.nio.file.Files.readString(Path.of("../docs/openapi/query-api.yaml")), document.body(),
+                "the document served is the one kept in docs");
         assertProblem(get("/api/no-such-resource", ViewsFixture.ACME_KEY), 404, "/problems/not-found");
         assertProblem(get("/no-such-page", ViewsFixture.ACME_KEY), 404, "/problems/not-found");
     }
 
     @Test
     void shouldAnswerCsvWhenAskedAndServeHealthMetricsAndThePage() throws Exception {
-        final HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+        final HttpResponse<String> csv = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
                         + "/api/meters/meter-1/usage?from=" + ViewsFixture.BASE + "&to="
                         + ViewsFixture.BASE.plus(Duration.ofDays(3)) + "&window=DAY&subject=subject-1"))
                 .header("Authorization", "Bearer " + ViewsFixture.ACME_KEY).header("Accept", "text/csv").build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, csv.statusCode());
         assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
         final List<String> lines = csv.body().lines().toList();
@@ -353,13 +360,13 @@ class QueryApiIT {
         assertEquals(expectedAggregates("acme", WindowSize.DAY).values().stream()
                 .filter(a -> a.meter().equals("meter-1") && a.subject().equals("subject-1")).count(), lines.size() - 1);
 
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode());
-        final String metrics = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/metrics"))
-                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(200, checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString())).statusCode());
+        final String metrics = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/observe/metrics"))
+                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString())).body();
         assertTrue(metrics.contains("query_request_duration_seconds"), "latency by endpoint is exported");
-        final HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> page = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertTrue(page.body().contains("<svg id=\"chart\""), "the page is served");
         final String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'")
@@ -649,10 +656,10 @@ class QueryApiIT {
                 });
 
         // CSV: one column per dimension asked, one line per point.
-        final HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
+        final HttpResponse<String> csv = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
                         + "/api/meters/tokens-late/usage" + range + "&window=DAY&groupBy=model"))
                 .header("Authorization", "Bearer " + key).header("Accept", "text/csv").build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
         final List<String> lines = List.of(csv.body().split("\r\n"));
         assertEquals("windowStart,windowEnd,groupBy.model,value", lines.getFirst());
         assertEquals(points("tokens-late", range + "&window=DAY&groupBy=model").size() + 1, lines.size());
@@ -786,10 +793,17 @@ class QueryApiIT {
 
     private HttpResponse<String> send(final String method, final String path, final String key, final String body)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path))
+        return checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** {@code answer}, once it has been checked against the API's OpenAPI document. */
+    private static HttpResponse<String> checked(final HttpResponse<String> answer) {
+        API.check(answer.request().method(), answer.uri().getRawPath(), answer.statusCode(), answer.headers().map(),
+                answer.body());
+        return answer;
     }
 
     private static List<String> fieldsOf(final JsonNode problem) {
@@ -822,8 +836,8 @@ class QueryApiIT {
     }
 
     private HttpResponse<String> get(final String baseUrl, final String path, final String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path.replace("+", "%2B")))
-                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+        return checked(http.send(HttpRequest.newBuilder(URI.create(baseUrl + path.replace("+", "%2B")))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static JsonNode json(final HttpResponse<String> response, final int status) throws Exception {
