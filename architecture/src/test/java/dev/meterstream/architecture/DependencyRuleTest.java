@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * The rule of docs/architecture.md, "Where things are", checked on the compiled main classes of every module:
  * <pre>
  *   contract  &lt;-  support  &lt;-  ingest-api, stream-processor, query-api   (no service imports another)
+ *   client (the JDK only; nothing of the system imports it)
  *      ^            ^
  *      +-- infra ---+  &lt;-  loadtest (the benchmarks and load runs start the services as processes)
  * </pre>
@@ -28,6 +29,7 @@ class DependencyRuleTest {
     private static final String QUERY = "dev.meterstream.query..";
     private static final String INFRA = "dev.meterstream.infra..";
     private static final String LOADTEST = "dev.meterstream.loadtest..";
+    private static final String CLIENT = "dev.meterstream.client..";
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -37,7 +39,7 @@ class DependencyRuleTest {
     void shouldFindEveryModulesClasses() {
         // A rule over no classes passes whatever the code does: make sure each module was read.
         for (final String module : new String[] {CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
-            LOADTEST}) {
+            LOADTEST, CLIENT}) {
             assertFalse(MAIN.that(JavaClass.Predicates.resideInAPackage(module)).isEmpty(), "no class in " + module);
         }
     }
@@ -83,6 +85,18 @@ class DependencyRuleTest {
     void theLoadToolingStartsTheServicesWithoutImportingThem() {
         noClasses().that().resideInAPackage(LOADTEST)
                 .should().dependOnClassesThat().resideInAnyPackage(INGEST, PROCESSOR, QUERY)
+                .check(MAIN);
+    }
+
+    @Test
+    void theProducersClientDependsOnTheJdkOnlyAndNothingOfTheSystemOnIt() {
+        classes().that().resideInAPackage(CLIENT)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", CLIENT)
+                .because("a producer's application must not have to reconcile our dependencies with its own")
+                .check(MAIN);
+        noClasses().that().resideInAnyPackage(CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
+                        LOADTEST)
+                .should().dependOnClassesThat().resideInAPackage(CLIENT)
                 .check(MAIN);
     }
 
