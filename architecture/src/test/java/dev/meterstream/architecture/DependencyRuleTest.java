@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The rule of docs/architecture.md, "Where things are", checked on the compiled main classes of every module:
  * <pre>
  *   contract  &lt;-  support  &lt;-  ingest-api, stream-processor, query-api   (no service imports another)
- *   client (the JDK only; nothing of the system imports it)
+ *   client (the JDK only; nothing of the system imports it)  &lt;-  cli (the command; Jackson besides)
  *      ^            ^
  *      +-- infra ---+  &lt;-  loadtest (the benchmarks and load runs start the services as processes)
  * </pre>
@@ -30,6 +30,7 @@ class DependencyRuleTest {
     private static final String INFRA = "dev.meterstream.infra..";
     private static final String LOADTEST = "dev.meterstream.loadtest..";
     private static final String CLIENT = "dev.meterstream.client..";
+    private static final String CLI = "dev.meterstream.cli..";
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -39,7 +40,7 @@ class DependencyRuleTest {
     void shouldFindEveryModulesClasses() {
         // A rule over no classes passes whatever the code does: make sure each module was read.
         for (final String module : new String[] {CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
-            LOADTEST, CLIENT}) {
+            LOADTEST, CLIENT, CLI}) {
             assertFalse(MAIN.that(JavaClass.Predicates.resideInAPackage(module)).isEmpty(), "no class in " + module);
         }
     }
@@ -96,7 +97,15 @@ class DependencyRuleTest {
                 .check(MAIN);
         noClasses().that().resideInAnyPackage(CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
                         LOADTEST)
-                .should().dependOnClassesThat().resideInAPackage(CLIENT)
+                .should().dependOnClassesThat().resideInAnyPackage(CLIENT, CLI)
+                .check(MAIN);
+    }
+
+    @Test
+    void theCommandSpeaksToTheApisOnlyThroughTheClientAndHttp() {
+        classes().that().resideInAPackage(CLI)
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.fasterxml.jackson..", CLIENT, CLI)
+                .because("the command is a producer and an analyst like any other, not a part of the services")
                 .check(MAIN);
     }
 

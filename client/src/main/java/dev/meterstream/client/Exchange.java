@@ -98,7 +98,8 @@ final class Exchange {
             answer = settings.http().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (final IOException e) {
             // A timeout or a lost connection: the events may or may not be stored, and are sent again as they were.
-            return Outcome.retry(0, null, e.getClass().getSimpleName() + ": " + e.getMessage(), null, true, e);
+            return Outcome.retry(0, null, e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage(), null, true, e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.refused(0, null, "interrupted");
