@@ -33,8 +33,9 @@ public final class Main {
         System.exit(run(Arrays.asList(args), System.getenv(), System.in, System.out, System.err));
     }
 
-    static int run(final List<String> args, final Map<String, String> environment, final InputStream stdin,
-                   final PrintStream out, final PrintStream err) {
+    /** The command on these streams and this environment; its exit code. (Tests of other modules call it too.) */
+    public static int run(final List<String> args, final Map<String, String> environment, final InputStream stdin,
+                          final PrintStream out, final PrintStream err) {
         final Endpoints endpoints = new Endpoints(environment, Path.of(".data"));
         try {
             if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {

@@ -160,7 +160,7 @@ final class KeyService implements HttpService {
         try (InputStream in = request.content().inputStream()) {
             final byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw new ProblemException(Problem.of(413, "too-large", "Request too large",
+                throw new ProblemException(Problem.of(413, "body-too-large", "Request too large",
                         "a key request may be at most " + MAX_BODY_BYTES + " bytes"));
             }
             final JsonNode node = bytes.length == 0 ? JsonNodeFactory.instance.objectNode()

@@ -124,7 +124,7 @@ final class MeterDefinitionService implements HttpService {
         try (InputStream in = request.content().inputStream()) {
             final byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw new ProblemException(Problem.of(413, "too-large", "Definition too large",
+                throw new ProblemException(Problem.of(413, "body-too-large", "Definition too large",
                         "a meter definition may be at most " + MAX_BODY_BYTES + " bytes"));
             }
             return body;

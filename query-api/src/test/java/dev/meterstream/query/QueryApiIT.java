@@ -346,6 +346,64 @@ class QueryApiIT {
         assertProblem(get("/no-such-page", ViewsFixture.ACME_KEY), 404, "/problems/not-found");
     }
 
+    /** The meterstream command's query and keys, against this server: what it prints is what the API answers. */
+    @Test
+    void shouldAnswerTheCommandsQueriesAndKeyChanges() throws Exception {
+        final String from = ViewsFixture.BASE.toString();
+        final String to = ViewsFixture.BASE.plus(Duration.ofDays(3)).toString();
+        final String path = "/api/meters/meter-1/usage?from=" + from + "&to=" + to + "&window=DAY&subject=subject-1";
+        final int points = json(get(path, ViewsFixture.ACME_KEY), 200).get("points").size();
+        final Command table = command("query", "usage", "meter-1", "--from", from, "--to", to, "--window", "DAY",
+                "--subject", "subject-1", "--key", ViewsFixture.ACME_KEY);
+        assertEquals(0, table.exit(), table.err());
+        final List<String> lines = table.out().lines().toList();
+        assertEquals(List.of("subject", "windowStart", "count", "sum", "min", "max"),
+                List.of(lines.getFirst().trim().split(" +")));
+        assertEquals(points + 3, lines.size(), "a header, a rule, a row per point, and completeThrough: "
+                + table.out());
+        assertTrue(lines.getLast().startsWith("complete through "), lines.getLast());
+        final Command csv = command("query", "usage", "meter-1", "--from", from, "--to", to, "--window", "DAY",
+                "--subject", "subject-1", "--csv", "--key", ViewsFixture.ACME_KEY);
+        assertEquals(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl() + path))
+                .header("Authorization", "Bearer " + ViewsFixture.ACME_KEY).header("Accept", "text/csv").build(),
+                HttpResponse.BodyHandlers.ofString()).body(), csv.out());
+        final Command top = command("query", "top", "meter-1", "--from", from, "--to", to, "--limit", "3", "--key",
+                ViewsFixture.ACME_KEY);
+        assertEquals(0, top.exit(), top.err());
+        assertTrue(top.out().startsWith("rank"), top.out());
+
+        final Command refused = command("query", "usage", "meter-1", "--from", "yesterday", "--to", to, "--key",
+                ViewsFixture.ACME_KEY);
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("answered 400 Invalid query") && refused.err().contains("from:"),
+                refused.err());
+
+        final Command made = command("keys", "create", "--scope", "ingest", "--key", ViewsFixture.ACME_ADMIN_KEY);
+        assertEquals(0, made.exit(), made.err());
+        assertTrue(made.out().startsWith("key ms_"), made.out());
+        final String id = made.out().lines().toList().get(3).trim().split(" +")[0];
+        assertTrue(command("keys", "list", "--key", ViewsFixture.ACME_ADMIN_KEY).out().contains(id));
+        final Command revoked = command("keys", "revoke", id, "--key", ViewsFixture.ACME_ADMIN_KEY);
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertTrue(revoked.out().contains("revoked"), revoked.out());
+        assertEquals(1, command("keys", "list", "--key", ViewsFixture.ACME_KEY).exit(), "an analyst key may not");
+    }
+
+    private record Command(int exit, String out, String err) {
+    }
+
+    private Command command(final String... args) {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final List<String> withUrl = new ArrayList<>(List.of(args));
+        withUrl.addAll(List.of("--url", views.baseUrl()));
+        final int exit = dev.meterstream.cli.Main.run(withUrl, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new Command(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void shouldAnswerCsvWhenAskedAndServeHealthMetricsAndThePage() throws Exception {
         final HttpResponse<String> csv = checked(http.send(HttpRequest.newBuilder(URI.create(views.baseUrl()
