@@ -77,6 +77,12 @@ final class Table {
             final String pad = " ".repeat(widths[i] - cell.length());
             text.append(i == 0 ? "" : "  ").append(numeric.contains(names.get(i)) ? pad + cell : cell + pad);
         }
-        text.append(System.lineSeparator().equals("\n") ? "\n" : System.lineSeparator());
+        // No trailing blanks: an empty last cell would otherwise pad the line.
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        text.setLength(end);
+        text.append('\n');
     }
 }
