@@ -150,7 +150,7 @@ final class Exchange {
                 delivered++;
             } else {
                 pending.delivery().completeExceptionally(new EventRejectedException(pending.id(),
-                        violations(result.get("errors"), "")));
+                        violations(result.get("errors"))));
                 rejected++;
             }
         }
@@ -169,7 +169,7 @@ final class Exchange {
     /** A 400 invalid-event: no event of the batch is valid; each gets the errors named {@code [i].field}. */
     private void rejectAll(final List<MeterstreamClient.Pending> batch, final Map<String, Object> body) {
         final Map<Integer, List<Violation>> byIndex = new HashMap<>();
-        for (final Violation violation : violations(body.get("errors"), "")) {
+        for (final Violation violation : violations(body.get("errors"))) {
             final String field = violation.field();
             if (field.startsWith("[") && field.indexOf(']') > 0) {
                 final int index = Integer.parseInt(field.substring(1, field.indexOf(']')));
@@ -226,12 +226,12 @@ final class Exchange {
         }
     }
 
-    private static List<Violation> violations(final Object errors, final String prefix) {
+    private static List<Violation> violations(final Object errors) {
         final List<Violation> violations = new ArrayList<>();
         if (errors instanceof List<?> list) {
             for (final Object error : list) {
                 if (error instanceof Map<?, ?> map) {
-                    violations.add(new Violation(prefix + map.get("field"), String.valueOf(map.get("detail"))));
+                    violations.add(new Violation(String.valueOf(map.get("field")), String.valueOf(map.get("detail"))));
                 }
             }
         }

@@ -96,10 +96,12 @@ record UsageRequest(List<JsonNode> events, EventParser.Fields fields, boolean ba
         if (!(result instanceof EventParser.Rejected rejected)) {
             return result;
         }
-        return new EventParser.Rejected(rejected.violations().stream()
-                .map(violation -> fieldNames.apply(violation.field()).equals(violation.field()) ? violation
-                        : new Violation(fieldNames.apply(violation.field()), violation.detail()))
-                .toList());
+        final List<Violation> named = new ArrayList<>(rejected.violations().size());
+        for (final Violation violation : rejected.violations()) {
+            final String field = fieldNames.apply(violation.field());
+            named.add(field.equals(violation.field()) ? violation : new Violation(field, violation.detail()));
+        }
+        return new EventParser.Rejected(named);
     }
 
     private static byte[] bytes(final Long contentLength, final InputStream body, final int maxBodyBytes,

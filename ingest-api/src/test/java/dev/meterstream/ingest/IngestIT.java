@@ -82,9 +82,7 @@ class IngestIT {
 
     /** {@code answer}, once it has been checked against the API's OpenAPI document. */
     static HttpResponse<String> checked(final HttpResponse<String> answer) {
-        API.check(answer.request().method(), answer.uri().getPath(), answer.statusCode(), answer.headers().map(),
-                answer.body());
-        return answer;
+        return API.check(answer);
     }
 
     static HttpResponse<String> post(final IngestServer target, final String contentType, final String body)

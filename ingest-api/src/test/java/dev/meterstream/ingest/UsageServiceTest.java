@@ -441,7 +441,7 @@ class UsageServiceTest {
         final HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
                 request.POST(HttpRequest.BodyPublishers.ofByteArray(body[0])).build(),
                 HttpResponse.BodyHandlers.ofString());
-        API.check("POST", UsageService.PATH, answer.statusCode(), answer.headers().map(), answer.body());
+        API.check(answer);
         assertEquals(202, answer.statusCode(), answer.body());
         assertEquals("bin-1", JSON.readTree(answer.body()).get("id").asText());
         final UsageEvent published = PUBLISHER.published.getFirst();

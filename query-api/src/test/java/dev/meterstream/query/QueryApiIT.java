@@ -859,9 +859,7 @@ class QueryApiIT {
 
     /** {@code answer}, once it has been checked against the API's OpenAPI document. */
     private static HttpResponse<String> checked(final HttpResponse<String> answer) {
-        API.check(answer.request().method(), answer.uri().getRawPath(), answer.statusCode(), answer.headers().map(),
-                answer.body());
-        return answer;
+        return API.check(answer);
     }
 
     private static List<String> fieldsOf(final JsonNode problem) {

@@ -88,6 +88,13 @@ public final class OpenApiContract {
         return types;
     }
 
+    /** Checks {@code answer} against the request that got it (see below); returns it, for use inline. */
+    public java.net.http.HttpResponse<String> check(final java.net.http.HttpResponse<String> answer) {
+        check(answer.request().method(), answer.uri().getRawPath(), answer.statusCode(), answer.headers().map(),
+                answer.body());
+        return answer;
+    }
+
     /**
      * Checks one exchange; throws an AssertionError saying what the document does not allow.
      *
