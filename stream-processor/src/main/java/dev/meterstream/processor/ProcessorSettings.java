@@ -36,6 +36,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param cacheMaxBytes      record cache that folds repeated aggregate updates between commits
  * @param meterStateEntries  most defined meters' states (and distinct values) a task holds as objects: the ones in
  *                           use are folded into without reading the store (about 300 bytes each)
+ * @param seriesWindowEntries most written minute, hour and day totals of series a task keeps as objects, so that a
+ *                           series' next event folds into them without reading RocksDB (about 250 bytes each)
  * @param topicPartitions    partitions of the raw topic if this service creates it ({@code topics.raw-partitions},
  *                           shared with the edge); the log and aggregates get as many as the raw topic has
  * @param rawRetention       how long the raw topic keeps events ({@code topics.raw-retention}, shared with the edge)
@@ -62,6 +64,7 @@ public record ProcessorSettings(
         Duration commitInterval,
         long cacheMaxBytes,
         int meterStateEntries,
+        int seriesWindowEntries,
         int topicPartitions,
         Duration rawRetention,
         double lagAlarmShare,
@@ -93,6 +96,10 @@ public record ProcessorSettings(
         if (meterStateEntries < 1) {
             throw new IllegalArgumentException("processor.meter-state-entries must be at least 1, was "
                     + meterStateEntries);
+        }
+        if (seriesWindowEntries < 0) {
+            throw new IllegalArgumentException("processor.series-window-entries must be 0 or more, was "
+                    + seriesWindowEntries);
         }
         if (topicPartitions < 1) {
             throw new IllegalArgumentException(ServiceConfig.RAW_PARTITIONS + " must be at least 1, was "
@@ -147,6 +154,7 @@ public record ProcessorSettings(
                 processor.get("commit-interval").as(Duration.class).get(),
                 processor.get("cache-max-bytes").asLong().get(),
                 processor.get("meter-state-entries").asInt().get(),
+                processor.get("series-window-entries").asInt().get(),
                 config.get(ServiceConfig.RAW_PARTITIONS).asInt().get(),
                 ServiceConfig.rawRetention(config),
                 processor.get("lag-alarm-share").asDouble().get(),
@@ -171,62 +179,70 @@ public record ProcessorSettings(
     public ProcessorSettings withDedupeHotWindow(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, value, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withExactlyOnce(final boolean value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, value, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withStreamThreads(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, value, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withCommitInterval(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, value, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withCacheMaxBytes(final long value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, value,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withMeterStateEntries(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                value, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                standbyReplicas, sessionTimeout);
+    }
+
+    public ProcessorSettings withSeriesWindowEntries(final int value) {
+        return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
+                latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
+                meterStateEntries, value, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withRawPartitions(final int value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
+                meterStateEntries, seriesWindowEntries, value, rawRetention, lagAlarmShare, fetchMinBytes, fetchMaxWait,
                 standbyReplicas, sessionTimeout);
     }
 
     public ProcessorSettings withFetchMaxWait(final Duration value) {
         return new ProcessorSettings(applicationId, kafka, stateDir, dedupeHotWindow, dedupeHotMaxIds,
                 latenessHorizon, futureTolerance, exactlyOnce, streamThreads, commitInterval, cacheMaxBytes,
-                meterStateEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value,
+                meterStateEntries, seriesWindowEntries, topicPartitions, rawRetention, lagAlarmShare, fetchMinBytes, value,
                 standbyReplicas, sessionTimeout);
     }
 
     /** What the topology is built from. */
     public TopologySettings topology() {
-        return new TopologySettings(rules(), dedupeHotWindow, dedupeHotMaxIds, commitInterval, meterStateEntries);
+        return new TopologySettings(rules(), dedupeHotWindow, dedupeHotMaxIds, commitInterval, meterStateEntries,
+                seriesWindowEntries);
     }
 
     /** The event rules, with the same horizon and tolerance as the edge's (both read {@code events.}). */

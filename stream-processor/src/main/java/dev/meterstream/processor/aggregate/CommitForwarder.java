@@ -31,8 +31,16 @@ public final class CommitForwarder {
     @SuppressWarnings("unchecked")
     public static <K, V> BiConsumer<K, V> sender(final ProcessorContext<K, V> context) {
         final InternalProcessorContext<K, V> internal = (InternalProcessorContext<K, V>) context;
+        final Consumer<Record<K, V>> send = recordSender(context);
+        return (key, value) -> send.accept(new Record<>(key, value, internal.currentStreamTimeMs()));
+    }
+
+    /** As {@link #sender}, for records that carry their own time. */
+    @SuppressWarnings("unchecked")
+    public static <K, V> Consumer<Record<K, V>> recordSender(final ProcessorContext<K, V> context) {
+        final InternalProcessorContext<K, V> internal = (InternalProcessorContext<K, V>) context;
         final ProcessorNode<?, ?, ?, ?> node = internal.currentNode();
-        return (key, value) -> forwardFrom(internal, node, new Record<>(key, value, internal.currentStreamTimeMs()));
+        return record -> forwardFrom(internal, node, record);
     }
 
     /**

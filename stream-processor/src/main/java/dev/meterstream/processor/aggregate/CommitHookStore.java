@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * them breaks {@code DefinedMetersTopologyTest} at once (the states would never be written).
  */
 public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]> {
+        implements KeyValueStore<Bytes, byte[]>, CommitHooked {
     private Runnable beforeCommit = () -> { };
 
     private CommitHookStore(final KeyValueStore<Bytes, byte[]> wrapped) {
@@ -42,15 +42,21 @@ public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes
      * Runs {@code hook} before each commit of the task that owns {@code store} (as a processor got it from its
      * context), replacing any hook set before: call it from {@code Processor#init}.
      */
-    public static void beforeCommit(final KeyValueStore<Bytes, byte[]> store, final Runnable hook) {
+    public static void beforeCommit(final StateStore store, final Runnable hook) {
         StateStore current = store;
-        while (!(current instanceof CommitHookStore)) {
+        while (!(current instanceof CommitHooked)) {
             if (!(current instanceof WrappedStateStore<?, ?, ?> wrapper)) {
-                throw new IllegalStateException("store " + store.name() + " is not built by CommitHookStore.builder");
+                throw new IllegalStateException("store " + store.name() + " is not built by CommitHookStore.builder"
+                        + " or CommitHookWindowStore.builder");
             }
             current = wrapper.wrapped();
         }
-        ((CommitHookStore) current).beforeCommit = hook;
+        ((CommitHooked) current).hook(hook);
+    }
+
+    @Override
+    public void hook(final Runnable hook) {
+        beforeCommit = hook;
     }
 
     @Override

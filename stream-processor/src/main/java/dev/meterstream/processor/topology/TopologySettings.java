@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param dedupeHotMaxIds most ids in the in-memory tier per task
  * @param commitInterval  how often a transaction commits (the shard rollup emits at that pace)
  * @param meterStateEntries most defined meters' states a task holds as objects between commits
+ * @param seriesWindowEntries most written series totals (minute, hour, day) a task holds as objects
  */
 public record TopologySettings(EventRules rules, Duration dedupeHotWindow, int dedupeHotMaxIds,
-                               Duration commitInterval, int meterStateEntries) {
+                               Duration commitInterval, int meterStateEntries,
+                               int seriesWindowEntries) {
     /** Events this much older than the newest are still counted (and their copies still dropped). */
     public Duration latenessHorizon() {
         return rules.latenessHorizon();

@@ -5,11 +5,11 @@ import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
-import dev.meterstream.event.WindowTotals;
 import dev.meterstream.processor.aggregate.CommitHookStore;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
 import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
+import dev.meterstream.processor.aggregate.SeriesWindowsProcessor;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.log.DedupeProcessor;
 import dev.meterstream.processor.log.SequenceProcessor;
@@ -21,20 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The stream processor's topology, built from typed settings so that TopologyTestDriver tests and the running
@@ -53,8 +48,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *                                                                                day windows [aggregates-*]
  *                                                                                -> usage.aggregates
  * </pre>
- * The aggregations emit absolute totals through the record cache, which folds repeated updates of a window
- * between commits into one record.
+ * The aggregations emit absolute totals once per key and commit: the shard rollups through the record cache, the
+ * series' windows and the defined meters from objects their processors hold, written before each commit.
  */
 public final class UsageTopology {
     private UsageTopology() {
@@ -70,6 +65,9 @@ public final class UsageTopology {
                 // Cached: the counter is written per event, but only its value at the commit needs to reach
                 // RocksDB and the changelog (the same transaction as the events it numbered).
                 .withCachingEnabled());
+        for (final WindowSize size : WindowSize.values()) {
+            builder.addStateStore(SeriesWindowsProcessor.store(size, settings.latenessHorizon()));
+        }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
                 Serdes.String(), new WindowTotalsStoreSerde())
                 // Cached, and sent from the cache when it is flushed before each commit: see ShardRollupProcessor.
@@ -125,31 +123,18 @@ public final class UsageTopology {
                 .to(Topics.METER_BOUNDARIES, Produced.with(Serdes.Bytes(), Serdes.ByteArray())
                         .withName("meter-boundaries"));
 
-        final KGroupedStream<String, SequencedEvent> bySeries = sequenced
-                .processValues(EventTimeProcessor::new, Named.as("event-time"))
+        // A series' minute, hour and day totals: regrouped by series, in event time, held as objects and written
+        // to their window stores and usage.aggregates before each commit (SeriesWindowsProcessor).
+        sequenced.processValues(EventTimeProcessor::new, Named.as("event-time"))
                 .selectKey((key, value) -> WindowAggregate.seriesKey(value.event()), Named.as("series-key"))
-                .groupByKey(Grouped.with(Topics.BY_SERIES, Serdes.String(), new SequencedEventBinarySerde()));
-
-        for (final WindowSize size : WindowSize.values()) {
-            bySeries.windowedBy(Windowing.windows(size, settings.latenessHorizon()))
-                    .aggregate(() -> null,
-                            (series, event, totals) -> totals == null
-                                    ? WindowTotals.of(event.event()) : totals.add(event.event()),
-                            Named.as("aggregate-" + size.name().toLowerCase(java.util.Locale.ROOT)),
-                            Materialized.<String, WindowTotals, WindowStore<Bytes, byte[]>>as(
-                                            StoreNames.aggregates(size))
-                                    .withKeySerde(Serdes.String())
-                                    .withValueSerde(new WindowTotalsStoreSerde())
-                                    .withRetention(Windowing.retention(size, settings.latenessHorizon())))
-                    .toStream(Named.as("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT) + "-changes"))
-                    .map((window, totals) -> {
-                        final WindowAggregate aggregate = WindowAggregate.ofSeries(window.key(), size,
-                                window.window().startTime(), totals);
-                        return KeyValue.pair(aggregate.key(), aggregate);
-                    }, Named.as("aggregate-key-" + size.name().toLowerCase(java.util.Locale.ROOT)))
-                    .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
-                            .withName("aggregates-" + size.name().toLowerCase(java.util.Locale.ROOT)));
-        }
+                .repartition(Repartitioned.<String, SequencedEvent>as(Topics.BY_SERIES)
+                        .withKeySerde(Serdes.String()).withValueSerde(new SequencedEventBinarySerde()))
+                .process(() -> new SeriesWindowsProcessor(settings.latenessHorizon().plus(Windowing.SLACK),
+                                settings.seriesWindowEntries()), Named.as("aggregate-series"),
+                        StoreNames.aggregates(WindowSize.MINUTE), StoreNames.aggregates(WindowSize.HOUR),
+                        StoreNames.aggregates(WindowSize.DAY))
+                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), EventSerdes.WINDOW_AGGREGATE)
+                        .withName("aggregates"));
         return builder.build();
     }
 }

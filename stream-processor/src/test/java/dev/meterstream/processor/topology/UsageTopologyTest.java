@@ -48,7 +48,11 @@ class UsageTopologyTest {
 
     @BeforeEach
     void start() {
-        final ProcessorSettings settings = ProcessorSettings.defaults("topology-test", "unused:9092", stateDir)
+        start(ProcessorSettings.defaults("topology-test", "unused:9092", stateDir));
+    }
+
+    private void start(final ProcessorSettings defaults) {
+        final ProcessorSettings settings = defaults
                 .withDedupeHotWindow(Duration.ofHours(24)).withStreamThreads(1)
                 .withCommitInterval(Duration.ofMillis(100)).withCacheMaxBytes(10 * 1024 * 1024).withRawPartitions(1);
         final Properties config = settings.streamsConfig();
@@ -207,6 +211,29 @@ class UsageTopologyTest {
         assertEquals("0.3", aggregate(all, "point", WindowSize.HOUR, "2026-11-23T12:00:00Z").sum().toPlainString());
         assertEquals("9007199254740993", eventLog().stream().filter(e -> e.event().id().equals("big-1"))
                 .findFirst().orElseThrow().event().quantity().toPlainString());
+    }
+
+    /**
+     * The driver commits after every record, so each event after a series' first finds its totals already written:
+     * held as objects by default, and with none held read back from the window stores. Both must fold the same.
+     */
+    @Test
+    void shouldFoldASeriesIntoItsWrittenTotalsWhetherHeldOrReadBack() {
+        driver.close();
+        start(ProcessorSettings.defaults("topology-test", "unused:9092", stateDir.resolve("none-held"))
+                .withSeriesWindowEntries(0));
+        for (int i = 0; i < 5; i++) {
+            send(event("e" + i, i % 2 == 0 ? "even" : "odd", i + 1, T0.plusSeconds(i)));
+        }
+        final Map<String, WindowAggregate> all = latestAggregates();
+        for (final WindowSize size : WindowSize.values()) {
+            final String start = size == WindowSize.DAY ? "2026-11-23T00:00:00Z" : "2026-11-23T12:00:00Z";
+            final WindowAggregate even = aggregate(all, "even", size, start);
+            assertEquals(3, even.count(), size.name());
+            assertEquals(0, new BigDecimal("9").compareTo(even.sum()), size + ": 1 + 3 + 5, was " + even.sum());
+            assertEquals("1", even.min().toPlainString());
+            assertEquals(0, new BigDecimal("6").compareTo(aggregate(all, "odd", size, start).sum()), size.name());
+        }
     }
 
     @Test
