@@ -28,10 +28,13 @@ local batch = tonumber(os.getenv("BATCH") or "100")
 
 function request()
   local events = {}
+  local now = os.date("!%Y-%m-%dT%H:%M:%S")
   for i = 1, batch do
     counter = counter + 1
-    events[i] = string.format('{"id":"%s-%d","subject":"subject-%d","meter":"meter-%d","quantity":%d}',
-      prefix, counter, counter % subjects, counter % meters, counter % 10)
+    -- A timestamp, as producers send: the edge reads one per event (milliseconds made up, within the second).
+    events[i] = string.format(
+      '{"id":"%s-%d","subject":"subject-%d","meter":"meter-%d","quantity":%d,"timestamp":"%s.%03dZ"}',
+      prefix, counter, counter % subjects, counter % meters, counter % 10, now, counter % 1000)
   end
   return wrk.format("POST", "/api/usages", headers, "[" .. table.concat(events, ",") .. "]")
 end

@@ -26,9 +26,11 @@ local headers = {
 
 function request()
   counter = counter + 1
+  -- A timestamp, as producers send: the edge reads one per event (milliseconds made up, within the second).
   local body = string.format(
-    '{"id":"%s-%d","subject":"subject-%d","meter":"meter-%d","quantity":%d}',
-    prefix, counter, counter % subjects, counter % meters, counter % 10)
+    '{"id":"%s-%d","subject":"subject-%d","meter":"meter-%d","quantity":%d,"timestamp":"%s.%03dZ"}',
+    prefix, counter, counter % subjects, counter % meters, counter % 10, os.date("!%Y-%m-%dT%H:%M:%S"),
+    counter % 1000)
   return wrk.format("POST", "/api/usages", headers, body)
 end
 
