@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -235,7 +233,7 @@ public final class EventParser {
         }
         final Instant timestamp;
         try {
-            timestamp = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            timestamp = Timestamps.parseWithOffset(value.textValue());
         } catch (final DateTimeParseException e) {
             violations.add(new Violation(name(pointer), "must be an RFC 3339 date-time with an offset, like "
                     + "2026-11-23T14:05:00Z"));
