@@ -1,7 +1,6 @@
 package dev.meterstream.processor.aggregate;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -24,9 +23,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * class, like {@link CommitForwarder}, reaches into its internals, in this one place. A Kafka upgrade that changes
  * them breaks {@code DefinedMetersTopologyTest} at once (the states would never be written).
  */
-public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]>, CommitHooked {
-    private Runnable beforeCommit = () -> { };
+public final class CommitHookStore extends CommitHooked<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
+        implements KeyValueStore<Bytes, byte[]> {
 
     private CommitHookStore(final KeyValueStore<Bytes, byte[]> wrapped) {
         super(wrapped);
@@ -34,8 +32,8 @@ public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes
 
     /** A persistent store named {@code name}, logged to its changelog and not cached, with a commit hook. */
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> builder(final String name) {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
-                Serdes.ByteArray()));
+        return new CommitHookBuilder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                Serdes.Bytes(), Serdes.ByteArray()), CommitHookStore::new, "CommitHookStore");
     }
 
     /**
@@ -51,18 +49,7 @@ public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes
             }
             current = wrapper.wrapped();
         }
-        ((CommitHooked) current).hook(hook);
-    }
-
-    @Override
-    public void hook(final Runnable hook) {
-        beforeCommit = hook;
-    }
-
-    @Override
-    public void flushCache() {
-        beforeCommit.run();
-        super.flushCache();
+        ((CommitHooked<?, ?, ?>) current).hook(hook);
     }
 
     @Override
@@ -103,55 +90,5 @@ public final class CommitHookStore extends WrappedStateStore<KeyValueStore<Bytes
     @Override
     public byte[] delete(final Bytes key) {
         return wrapped().delete(key);
-    }
-
-    /** The inner builder's store (metered, logged, RocksDB), wrapped; everything else is the inner builder's. */
-    private static final class Builder implements StoreBuilder<KeyValueStore<Bytes, byte[]>> {
-        private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
-
-        Builder(final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingEnabled() {
-            throw new UnsupportedOperationException("a CommitHookStore is never cached: its owner buffers");
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingEnabled(final Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingDisabled() {
-            throw new UnsupportedOperationException("a CommitHookStore is always logged");
-        }
-
-        @Override
-        public KeyValueStore<Bytes, byte[]> build() {
-            return new CommitHookStore(inner.build());
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.meterstream.processor.aggregate;
 
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -10,7 +9,6 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * {@link CommitHookStore} for a window store: a logged, uncached, timestamped window store whose owner writes its
@@ -18,9 +16,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * (the same key and value bytes in RocksDB and in the changelog), so it can take over such a store's state.
  */
 public final class CommitHookWindowStore<K, V>
-        extends WrappedStateStore<TimestampedWindowStore<K, V>, K, ValueAndTimestamp<V>>
-        implements TimestampedWindowStore<K, V>, CommitHooked {
-    private Runnable beforeCommit = () -> { };
+        extends CommitHooked<TimestampedWindowStore<K, V>, K, ValueAndTimestamp<V>>
+        implements TimestampedWindowStore<K, V> {
 
     private CommitHookWindowStore(final TimestampedWindowStore<K, V> wrapped) {
         super(wrapped);
@@ -32,19 +29,9 @@ public final class CommitHookWindowStore<K, V>
                                                                             final Duration windowSize,
                                                                             final Serde<K> keys,
                                                                             final Serde<V> values) {
-        return new Builder<>(Stores.timestampedWindowStoreBuilder(
-                Stores.persistentTimestampedWindowStore(name, retention, windowSize, false), keys, values));
-    }
-
-    @Override
-    public void hook(final Runnable hook) {
-        beforeCommit = hook;
-    }
-
-    @Override
-    public void flushCache() {
-        beforeCommit.run();
-        super.flushCache();
+        return new CommitHookBuilder<>(Stores.timestampedWindowStoreBuilder(
+                Stores.persistentTimestampedWindowStore(name, retention, windowSize, false), keys, values),
+                CommitHookWindowStore::new, "CommitHookWindowStore");
     }
 
     @Override
@@ -76,55 +63,5 @@ public final class CommitHookWindowStore<K, V>
     @Override
     public KeyValueIterator<Windowed<K>, ValueAndTimestamp<V>> all() {
         return wrapped().all();
-    }
-
-    /** The inner builder's store (metered, logged, RocksDB), wrapped; everything else is the inner builder's. */
-    private static final class Builder<K, V> implements StoreBuilder<TimestampedWindowStore<K, V>> {
-        private final StoreBuilder<TimestampedWindowStore<K, V>> inner;
-
-        Builder(final StoreBuilder<TimestampedWindowStore<K, V>> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public StoreBuilder<TimestampedWindowStore<K, V>> withCachingEnabled() {
-            throw new UnsupportedOperationException("a CommitHookWindowStore is never cached: its owner buffers");
-        }
-
-        @Override
-        public StoreBuilder<TimestampedWindowStore<K, V>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<TimestampedWindowStore<K, V>> withLoggingEnabled(final Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<TimestampedWindowStore<K, V>> withLoggingDisabled() {
-            throw new UnsupportedOperationException("a CommitHookWindowStore is always logged");
-        }
-
-        @Override
-        public TimestampedWindowStore<K, V> build() {
-            return new CommitHookWindowStore<>(inner.build());
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
     }
 }
