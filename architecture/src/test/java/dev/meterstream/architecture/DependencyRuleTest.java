@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * and no package cycles anywhere. Tests may cross these lines (query-api's fixture runs the real processor).
  */
 class DependencyRuleTest {
-    private static final String[] CONTRACT = {"dev.meterstream.event..", "dev.meterstream.schema.."};
+    private static final String[] CONTRACT = {"dev.meterstream.event..", "dev.meterstream.schema..",
+        "dev.meterstream.meter..", "dev.meterstream.wire.."};
     private static final String SUPPORT = "dev.meterstream.support..";
     private static final String INGEST = "dev.meterstream.ingest..";
     private static final String PROCESSOR = "dev.meterstream.processor..";
@@ -39,8 +40,8 @@ class DependencyRuleTest {
     @Test
     void shouldFindEveryModulesClasses() {
         // A rule over no classes passes whatever the code does: make sure each module was read.
-        for (final String module : new String[] {CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
-            LOADTEST, CLIENT, CLI}) {
+        for (final String module : new String[] {CONTRACT[0], CONTRACT[1], CONTRACT[2], CONTRACT[3], SUPPORT, INGEST,
+            PROCESSOR, QUERY, INFRA, LOADTEST, CLIENT, CLI}) {
             assertFalse(MAIN.that(JavaClass.Predicates.resideInAPackage(module)).isEmpty(), "no class in " + module);
         }
     }
@@ -49,7 +50,7 @@ class DependencyRuleTest {
     void contractDependsOnTheJdkAndJacksonOnly() {
         classes().that().resideInAnyPackage(CONTRACT)
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.fasterxml.jackson..",
-                        CONTRACT[0], CONTRACT[1])
+                        CONTRACT[0], CONTRACT[1], CONTRACT[2], CONTRACT[3])
                 .because("contract is the event contract only: no Kafka, Cassandra or Helidon type")
                 .check(MAIN);
     }
@@ -95,8 +96,8 @@ class DependencyRuleTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", CLIENT)
                 .because("a producer's application must not have to reconcile our dependencies with its own")
                 .check(MAIN);
-        noClasses().that().resideInAnyPackage(CONTRACT[0], CONTRACT[1], SUPPORT, INGEST, PROCESSOR, QUERY, INFRA,
-                        LOADTEST)
+        noClasses().that().resideInAnyPackage(CONTRACT[0], CONTRACT[1], CONTRACT[2], CONTRACT[3], SUPPORT, INGEST,
+                        PROCESSOR, QUERY, INFRA, LOADTEST)
                 .should().dependOnClassesThat().resideInAnyPackage(CLIENT, CLI)
                 .check(MAIN);
     }

@@ -7,8 +7,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * The wire format of a {@link WindowAggregate} on {@link Topics#AGGREGATES}: count, sum, min and max as JSON numbers
- * in plain notation, read back exactly (through {@link EventParser#READER}, which keeps decimals as written).
+ * The wire format of a {@link WindowAggregate} on {@link Topics#AGGREGATES} until session 27 (now
+ * {@link WindowAggregateBytes}, which still reads these): count, sum, min and max as JSON numbers in plain notation,
+ * read back exactly (through {@link EventParser#READER}, which keeps decimals as written). Written only by tests now,
+ * to stand for the records the compacted topic kept.
  */
 public final class WindowAggregateJson {
 

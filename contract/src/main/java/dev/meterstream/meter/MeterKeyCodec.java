@@ -1,8 +1,9 @@
 package dev.meterstream.meter;
 
+import dev.meterstream.wire.WireBytes;
 /**
  * The binary form of {@link MeterRecordKey}: four bytes of a hash of the rest, then a byte naming the kind, then
- * its fields ({@link MeterBytes}).
+ * its fields ({@link WireBytes}).
  *
  * <p>The hash comes first because the processor's record cache keeps keys in a tree ordered by their bytes: JSON
  * keys that began with the kind, tenant and meter compared tens of bytes deep at every step (a tenth of the
@@ -25,7 +26,7 @@ final class MeterKeyCodec {
     }
 
     static byte[] write(final MeterRecordKey key) {
-        final MeterBytes.Writer out = new MeterBytes.Writer(96).writeInt(0);
+        final WireBytes.Writer out = new WireBytes.Writer(96).writeInt(0);
         switch (key) {
             case MeterRecordKey.State state -> {
                 out.writeByte(STATE);
@@ -59,7 +60,7 @@ final class MeterKeyCodec {
     }
 
     /** The kinds that name one meter version on one shard. */
-    private static void writeShardOf(final MeterBytes.Writer out, final int kind, final MeterVersion meter,
+    private static void writeShardOf(final WireBytes.Writer out, final int kind, final MeterVersion meter,
                                      final int shard) {
         out.writeByte(kind);
         meter.writeTo(out);
@@ -70,10 +71,10 @@ final class MeterKeyCodec {
         if (bytes == null || bytes.length <= KIND_AT) {
             throw new IllegalArgumentException("not a meter record key: too short");
         }
-        if (fnv1a(bytes) != new MeterBytes.Reader(bytes, 0).readInt()) {
+        if (fnv1a(bytes) != new WireBytes.Reader(bytes, 0).readInt()) {
             throw new IllegalArgumentException("not a meter record key: its hash does not match");
         }
-        final MeterBytes.Reader in = new MeterBytes.Reader(bytes, KIND_AT + 1);
+        final WireBytes.Reader in = new WireBytes.Reader(bytes, KIND_AT + 1);
         final MeterRecordKey key = switch (bytes[KIND_AT]) {
             case STATE -> {
                 final MeterWindowKey window = MeterWindowKey.readFrom(in);

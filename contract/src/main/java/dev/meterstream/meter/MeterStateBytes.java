@@ -1,7 +1,7 @@
 package dev.meterstream.meter;
 
+import dev.meterstream.wire.WireBytes;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.TreeSet;
 
@@ -21,9 +21,9 @@ public final class MeterStateBytes {
     public static byte[] write(final MeterState state) {
         final int parts = (state.number() != null ? NUMBER : 0) | (state.latestTime() != null ? LATEST : 0)
                 | (state.distinct().isEmpty() ? 0 : DISTINCT);
-        final MeterBytes.Writer out = new MeterBytes.Writer(32).writeByte(parts).writeVarLong(state.count());
+        final WireBytes.Writer out = new WireBytes.Writer(32).writeByte(parts).writeVarLong(state.count());
         if (state.number() != null) {
-            out.writeInt(state.number().scale()).writeBytes(state.number().unscaledValue().toByteArray());
+            out.writeDecimal(state.number());
         }
         if (state.latestTime() != null) {
             out.writeLong(state.latestTime().getEpochSecond()).writeInt(state.latestTime().getNano())
@@ -38,7 +38,7 @@ public final class MeterStateBytes {
 
     public static MeterState read(final byte[] bytes) {
         try {
-            final MeterBytes.Reader in = new MeterBytes.Reader(bytes, 0);
+            final WireBytes.Reader in = new WireBytes.Reader(bytes, 0);
             final int parts = in.readByte();
             if ((parts & ~(NUMBER | LATEST | DISTINCT)) != 0) {
                 throw new IllegalArgumentException("unknown parts " + parts);
@@ -46,8 +46,7 @@ public final class MeterStateBytes {
             final long count = in.readVarLong();
             BigDecimal number = null;
             if ((parts & NUMBER) != 0) {
-                final int scale = in.readInt();
-                number = new BigDecimal(new BigInteger(in.readBytes()), scale);
+                number = in.readDecimal();
             }
             Instant latestTime = null;
             long latestLogId = 0;

@@ -1,5 +1,6 @@
 package dev.meterstream.meter;
 
+import dev.meterstream.wire.WireBytes;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.HashMap;
@@ -71,7 +72,7 @@ public final class MeterTypeStates {
 
         private byte[] head() {
             if (head == null) {
-                final MeterBytes.Writer out = new MeterBytes.Writer(32).writeString(slug).writeVarLong(version);
+                final WireBytes.Writer out = new WireBytes.Writer(32).writeString(slug).writeVarLong(version);
                 MeterWindowKey.writeGroups(out, groups);
                 head = out.toBytes();
             }
@@ -160,7 +161,7 @@ public final class MeterTypeStates {
     }
 
     public byte[] bytes() {
-        final MeterBytes.Writer out = new MeterBytes.Writer(64 * states.size() + 8).writeByte(FORMAT)
+        final WireBytes.Writer out = new WireBytes.Writer(64 * states.size() + 8).writeByte(FORMAT)
                 .writeVarLong(states.size());
         states.forEach((entry, held) -> {
             if (held.stateBytes == null) {
@@ -181,7 +182,7 @@ public final class MeterTypeStates {
     /** States as {@link #bytes()} wrote them; {@link IllegalArgumentException} for anything else. */
     public static MeterTypeStates read(final byte[] bytes) {
         try {
-            final MeterBytes.Reader in = new MeterBytes.Reader(bytes, 0);
+            final WireBytes.Reader in = new WireBytes.Reader(bytes, 0);
             final int format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalArgumentException("unknown format " + format);

@@ -1,6 +1,7 @@
 package dev.meterstream.meter;
 
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.wire.WireBytes;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -29,12 +30,12 @@ public record MeterTypeWindow(String tenant, String eventType, String subject, W
         return new MeterWindowKey(tenant, entry.slug(), entry.version(), subject, entry.groups(), size, windowStart);
     }
 
-    void writeTo(final MeterBytes.Writer out) {
+    void writeTo(final WireBytes.Writer out) {
         out.writeString(tenant).writeString(eventType).writeNullableString(subject);
         MeterWindowKey.writeWindow(out, size, windowStart);
     }
 
-    static MeterTypeWindow readFrom(final MeterBytes.Reader in) {
+    static MeterTypeWindow readFrom(final WireBytes.Reader in) {
         final String tenant = in.readString();
         final String eventType = in.readString();
         final String subject = in.readNullableString();

@@ -1,5 +1,6 @@
 package dev.meterstream.meter;
 
+import dev.meterstream.wire.WireBytes;
 import java.util.Objects;
 
 /** One version of one tenant's meter: what live counting, backfill and progress are kept for. */
@@ -13,11 +14,11 @@ public record MeterVersion(String tenant, String slug, int version) {
         return new MeterVersion(meter.tenant(), meter.definition().slug(), meter.version());
     }
 
-    void writeTo(final MeterBytes.Writer out) {
+    void writeTo(final WireBytes.Writer out) {
         out.writeString(tenant).writeString(slug).writeVarLong(version);
     }
 
-    static MeterVersion readFrom(final MeterBytes.Reader in) {
+    static MeterVersion readFrom(final WireBytes.Reader in) {
         return new MeterVersion(in.readString(), in.readString(), in.readVarInt());
     }
 }

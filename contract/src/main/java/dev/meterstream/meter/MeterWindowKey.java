@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.WindowSize;
+import dev.meterstream.wire.WireBytes;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
@@ -101,20 +102,20 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     }
 
     /** Appends this key in its binary form (keys that embed a window key; see {@link MeterRecordKey}). */
-    void writeTo(final MeterBytes.Writer out) {
+    void writeTo(final WireBytes.Writer out) {
         out.writeString(tenant).writeString(slug).writeVarLong(version).writeNullableString(subject);
         writeGroups(out, groups);
         writeWindow(out, size, windowStart);
     }
 
     /** A group as every binary form that holds one writes it: its size, then each dimension and value. */
-    static void writeGroups(final MeterBytes.Writer out, final Map<String, String> groups) {
+    static void writeGroups(final WireBytes.Writer out, final Map<String, String> groups) {
         out.writeVarLong(groups.size());
         groups.forEach((name, value) -> out.writeString(name).writeNullableString(value));
     }
 
     /** A group as {@link #writeGroups} wrote it, in its order. */
-    static Map<String, String> readGroups(final MeterBytes.Reader in) {
+    static Map<String, String> readGroups(final WireBytes.Reader in) {
         final int dimensions = in.readVarInt();
         final Map<String, String> groups = new LinkedHashMap<>();
         for (int i = 0; i < dimensions; i++) {
@@ -124,7 +125,7 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     }
 
     /** A window's size and start, as every key that holds one writes them. */
-    static void writeWindow(final MeterBytes.Writer out, final WindowSize size, final Instant windowStart) {
+    static void writeWindow(final WireBytes.Writer out, final WindowSize size, final Instant windowStart) {
         if (windowStart.getNano() != 0) {
             throw new IllegalArgumentException("a window starts on a whole second, was " + windowStart);
         }
@@ -132,12 +133,12 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
     }
 
     /** A window's size as {@link #writeWindow} wrote it (its start follows: a long of epoch seconds). */
-    static WindowSize readSize(final MeterBytes.Reader in) {
+    static WindowSize readSize(final WireBytes.Reader in) {
         return sizeOf(in.readByte());
     }
 
     /** A window key as {@link #writeTo} wrote it. */
-    static MeterWindowKey readFrom(final MeterBytes.Reader in) {
+    static MeterWindowKey readFrom(final WireBytes.Reader in) {
         final String tenant = in.readString();
         final String slug = in.readString();
         final int version = in.readVarInt();

@@ -8,7 +8,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregate;
-import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowAggregateBytes;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.support.kafka.ConsumerGroups;
@@ -157,7 +157,7 @@ class ProcessorCrashIT {
             throws Exception {
         final Map<String, WindowAggregate> latest = new HashMap<>();
         for (final ConsumerRecord<String, byte[]> record : readCommitted(kafka, Topics.AGGREGATES)) {
-            latest.put(record.key(), WindowAggregateJson.read(record.value()));
+            latest.put(record.key(), WindowAggregateBytes.read(record.value()));
         }
         final List<String> missing = expected.keySet().stream().filter(k -> !latest.containsKey(k)).limit(5).toList();
         final List<String> extra = latest.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();

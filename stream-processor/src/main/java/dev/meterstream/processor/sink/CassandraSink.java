@@ -4,7 +4,7 @@ import dev.meterstream.support.kafka.KafkaConnection;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEventJson;
-import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowAggregateBytes;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -199,7 +199,7 @@ public final class CassandraSink implements AutoCloseable {
             } else if (record.topic().equals(Topics.EVENTS)) {
                 buffer.addEvent(UsageEventJson.readSequenced(record.value()), record);
             } else if (record.topic().equals(Topics.AGGREGATES)) {
-                buffer.addAggregate(Bytes.wrap(record.key()), WindowAggregateJson.read(record.value()), record);
+                buffer.addAggregate(Bytes.wrap(record.key()), WindowAggregateBytes.read(record.value()), record);
             } else {
                 buffer.addMeterRow(Bytes.wrap(record.key()), MeterRow.read(record.key(), record.value()), record);
             }

@@ -3,7 +3,7 @@ package dev.meterstream.processor.topology;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregate;
-import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowAggregateBytes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -13,8 +13,8 @@ public final class EventSerdes {
             (topic, event) -> event == null ? null : UsageEventJson.write(event),
             (topic, bytes) -> bytes == null ? null : UsageEventJson.readSequenced(bytes));
     static final Serde<WindowAggregate> WINDOW_AGGREGATE = Serdes.serdeFrom(
-            (topic, aggregate) -> aggregate == null ? null : WindowAggregateJson.write(aggregate),
-            (topic, bytes) -> bytes == null ? null : WindowAggregateJson.read(bytes));
+            (topic, aggregate) -> aggregate == null ? null : WindowAggregateBytes.write(aggregate),
+            (topic, bytes) -> bytes == null ? null : WindowAggregateBytes.read(bytes));
 
     private EventSerdes() {
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.event.WindowAggregateBytes;
 import dev.meterstream.event.WindowAggregateJson;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
@@ -33,7 +34,7 @@ class WindowTotalsStoreSerdeTest {
         final WindowAggregate aggregate = new WindowAggregate("acme", "m", "s", WindowSize.HOUR, START, 3,
                 new BigDecimal("0.3"), new BigDecimal("0.1"), new BigDecimal("0.2"));
         assertThrows(StateFormatException.class, () -> WindowTotalsStoreSerde.read(
-                WindowAggregateStoreSerde.write(aggregate)));
+                WindowAggregateBytes.write(aggregate)));
         assertThrows(StateFormatException.class, () -> WindowTotalsStoreSerde.read(
                 WindowAggregateJson.write(aggregate)));
         // Version 2 (min and max as doubles), which no deployment holds.

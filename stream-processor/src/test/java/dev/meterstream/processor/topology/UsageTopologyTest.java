@@ -9,7 +9,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregate;
-import dev.meterstream.event.WindowAggregateJson;
+import dev.meterstream.event.WindowAggregateBytes;
 import dev.meterstream.event.WindowSize;
 import io.helidon.metrics.api.Metrics;
 import java.math.BigDecimal;
@@ -96,7 +96,7 @@ class UsageTopologyTest {
     private Map<String, WindowAggregate> latestAggregates() {
         final Map<String, WindowAggregate> latest = new LinkedHashMap<>();
         for (final TestRecord<String, byte[]> record : aggregates.readRecordsToList()) {
-            latest.put(record.key(), WindowAggregateJson.read(record.value()));
+            latest.put(record.key(), WindowAggregateBytes.read(record.value()));
         }
         return latest;
     }
