@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.schema.SeriesBucket;
@@ -18,15 +19,15 @@ import java.util.concurrent.CompletableFuture;
  * nanoseconds below are a column of their own.
  */
 final class EventRows {
-    private final PreparedWrite bySubjectDay;
-    private final PreparedWrite byId;
+    private final PreparedStatement bySubjectDay;
+    private final PreparedStatement byId;
     private final ReplicaGroups replicas;
 
     EventRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
         this.replicas = replicas;
-        bySubjectDay = new PreparedWrite(session, Views.EVENTS_BY_SUBJECT_DAY.insert(keyspace,
+        bySubjectDay = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(keyspace,
                 Views.EVENTS_BY_SUBJECT_DAY.columns()));
-        byId = new PreparedWrite(session, Views.EVENTS_BY_ID.insert(keyspace, Views.EVENTS_BY_ID.columns()));
+        byId = session.prepare(Views.EVENTS_BY_ID.insert(keyspace, Views.EVENTS_BY_ID.columns()));
     }
 
     void write(final List<SequencedEvent> events, final CassandraRequests requests, final int batchRows,

@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.meter.MeterRecordKey;
 import dev.meterstream.meter.MeterState;
 import dev.meterstream.meter.MeterTypeWindow;
@@ -24,26 +25,22 @@ import java.util.concurrent.CompletableFuture;
  */
 final class MeterRows {
     private final ReplicaGroups replicas;
-    private final PreparedWrite upsertState;
-    private final PreparedWrite upsertTypeStates;
-    private final PreparedWrite insertDistinct;
-    private final PreparedWrite upsertBoundary;
-    private final PreparedWrite upsertEnd;
-    private final PreparedWrite upsertProgress;
+    private final PreparedStatement upsertState;
+    private final PreparedStatement upsertTypeStates;
+    private final PreparedStatement insertDistinct;
+    private final PreparedStatement upsertBoundary;
+    private final PreparedStatement upsertEnd;
+    private final PreparedStatement upsertProgress;
 
     MeterRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
         this.replicas = replicas;
-        upsertState = new PreparedWrite(session,
-                Views.METER_STATES.update(keyspace, Views.METER_STATES.values()));
-        upsertTypeStates = new PreparedWrite(session,
-                Views.METER_TYPE_STATES.update(keyspace, Views.METER_TYPE_STATES.values()));
-        insertDistinct = new PreparedWrite(session, Views.METER_DISTINCT_VALUES.insert(keyspace,
+        upsertState = session.prepare(Views.METER_STATES.update(keyspace, Views.METER_STATES.values()));
+        upsertTypeStates = session.prepare(Views.METER_TYPE_STATES.update(keyspace, Views.METER_TYPE_STATES.values()));
+        insertDistinct = session.prepare(Views.METER_DISTINCT_VALUES.insert(keyspace,
                 Views.METER_DISTINCT_VALUES.columns()));
-        upsertBoundary = new PreparedWrite(session,
-                Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.BOUNDARY)));
-        upsertEnd = new PreparedWrite(session,
-                Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.END_BOUNDARY)));
-        upsertProgress = new PreparedWrite(session, Views.METER_BACKFILL.update(keyspace,
+        upsertBoundary = session.prepare(Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.BOUNDARY)));
+        upsertEnd = session.prepare(Views.METER_BACKFILL.update(keyspace, List.of(Views.Column.END_BOUNDARY)));
+        upsertProgress = session.prepare(Views.METER_BACKFILL.update(keyspace,
                 List.of(Views.Column.BOUNDARY, Views.Column.THROUGH)));
     }
 
@@ -110,7 +107,7 @@ final class MeterRows {
     }
 
     /** A boundary or an end: one sequence in a meter version's shard row of {@code meter_backfill}. */
-    private static void shardSequence(final Batches backfill, final PreparedWrite upsert, final MeterVersion meter,
+    private static void shardSequence(final Batches backfill, final PreparedStatement upsert, final MeterVersion meter,
                                       final int shard, final long sequence) {
         backfill.add(List.of(meter.tenant(), meter.slug(), meter.version()),
                 upsert.bind(sequence, meter.tenant(), meter.slug(), meter.version(), shard));

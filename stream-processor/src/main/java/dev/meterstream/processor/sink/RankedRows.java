@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
@@ -29,8 +30,8 @@ final class RankedRows {
     /** Rows remembered at most (about 300 bytes each); the least recently written go first. */
     static final int MAX_REMEMBERED = 200_000;
 
-    private final PreparedWrite insertTop;
-    private final PreparedWrite deleteTop;
+    private final PreparedStatement insertTop;
+    private final PreparedStatement deleteTop;
     private final ReplicaGroups replicas;
     /** By aggregate key: the sum of the series' row in top_subjects, as this sink last wrote it. */
     private final Map<String, BigDecimal> written = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -42,9 +43,8 @@ final class RankedRows {
 
     RankedRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
         this.replicas = replicas;
-        insertTop = new PreparedWrite(session,
-                Views.TOP_SUBJECTS.insert(keyspace, Views.TOP_SUBJECTS.columns()));
-        deleteTop = new PreparedWrite(session, Views.TOP_SUBJECTS.delete(keyspace));
+        insertTop = session.prepare(Views.TOP_SUBJECTS.insert(keyspace, Views.TOP_SUBJECTS.columns()));
+        deleteTop = session.prepare(Views.TOP_SUBJECTS.delete(keyspace));
     }
 
     /** Forgets what was written: the next write of each row leaves any older row where it is. */

@@ -2,6 +2,7 @@ package dev.meterstream.processor.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
@@ -28,9 +29,9 @@ final class ViewWriter {
     private final EventRows events;
     private final RankedRows ranked;
     private final MeterRows meterRows;
-    private final PreparedWrite upsertSeries;
-    private final PreparedWrite upsertShard;
-    private final PreparedWrite insertMeter;
+    private final PreparedStatement upsertSeries;
+    private final PreparedStatement upsertShard;
+    private final PreparedStatement insertMeter;
     /** Tenant and meter pairs written since the memory was last cleared: a meter is listed once, not per flush. */
     private final Set<List<String>> metersWritten = new java.util.HashSet<>();
 
@@ -42,11 +43,9 @@ final class ViewWriter {
         this.events = new EventRows(session, keyspace, replicas);
         this.ranked = new RankedRows(session, keyspace, replicas);
         this.meterRows = new MeterRows(session, keyspace, replicas);
-        upsertSeries = new PreparedWrite(session,
-                Views.AGGREGATES_BY_SUBJECT_MONTH.update(keyspace, Views.TOTALS));
-        upsertShard = new PreparedWrite(session, Views.AGGREGATES_BY_SHARD.update(keyspace, Views.TOTALS));
-        insertMeter = new PreparedWrite(session,
-                Views.METERS_BY_TENANT.insert(keyspace, Views.METERS_BY_TENANT.columns()));
+        upsertSeries = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.update(keyspace, Views.TOTALS));
+        upsertShard = session.prepare(Views.AGGREGATES_BY_SHARD.update(keyspace, Views.TOTALS));
+        insertMeter = session.prepare(Views.METERS_BY_TENANT.insert(keyspace, Views.METERS_BY_TENANT.columns()));
     }
 
     /** Whether a window size is ranked in {@code top_subjects} (minutes are not: too many windows to rank). */
