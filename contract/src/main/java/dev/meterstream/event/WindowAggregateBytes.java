@@ -5,9 +5,10 @@ import java.time.Instant;
 
 /**
  * The wire format of a {@link WindowAggregate} on {@link Topics#AGGREGATES}, in binary: a version byte, tenant,
- * meter and subject, the window size's ordinal and start (epoch milliseconds), the count, then sum, min and max as
- * exact decimals ({@link WireBytes}). The processor writes about three per event and the sink reads them all; as
- * JSON they cost a fifth of the sink's time in session 27's profile, a tree parse and an {@code Instant.parse} each.
+ * meter and subject, the window size's code ({@link WindowSize#code}) and start (epoch milliseconds), the count,
+ * then sum, min and max as exact decimals ({@link WireBytes}). The processor writes about three per event and the
+ * sink reads them all; as JSON they cost a fifth of the sink's time in session 27's profile, a tree parse and an
+ * {@code Instant.parse} each.
  *
  * <p>The topic is compacted and kept for ever, so it still holds the JSON records written before session 27:
  * {@link #read} reads those too ({@link WindowAggregateJson}), told apart by their first byte.
@@ -16,7 +17,6 @@ public final class WindowAggregateBytes {
     /** Not '{', which every JSON record starts with, nor the versions of the processor's store formats (2-4). */
     private static final int VERSION = 5;
     private static final int JSON_START = '{';
-    private static final WindowSize[] SIZES = WindowSize.values();
 
     private WindowAggregateBytes() {
     }
@@ -27,7 +27,7 @@ public final class WindowAggregateBytes {
                 .writeString(aggregate.tenant())
                 .writeString(aggregate.meter())
                 .writeString(aggregate.subject())
-                .writeByte(aggregate.size().ordinal())
+                .writeByte(aggregate.size().code())
                 .writeLong(aggregate.windowStart().toEpochMilli())
                 .writeVarLong(aggregate.count())
                 .writeDecimal(aggregate.sum())
@@ -54,12 +54,9 @@ public final class WindowAggregateBytes {
             final String tenant = in.readString();
             final String meter = in.readString();
             final String subject = in.readString();
-            final int size = in.readByte();
-            if (size >= SIZES.length) {
-                throw new IllegalArgumentException("no window size " + size);
-            }
+            final WindowSize size = WindowSize.ofCode(in.readByte());
             final Instant start = Instant.ofEpochMilli(in.readLong());
-            final WindowAggregate aggregate = new WindowAggregate(tenant, meter, subject, SIZES[size], start,
+            final WindowAggregate aggregate = new WindowAggregate(tenant, meter, subject, size, start,
                     in.readVarLong(), in.readDecimal(), in.readDecimal(), in.readDecimal());
             in.end();
             return aggregate;

@@ -24,4 +24,26 @@ public enum WindowSize {
     public Duration duration() {
         return unit.getDuration();
     }
+
+    /**
+     * This size's code in the binary formats (meter keys, window aggregates): fixed, not the ordinal, since their
+     * records outlive any reordering of these constants (meter keys in stores, aggregates on a compacted topic).
+     */
+    public int code() {
+        return switch (this) {
+            case MINUTE -> 1;
+            case HOUR -> 2;
+            case DAY -> 3;
+        };
+    }
+
+    /** The size of a {@link #code}; {@link IllegalArgumentException} for any other number. */
+    public static WindowSize ofCode(final int code) {
+        return switch (code) {
+            case 1 -> MINUTE;
+            case 2 -> HOUR;
+            case 3 -> DAY;
+            default -> throw new IllegalArgumentException("no window size has code " + code);
+        };
+    }
 }

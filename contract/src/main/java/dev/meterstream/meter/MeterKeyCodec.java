@@ -1,6 +1,7 @@
 package dev.meterstream.meter;
 
 import dev.meterstream.wire.WireBytes;
+
 /**
  * The binary form of {@link MeterRecordKey}: four bytes of a hash of the rest, then a byte naming the kind, then
  * its fields ({@link WireBytes}).

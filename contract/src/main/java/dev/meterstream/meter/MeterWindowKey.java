@@ -129,12 +129,12 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         if (windowStart.getNano() != 0) {
             throw new IllegalArgumentException("a window starts on a whole second, was " + windowStart);
         }
-        out.writeByte(sizeCode(size)).writeLong(windowStart.getEpochSecond());
+        out.writeByte(size.code()).writeLong(windowStart.getEpochSecond());
     }
 
     /** A window's size as {@link #writeWindow} wrote it (its start follows: a long of epoch seconds). */
     static WindowSize readSize(final WireBytes.Reader in) {
-        return sizeOf(in.readByte());
+        return WindowSize.ofCode(in.readByte());
     }
 
     /** A window key as {@link #writeTo} wrote it. */
@@ -147,23 +147,5 @@ public record MeterWindowKey(String tenant, String slug, int version, String sub
         final WindowSize size = readSize(in);
         return new MeterWindowKey(tenant, slug, version, subject, groups, size,
                 Instant.ofEpochSecond(in.readLong()));
-    }
-
-    /** Fixed codes, not ordinals: the keys outlive any reordering of {@link WindowSize}. */
-    private static int sizeCode(final WindowSize size) {
-        return switch (size) {
-            case MINUTE -> 1;
-            case HOUR -> 2;
-            case DAY -> 3;
-        };
-    }
-
-    private static WindowSize sizeOf(final int code) {
-        return switch (code) {
-            case 1 -> WindowSize.MINUTE;
-            case 2 -> WindowSize.HOUR;
-            case 3 -> WindowSize.DAY;
-            default -> throw new IllegalArgumentException("no window size has code " + code);
-        };
     }
 }

@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The binary forms of the processor's topics and states (meter keys and states, window aggregates): big-endian fixed-width numbers, unsigned varints for
- * lengths and small counts, strings as a varint length and UTF-8. Written per state update and read per record by
- * the sink, so it stays free of any text parsing (JSON cost the processor a third of its time in session 15).
+ * The binary forms of the processor's topics and states (meter keys and states, window aggregates): big-endian
+ * fixed-width numbers, unsigned varints for lengths and small counts, strings as a varint length and UTF-8.
+ * Written per state update and read per record by the sink, so it stays free of any text parsing (JSON cost the
+ * processor a third of its time in session 15).
  */
 public final class WireBytes {
     private WireBytes() {

@@ -48,9 +48,9 @@ class WindowAggregateBytesTest {
         otherVersion[0] = 4;
         final byte[] trailing = Arrays.copyOf(good, good.length + 1);
         final byte[] badSize = WindowAggregateBytes.write(AGGREGATES.get(0));
-        // version, then three strings of a length byte each
+        // version, then three strings of a length byte each; 0 is no size's code (though MINUTE's ordinal)
         badSize[1 + 1 + 4 + 1 + 11 + 1 + AGGREGATES.get(0).subject().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                .length] = 3;
+                .length] = 0;
         for (final byte[] bad : List.of(new byte[0], Arrays.copyOf(good, good.length - 1), otherVersion, trailing,
                 badSize, "{\"tenant\":".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             assertThrows(UsageEventJson.MalformedEventException.class, () -> WindowAggregateBytes.read(bad));
