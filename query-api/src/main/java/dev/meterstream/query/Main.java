@@ -1,6 +1,7 @@
 package dev.meterstream.query;
 
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.http.SocketPolling;
 import io.helidon.logging.common.LogConfig;
 
 /** Starts query-api: loads configuration, starts the server, stops it cleanly on SIGTERM. Wiring only. */
@@ -9,6 +10,7 @@ public final class Main {
     }
 
     public static void main(final String[] args) {
+        SocketPolling.useSystemThreads();
         LogConfig.configureRuntime();
         final QueryServer server = QueryServer.start(ServiceConfig.load(QuerySettings.DEFAULTS));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "query-shutdown"));

@@ -1,6 +1,7 @@
 package dev.meterstream.processor;
 
 import dev.meterstream.support.config.ServiceConfig;
+import dev.meterstream.support.http.SocketPolling;
 import io.helidon.logging.common.LogConfig;
 
 /** Starts stream-processor: loads configuration, starts the topology and its HTTP server. Wiring only. */
@@ -12,6 +13,7 @@ public final class Main {
     }
 
     public static void main(final String[] args) {
+        SocketPolling.useSystemThreads();
         LogConfig.configureRuntime();
         final ProcessorServer server = ProcessorServer.start(ServiceConfig.load(ProcessorSettings.DEFAULTS),
                 // Its own thread: System.exit runs the shutdown hook, which waits for the thread that failed.
