@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meterstream.event.Topics;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
 import dev.meterstream.infra.process.Await;
@@ -157,7 +157,7 @@ class ClientDeliveryIT {
             });
             driver.advanceWallClockTime(Duration.ofSeconds(1));
             events.readValuesToList().forEach(value -> counted.merge(
-                    UsageEventJson.readSequenced(value).event().id(), 1, Integer::sum));
+                    UsageEventBytes.readSequenced(value).event().id(), 1, Integer::sum));
         }
         return counted;
     }

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * An event survives the log's JSON exactly (any well-formed Unicode, any exact quantity, nanosecond times), and a
+ * An event survives the log's binary form and its JSON exactly (any well-formed Unicode, any exact quantity, nanosecond times), and a
  * window's totals are the same in any order and merge as the union of their events.
  */
 class UsageEventPropertyTest {
@@ -29,6 +29,16 @@ class UsageEventPropertyTest {
         assertEquals(event, UsageEventJson.read(UsageEventJson.write(event)));
         final SequencedEvent sequenced = new SequencedEvent(event, partition, sequence);
         assertEquals(sequenced, UsageEventJson.readSequenced(UsageEventJson.write(sequenced)));
+    }
+
+    @Property(tries = 500)
+    void anEventSurvivesTheLogsBinaryForm(@ForAll("events") final UsageEvent event,
+                                          @ForAll @IntRange(min = 0, max = 65_535) final int partition,
+                                          @ForAll @IntRange(min = 0) final int sequence) {
+        assertEquals(event, UsageEventBytes.read(UsageEventBytes.write(event)));
+        final SequencedEvent sequenced = new SequencedEvent(event, partition, sequence);
+        assertEquals(sequenced, UsageEventBytes.readSequenced(UsageEventBytes.write(sequenced)));
+        assertEquals(event, UsageEventBytes.read(UsageEventBytes.write(sequenced)));
     }
 
     @Property(tries = 300)

@@ -4,7 +4,7 @@ import dev.meterstream.event.Topics;
 import dev.meterstream.support.kafka.TopicSetup;
 import dev.meterstream.support.kafka.TopicSpec;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -96,7 +96,7 @@ final class KafkaEventPublisher implements EventPublisher {
     public CompletableFuture<Acknowledgement> publish(final UsageEvent event) {
         final CompletableFuture<Acknowledgement> acknowledged = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)),
+            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledged.completeExceptionally(error);

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meterstream.event.EventParser;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.Violation;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1ClientResponse;
@@ -136,7 +136,7 @@ class IngestFuzzTest {
     private static void takenByTheProcessor(final UsageEvent event) {
         final UsageEvent read;
         try {
-            read = UsageEventJson.read(UsageEventJson.write(event));
+            read = UsageEventBytes.read(UsageEventBytes.write(event));
         } catch (final RuntimeException e) {
             throw new AssertionError("an accepted event the log cannot read back: " + event, e);
         }

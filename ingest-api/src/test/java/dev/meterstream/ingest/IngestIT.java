@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.openapi.OpenApiContract;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
@@ -230,15 +230,15 @@ class IngestIT {
         }
         assertEquals(List.of(), found.getOrDefault(bad, List.of()), "a rejected event must not be stored");
 
-        final UsageEvent stored = UsageEventJson.read(found.get(single).getFirst().value());
+        final UsageEvent stored = UsageEventBytes.read(found.get(single).getFirst().value());
         final UsageEvent want = expected.get(single);
         assertEquals(new UsageEvent(want.tenant(), want.id(), want.subject(), want.meter(), want.quantity(),
                 want.timestamp(), want.properties(), stored.receivedAt()), stored);
-        final UsageEvent storedCe = UsageEventJson.read(found.get(ce).getFirst().value());
+        final UsageEvent storedCe = UsageEventBytes.read(found.get(ce).getFirst().value());
         assertEquals("emails.sent", storedCe.meter());
         assertEquals(new BigDecimal("12"), storedCe.quantity());
         assertEquals(Map.of("campaign", "launch"), storedCe.properties());
-        assertEquals(BigDecimal.ONE, UsageEventJson.read(found.get(c2).getFirst().value()).quantity());
+        assertEquals(BigDecimal.ONE, UsageEventBytes.read(found.get(c2).getFirst().value()).quantity());
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
@@ -184,7 +184,7 @@ final class ViewsFixture implements AutoCloseable {
                     distinct.put(event.key(), event);
                     known.add(event);
                 }
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
             }
             producer.flush();
         }
@@ -218,11 +218,11 @@ final class ViewsFixture implements AutoCloseable {
                     distinct.put(event.key(), event);
                     known.add(event);
                 }
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
             }
             for (final UsageEvent event : rankingTrap()) {
                 distinct.put(event.key(), event);
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
             }
             producer.flush();
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
 import dev.meterstream.infra.process.Await;
@@ -98,7 +98,7 @@ class DedupeHorizonIT {
         final Instant now = Instant.now();
         final UsageEvent event = new UsageEvent("acme", id, "s", "m", quantity, now, Map.of(), now);
         producer.send(new ProducerRecord<>(Topics.RAW, null, now.toEpochMilli(), event.key(),
-                UsageEventJson.write(event))).get();
+                UsageEventBytes.write(event))).get();
         return now;
     }
 
@@ -120,7 +120,7 @@ class DedupeHorizonIT {
 
         Map<String, Integer> read() {
             for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+                final SequencedEvent event = UsageEventBytes.readSequenced(record.value());
                 copies.merge(event.event().key(), 1, Integer::sum);
             }
             return copies;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateBytes;
 import dev.meterstream.event.WindowSize;
@@ -120,7 +120,7 @@ class ProcessorCrashIT {
         final Map<Integer, List<Long>> sequences = new TreeMap<>();
         final Map<String, Integer> partitions = new HashMap<>();
         for (final ConsumerRecord<String, byte[]> record : log) {
-            final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+            final SequencedEvent event = UsageEventBytes.readSequenced(record.value());
             copies.merge(event.event().key(), 1, Integer::sum);
             assertEquals(record.partition(), event.partition(), "an event's log partition is its ID's partition");
             sequences.computeIfAbsent(event.partition(), p -> new ArrayList<>()).add(event.sequence());
@@ -263,7 +263,7 @@ class ProcessorCrashIT {
 
     private static void send(final KafkaProducer<String, byte[]> producer, final List<UsageEvent> events) {
         for (final UsageEvent event : events) {
-            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
         }
         producer.flush();
     }

@@ -2,7 +2,7 @@ package dev.meterstream.loadtest.bench;
 
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -42,7 +42,7 @@ final class RawBacklog {
                         : distinct++;
                 final UsageEvent event = new UsageEvent("bench", "evt-" + n, "subject-" + n % subjects,
                         "meter-" + n % 5, n % 10, now.minusMillis((n * 7919) % spanMillis), Map.of(), now);
-                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+                producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
             }
         }
     }

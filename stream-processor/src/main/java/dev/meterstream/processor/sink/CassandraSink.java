@@ -3,6 +3,7 @@ package dev.meterstream.processor.sink;
 import dev.meterstream.support.kafka.KafkaConnection;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.event.Topics;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregateBytes;
 import java.time.Duration;
@@ -197,7 +198,7 @@ public final class CassandraSink implements AutoCloseable {
             if (record.value() == null) {
                 buffer.consumed();
             } else if (record.topic().equals(Topics.EVENTS)) {
-                buffer.addEvent(UsageEventJson.readSequenced(record.value()), record);
+                buffer.addEvent(UsageEventBytes.readSequenced(record.value()), record);
             } else if (record.topic().equals(Topics.AGGREGATES)) {
                 buffer.addAggregate(Bytes.wrap(record.key()), WindowAggregateBytes.read(record.value()), record);
             } else {

@@ -3,6 +3,7 @@ package dev.meterstream.processor.topology;
 import dev.meterstream.event.EventRules;
 import dev.meterstream.event.Text;
 import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.Violation;
 import java.util.List;
@@ -43,7 +44,7 @@ final class DecodeProcessor implements FixedKeyProcessor<String, byte[], Decoded
     static Decoded decode(final String key, final byte[] value, final EventRules rules) {
         final UsageEvent event;
         try {
-            event = UsageEventJson.read(value);
+            event = UsageEventBytes.read(value);
         } catch (final UsageEventJson.MalformedEventException e) {
             return Decoded.failed(value, e.getMessage());
         }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
 import dev.meterstream.meter.MeterCoverage;
@@ -153,7 +153,7 @@ class DefinedMetersTopologyTest {
     }
 
     private void send(final UsageEvent event) {
-        raw.pipeInput(event.key(), UsageEventJson.write(event), event.receivedAt());
+        raw.pipeInput(event.key(), UsageEventBytes.write(event), event.receivedAt());
     }
 
     @Test
@@ -252,7 +252,7 @@ class DefinedMetersTopologyTest {
         final long counted = answers(output, "count", Aggregation.COUNT).entrySet().stream()
                 .filter(entry -> entry.getKey().startsWith("*|MINUTE"))
                 .mapToLong(entry -> ((BigDecimal) entry.getValue()).longValueExact()).sum();
-        final long ofType = logRecords.stream().map(record -> UsageEventJson.readSequenced(record.value()))
+        final long ofType = logRecords.stream().map(record -> UsageEventBytes.readSequenced(record.value()))
                 .filter(event -> event.event().meter().equals(TYPE)).count();
         assertEquals(ofType, counted, "every event of the type below the boundary, once");
     }
@@ -274,7 +274,7 @@ class DefinedMetersTopologyTest {
                 .stream().filter(entry -> entry.getKey().startsWith("*|DAY"))
                 .mapToLong(entry -> ((BigDecimal) entry.getValue()).longValueExact()).sum();
         logRecords.addAll(events.readRecordsToList());
-        final long ofTypeBefore = logRecords.stream().map(record -> UsageEventJson.readSequenced(record.value()))
+        final long ofTypeBefore = logRecords.stream().map(record -> UsageEventBytes.readSequenced(record.value()))
                 .filter(event -> event.sequence() < 10 && event.event().meter().equals(TYPE)).count();
         assertEquals(ofTypeBefore, counted);
 
@@ -338,7 +338,7 @@ class DefinedMetersTopologyTest {
         final Aggregation aggregation = meter.definition().aggregation();
         final Map<String, MeterState> hours = new TreeMap<>();
         for (final TestRecord<String, byte[]> record : logRecords) {
-            final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+            final SequencedEvent event = UsageEventBytes.readSequenced(record.value());
             MeterCoverage.input(meter.definition(), coverage, event).ifPresent(input -> {
                 final MeterWindowKey minute = new MeterWindowKey(meter.tenant(), meter.definition().slug(),
                         meter.version(), event.event().subject(), input.groups(), WindowSize.MINUTE,

@@ -4,7 +4,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
-import dev.meterstream.event.UsageEventJson;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.cassandra.CassandraEndpoint;
 import dev.meterstream.support.kafka.ConsumerGroups;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
@@ -97,7 +97,7 @@ final class SinkFixture implements AutoCloseable {
                 distinct.put(event.key(), event);
                 known.add(event);
             }
-            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventJson.write(event)));
+            producer.send(new ProducerRecord<>(Topics.RAW, event.key(), UsageEventBytes.write(event)));
         }
         producer.flush();
         sent += count;
@@ -163,7 +163,7 @@ final class SinkFixture implements AutoCloseable {
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    final SequencedEvent event = UsageEventJson.readSequenced(record.value());
+                    final SequencedEvent event = UsageEventBytes.readSequenced(record.value());
                     ids.put(event.event().key(), new long[] {event.partition(), event.sequence()});
                 }
             }

@@ -7,6 +7,7 @@ import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowAggregateBytes;
@@ -81,7 +82,7 @@ class UsageTopologyTest {
 
     /** Sends an event as the edge would: keyed tenant/id, with the time it was received as record time. */
     private void send(final UsageEvent event, final Instant receivedAt) {
-        raw.pipeInput(event.key(), UsageEventJson.write(event), receivedAt);
+        raw.pipeInput(event.key(), UsageEventBytes.write(event), receivedAt);
     }
 
     private void send(final UsageEvent event) {
@@ -89,7 +90,7 @@ class UsageTopologyTest {
     }
 
     private List<SequencedEvent> eventLog() {
-        return events.readValuesToList().stream().map(UsageEventJson::readSequenced).toList();
+        return events.readValuesToList().stream().map(UsageEventBytes::readSequenced).toList();
     }
 
     /** The latest value of every aggregate key, as a compacted topic or an upsert would keep it. */
@@ -107,6 +108,21 @@ class UsageTopologyTest {
         assertTrue(found != null, "no " + size + " aggregate for " + subject + " at " + windowStart + " in "
                 + all.keySet());
         return found;
+    }
+
+    @Test
+    void shouldTakeTheJsonRawRecordsTheEdgeWroteBeforeTheBinaryForm() {
+        final UsageEvent old = event("old", "s1", new BigDecimal("0.1"), T0);
+        final UsageEvent next = event("next", "s1", new BigDecimal("0.2"), T0.plusSeconds(1));
+        raw.pipeInput(old.key(), UsageEventJson.write(old), T0);
+        send(next);
+        // The JSON copy of an event deduped against its binary copy: the same event, whatever its form.
+        send(old, T0.plusSeconds(2));
+
+        assertEquals(List.of(old, next), eventLog().stream().map(SequencedEvent::event).toList());
+        assertTrue(deadLetters.isEmpty());
+        assertEquals(new BigDecimal("0.3"), aggregate(latestAggregates(), "s1", WindowSize.DAY,
+                "2026-11-23T00:00:00Z").sum());
     }
 
     @Test
@@ -288,7 +304,7 @@ class UsageTopologyTest {
         raw.pipeInput("acme/x", "{not json".getBytes(StandardCharsets.UTF_8), T0);
         raw.pipeInput("acme/y", "{\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8), T0);
         final UsageEvent wrongKey = event("z", "s", 1, T0);
-        raw.pipeInput("acme/not-z", UsageEventJson.write(wrongKey), T0);
+        raw.pipeInput("acme/not-z", UsageEventBytes.write(wrongKey), T0);
         send(new UsageEvent("acme", "ahead", "s", "api-calls", 1, T0.plus(Duration.ofMinutes(6)), Map.of(), T0));
         send(new UsageEvent("acme", "ok", "s", "api-calls", 1, T0.plus(Duration.ofMinutes(5)), Map.of(), T0));
 
