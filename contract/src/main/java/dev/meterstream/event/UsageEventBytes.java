@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The wire format of a {@link UsageEvent} on {@link Topics#RAW} and of a {@link SequencedEvent} on
@@ -67,24 +68,14 @@ public final class UsageEventBytes {
      * @throws UsageEventJson.MalformedEventException if they are neither
      */
     public static UsageEvent read(final byte[] bytes) {
-        if (bytes == null) {
-            throw new UsageEventJson.MalformedEventException("no value");
-        }
-        if (bytes.length > 0 && bytes[0] == JSON_START) {
-            return UsageEventJson.read(bytes);
-        }
-        try {
-            final WireBytes.Reader in = reader(bytes, EVENT, SEQUENCED);
+        return decode(bytes, UsageEventJson::read, EVENT, in -> {
             final UsageEvent event = event(in);
             if (bytes[0] == SEQUENCED) {
                 in.readVarInt();
                 in.readVarLong();
             }
-            in.end();
             return event;
-        } catch (final RuntimeException e) {
-            throw malformed(bytes, e);
-        }
+        });
     }
 
     /**
@@ -93,32 +84,38 @@ public final class UsageEventBytes {
      * @throws UsageEventJson.MalformedEventException if they are neither, or carry no partition and sequence
      */
     public static SequencedEvent readSequenced(final byte[] bytes) {
+        return decode(bytes, UsageEventJson::readSequenced, SEQUENCED,
+                in -> new SequencedEvent(event(in), in.readVarInt(), in.readVarLong()));
+    }
+
+    /**
+     * JSON by {@code json}; else, past a version byte of at least {@code lowest} (an event of the log is also an
+     * event), by {@code binary}, which must read every byte.
+     */
+    private static <T> T decode(final byte[] bytes, final Function<byte[], T> json, final int lowest,
+                                final Function<WireBytes.Reader, T> binary) {
         if (bytes == null) {
             throw new UsageEventJson.MalformedEventException("no value");
         }
         if (bytes.length > 0 && bytes[0] == JSON_START) {
-            return UsageEventJson.readSequenced(bytes);
+            return json.apply(bytes);
         }
         try {
-            final WireBytes.Reader in = reader(bytes, SEQUENCED, SEQUENCED);
-            final SequencedEvent sequenced = new SequencedEvent(event(in), in.readVarInt(), in.readVarLong());
+            final WireBytes.Reader in = new WireBytes.Reader(bytes, 0);
+            final int version = in.readByte();
+            if (version == EVENT && lowest == SEQUENCED) {
+                throw new IllegalArgumentException("no partition and sequence, which the log requires");
+            }
+            if (version != EVENT && version != SEQUENCED) {
+                throw new IllegalArgumentException("version " + version + ", not " + EVENT + " or " + SEQUENCED);
+            }
+            final T value = binary.apply(in);
             in.end();
-            return sequenced;
+            return value;
         } catch (final RuntimeException e) {
-            throw malformed(bytes, e);
+            throw new UsageEventJson.MalformedEventException("not a usage event (" + bytes.length + " bytes): "
+                    + e.getMessage());
         }
-    }
-
-    /** A reader past the version byte, which must be {@code one} or {@code other}. */
-    private static WireBytes.Reader reader(final byte[] bytes, final int one, final int other) {
-        final WireBytes.Reader in = new WireBytes.Reader(bytes, 0);
-        final int version = in.readByte();
-        if (version != one && version != other) {
-            throw new IllegalArgumentException(version == EVENT
-                    ? "no partition and sequence, which the log requires"
-                    : "version " + version + ", not " + (one == other ? one : one + " or " + other));
-        }
-        return in;
     }
 
     private static UsageEvent event(final WireBytes.Reader in) {
@@ -147,10 +144,5 @@ public final class UsageEventBytes {
             throw new IllegalArgumentException("nanoseconds " + nanos + " out of range");
         }
         return Instant.ofEpochSecond(seconds, nanos);
-    }
-
-    private static UsageEventJson.MalformedEventException malformed(final byte[] bytes, final RuntimeException e) {
-        return new UsageEventJson.MalformedEventException("not a usage event (" + bytes.length + " bytes): "
-                + e.getMessage());
     }
 }
