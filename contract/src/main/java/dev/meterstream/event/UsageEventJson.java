@@ -15,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The wire format of a {@link UsageEvent} on Kafka: a flat JSON object with every field, timestamps as ISO-8601
- * UTC strings (nanosecond precision kept). Written by the edge, read by the processor, which sends anything this
- * cannot read, or that breaks {@link EventRules}, to the dead-letter topic with the reason.
+ * The JSON form of a {@link UsageEvent} on Kafka: a flat object with every field, timestamps as ISO-8601 UTC strings
+ * (nanosecond precision kept). The edge wrote it to {@link Topics#RAW} and the processor to {@link Topics#EVENTS}
+ * until session 28; both now write {@link UsageEventBytes}, which reads these records still, as the topics keep
+ * them. Anything neither can read, or that breaks {@link EventRules}, the processor dead-letters with the reason.
  */
 public final class UsageEventJson {
     private static final JsonFactory JSON = JsonFactory.builder()
