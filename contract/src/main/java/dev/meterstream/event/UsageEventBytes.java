@@ -18,8 +18,9 @@ import java.util.function.Function;
  *
  * <p>Both topics are kept (the raw topic for its retention, the canonical log for ever), so they still hold the JSON
  * records written before session 28: {@link #read} and {@link #readSequenced} read those too
- * ({@link UsageEventJson}), told apart by their first byte. Anything else is a {@link UsageEventJson.MalformedEventException},
- * which the processor dead-letters with the reason, as it did for JSON it could not read.
+ * ({@link UsageEventJson}), told apart by their first byte. Anything else is a
+ * {@link UsageEventJson.MalformedEventException}, which the processor dead-letters with the reason, as it did for
+ * JSON it could not read.
  */
 public final class UsageEventBytes {
     /** An event as the edge accepted it. Not '{', nor the window aggregates' version (5), nor the stores' (2-4). */

@@ -18,8 +18,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * An event survives the log's binary form and its JSON exactly (any well-formed Unicode, any exact quantity, nanosecond times), and a
- * window's totals are the same in any order and merge as the union of their events.
+ * An event survives the log's binary form and its JSON exactly (any well-formed Unicode, any exact quantity,
+ * nanosecond times), and a window's totals are the same in any order and merge as the union of their events.
  */
 class UsageEventPropertyTest {
     @Property(tries = 500)
