@@ -41,6 +41,8 @@ public final class Views {
         public static final String SHARD = "shard";
         public static final String COUNT = "count";
         public static final String SUM = "sum";
+        /** A sum as the top lists order it: in units of 10^-18, a varint ({@link SumRank}; V009). */
+        public static final String RANK = "rank";
         /** Exact decimal minimum and maximum (V004). */
         public static final String MIN = "min_exact";
         public static final String MAX = "max_exact";
@@ -164,10 +166,10 @@ public final class Views {
     public static final Table AGGREGATES_BY_SHARD = new Table("aggregates_by_shard",
             List.of(Column.TENANT, Column.METER, Column.WINDOW_SIZE, Column.BUCKET),
             List.of(Column.WINDOW_START, Column.SHARD), TOTALS);
-    /** The subjects of one hour or day window, ordered by sum (highest first). */
-    public static final Table TOP_SUBJECTS = new Table("top_subjects",
+    /** The subjects of one hour or day window, ordered by sum (highest first; the rank, V009). */
+    public static final Table TOP_SUBJECTS = new Table("top_subjects_by_rank",
             List.of(Column.TENANT, Column.METER, Column.WINDOW_SIZE, Column.WINDOW_START),
-            List.of(Column.SUM, Column.SUBJECT), List.of(Column.COUNT));
+            List.of(Column.RANK, Column.SUBJECT), List.of(Column.COUNT));
     /** The meters a tenant has data for. */
     public static final Table METERS_BY_TENANT = new Table("meters_by_tenant",
             List.of(Column.TENANT), List.of(Column.METER), List.of());

@@ -5,10 +5,12 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.SumRank;
 import dev.meterstream.event.WindowTotals;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -53,14 +55,14 @@ final class UsageQueries {
         series = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.select(keyspace, windowTotals) + " WHERE "
                 + Views.equal(Views.AGGREGATES_BY_SUBJECT_MONTH.partitionKey()) + " AND " + Column.WINDOW_SIZE
                 + " = ?" + windowsFromTo);
-        final String top = Views.TOP_SUBJECTS.select(keyspace, List.of(Column.SUM, Column.SUBJECT, Column.COUNT))
+        final String top = Views.TOP_SUBJECTS.select(keyspace, List.of(Column.RANK, Column.SUBJECT, Column.COUNT))
                 + " WHERE " + Views.equal(Views.TOP_SUBJECTS.partitionKey());
         topPage = session.prepare(top + " LIMIT ?");
-        // The list is ordered by sum descending, then subject: what follows (s, x) is the rest of sum s after x,
-        // then the sums below s. (A tuple relation would compare values, not that order.)
-        topSameSumAfter = session.prepare(top + " AND " + Column.SUM + " = ? AND " + Column.SUBJECT
+        // The list is ordered by rank (sum) descending, then subject: what follows (s, x) is the rest of sum s after
+        // x, then the sums below s. (A tuple relation would compare values, not that order.)
+        topSameSumAfter = session.prepare(top + " AND " + Column.RANK + " = ? AND " + Column.SUBJECT
                 + " > ? LIMIT ?");
-        topBelow = session.prepare(top + " AND " + Column.SUM + " < ? LIMIT ?");
+        topBelow = session.prepare(top + " AND " + Column.RANK + " < ? LIMIT ?");
         shards = session.prepare(Views.AGGREGATES_BY_SHARD.select(keyspace, windowTotals) + " WHERE "
                 + Views.equal(Views.AGGREGATES_BY_SHARD.partitionKey()) + windowsFromTo);
         meters = session.prepare(Views.METERS_BY_TENANT.select(keyspace, List.of(Column.METER)) + " WHERE "
@@ -127,7 +129,7 @@ final class UsageQueries {
 
     /**
      * The {@code limit} subjects with the highest sum over the windows starting in [from, to), exactly. Each window
-     * is one partition of {@code top_subjects}, read highest first a page at a time (sorted access only). A subject
+     * is one partition of {@code top_subjects_by_rank}, read highest first a page at a time (sorted access only). A subject
      * seen has a known part of its total (the windows it was seen in) and an upper bound (plus, for each window not
      * read to its end where it was not seen, the sum at that window's read position); a subject not seen at all is
      * bounded by those positions alone. Reading stops once the {@code limit} best known totals exceed every other
@@ -162,8 +164,9 @@ final class UsageQueries {
                 allExhausted &= list.exhausted;
                 for (final Row row : rows) {
                     final String subject = row.getString(1);
-                    list.last = new Ranked(subject, row.getBigDecimal(0), 0);
-                    seen.computeIfAbsent(subject, Candidate::new).add(i, row.getBigDecimal(0), row.getLong(2));
+                    final BigDecimal sum = SumRank.sum(row.getBigInteger(0));
+                    list.last = new Ranked(subject, sum, 0);
+                    seen.computeIfAbsent(subject, Candidate::new).add(i, sum, row.getLong(2));
                 }
             }
             best = seen.values().stream().sorted(Candidate.HIGHEST_KNOWN_FIRST).limit(limit).toList();
@@ -207,10 +210,10 @@ final class UsageQueries {
         if (list.last == null) {
             return reads.all(topPage.bind(tenant, meter, size.name(), list.window, pageSize)).toCompletableFuture();
         }
-        final var sameSum = reads.all(topSameSumAfter.bind(tenant, meter, size.name(), list.window,
-                list.last.sum(), list.last.subject(), pageSize));
-        final var below = reads.all(topBelow.bind(tenant, meter, size.name(), list.window, list.last.sum(),
-                pageSize));
+        final BigInteger rank = SumRank.of(list.last.sum());
+        final var sameSum = reads.all(topSameSumAfter.bind(tenant, meter, size.name(), list.window, rank,
+                list.last.subject(), pageSize));
+        final var below = reads.all(topBelow.bind(tenant, meter, size.name(), list.window, rank, pageSize));
         return sameSum.thenCombine(below, (first, second) -> {
             final List<Row> rows = new ArrayList<>(first);
             rows.addAll(second);
@@ -268,7 +271,7 @@ final class UsageQueries {
         }
     }
 
-    /** One window's list in top_subjects and how far it has been read. */
+    /** One window's list in top_subjects_by_rank and how far it has been read. */
     private static final class TopList {
         private final Instant window;
         private Ranked last;

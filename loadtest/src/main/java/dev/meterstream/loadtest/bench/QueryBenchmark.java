@@ -19,6 +19,7 @@ import dev.meterstream.infra.process.ModuleClasspath;
 import dev.meterstream.infra.process.Ports;
 import dev.meterstream.support.cassandra.CqlSchema;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -197,7 +198,7 @@ public final class QueryBenchmark {
                 }
                 partition.add(aggregate.bind(TENANT, METER, subject, month, "DAY", dayStart, dayCount, daySum,
                         BigDecimal.valueOf(dayMin), BigDecimal.valueOf(dayMax)));
-                daily.get(day).add(top.bind(TENANT, METER, "DAY", dayStart, daySum, subject, dayCount));
+                daily.get(day).add(top.bind(TENANT, METER, "DAY", dayStart, SumRank.of(daySum), subject, dayCount));
                 if (daily.get(day).size() == 100) {
                     loader.batched(daily.get(day));
                     daily.get(day).clear();

@@ -4,8 +4,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.event.WindowAggregate;
+import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The rank of hour and day aggregates in {@code top_subjects}. That table is ordered by sum, so a new sum is a new
- * row. Quantities are never negative (the event rules refuse them), so a series' sum in a window only grows and its
+ * The rank of hour and day aggregates in {@code top_subjects_by_rank}. That table is ordered by sum (as
+ * {@link SumRank}s), so a new sum is a new row. Quantities are never negative (the event rules refuse them), so a series' sum in a window only grows and its
  * current row is the highest of its rows there: a reader that counts a subject once per window, at the first row it
  * meets, is exact even if older rows were left behind ({@code UsageQueries.top} does, and {@code QueryApiIT} leaves
  * such rows in its views to hold it to that).
@@ -33,10 +35,10 @@ final class RankedRows {
     private final PreparedStatement insertTop;
     private final PreparedStatement deleteTop;
     private final ReplicaGroups replicas;
-    /** By aggregate key: the sum of the series' row in top_subjects, as this sink last wrote it. */
-    private final Map<String, BigDecimal> written = new LinkedHashMap<>(1024, 0.75f, true) {
+    /** By aggregate key: the rank of the series' row in top_subjects_by_rank, as this sink last wrote it. */
+    private final Map<String, BigInteger> written = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, BigDecimal> eldest) {
+        protected boolean removeEldestEntry(final Map.Entry<String, BigInteger> eldest) {
             return size() > MAX_REMEMBERED;
         }
     };
@@ -58,27 +60,30 @@ final class RankedRows {
             return;
         }
         final Batches byWindow = new Batches(Views.TOP_SUBJECTS, replicas);
-        for (final WindowAggregate aggregate : ranked) {
+        final BigInteger[] ranks = new BigInteger[ranked.size()];
+        for (int i = 0; i < ranks.length; i++) {
+            final WindowAggregate aggregate = ranked.get(i);
             final List<Object> window = List.of(aggregate.tenant(), aggregate.meter(), aggregate.size(),
                     aggregate.windowStart());
-            final BigDecimal sum = sum(aggregate);
-            final BigDecimal old = written.get(aggregate.key());
-            if (old != null && old.compareTo(sum) != 0) {
+            final BigInteger rank = SumRank.of(aggregate.sum());
+            ranks[i] = rank;
+            final BigInteger old = written.get(aggregate.key());
+            if (old != null && !old.equals(rank)) {
                 byWindow.add(window, deleteTop.bind(aggregate.tenant(), aggregate.meter(), aggregate.size().name(),
                         aggregate.windowStart(), old, aggregate.subject()));
             }
             byWindow.add(window, insertTop.bind(aggregate.tenant(), aggregate.meter(), aggregate.size().name(),
-                    aggregate.windowStart(), sum, aggregate.subject(), aggregate.count()));
+                    aggregate.windowStart(), rank, aggregate.subject(), aggregate.count()));
         }
-        final List<CompletableFuture<AsyncResultSet>> ranks = new ArrayList<>();
-        byWindow.send(requests, batchRows, ranks);
-        CassandraRequests.awaitAll(ranks);
-        for (final WindowAggregate aggregate : ranked) {
-            written.put(aggregate.key(), sum(aggregate));
+        final List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>();
+        byWindow.send(requests, batchRows, writes);
+        CassandraRequests.awaitAll(writes);
+        for (int i = 0; i < ranks.length; i++) {
+            written.put(ranked.get(i).key(), ranks[i]);
         }
     }
 
-    /** Sums in one canonical form, so that equal sums are equal keys in top_subjects. */
+    /** Sums in one canonical form, as the series rows hold them. */
     static BigDecimal sum(final WindowAggregate aggregate) {
         return aggregate.sum().stripTrailingZeros();
     }

@@ -13,6 +13,7 @@ import static dev.meterstream.schema.Views.Column.METER;
 import static dev.meterstream.schema.Views.Column.MONTH;
 import static dev.meterstream.schema.Views.Column.MIN;
 import static dev.meterstream.schema.Views.Column.PROPERTIES;
+import static dev.meterstream.schema.Views.Column.RANK;
 import static dev.meterstream.schema.Views.Column.QUANTITY;
 import static dev.meterstream.schema.Views.Column.RECEIVED_AT;
 import static dev.meterstream.schema.Views.Column.SHARD;
@@ -29,6 +30,7 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
+import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -57,7 +59,7 @@ final class ViewTables {
                 EVENT_NANOS, METER, QUANTITY, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
         COLUMNS.put(Views.AGGREGATES_BY_SUBJECT_MONTH.name(), List.of(TENANT, METER, SUBJECT, MONTH, WINDOW_SIZE,
                 WINDOW_START, COUNT, SUM, MIN, MAX));
-        COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, SUM, SUBJECT,
+        COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, RANK, SUBJECT,
                 COUNT));
         COLUMNS.put(Views.METERS_BY_TENANT.name(), List.of(TENANT, METER));
         COLUMNS.put(Views.AGGREGATES_BY_SHARD.name(), List.of(TENANT, METER, WINDOW_SIZE, BUCKET, WINDOW_START, SHARD,
@@ -155,7 +157,7 @@ final class ViewTables {
             tables.get(Views.AGGREGATES_BY_SUBJECT_MONTH.name()).add(render(row));
             if (ranked) {
                 tables.get(Views.TOP_SUBJECTS.name()).add(render(List.of(aggregate.tenant(), aggregate.meter(),
-                        aggregate.size().name(), aggregate.windowStart(), aggregate.sum(), aggregate.subject(),
+                        aggregate.size().name(), aggregate.windowStart(), SumRank.of(aggregate.sum()), aggregate.subject(),
                         aggregate.count())));
             }
         }
