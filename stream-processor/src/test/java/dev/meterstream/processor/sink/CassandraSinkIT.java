@@ -94,7 +94,7 @@ class CassandraSinkIT {
                 Await.until("the restarted sink to write the rest", WAIT, () -> fixture.written("crash"));
             }
             // The restarted sink does not remember the ranked rows the first one wrote, so it may leave older rows
-            // behind in top_subjects; readers skip them (RankedRows), so the reader's view must be exact.
+            // behind in top_subjects_by_rank; readers skip them (RankedRows), so the reader's view must be exact.
             assertTables(ViewTables.readerView(expected),
                     ViewTables.readerView(ViewTables.read(session, "views_crash")));
         }

@@ -66,13 +66,13 @@ final class ViewTables {
                 COUNT, SUM, MIN, MAX));
     }
 
-    /** The lower rows of a subject in a window of top_subjects, which readers skip. */
-    static final String LEFT_BEHIND = "top_subjects (older rows left behind)";
+    /** The lower rows of a subject in a window of top_subjects_by_rank, which readers skip. */
+    static final String LEFT_BEHIND = "top_subjects_by_rank (older rows left behind)";
 
     private ViewTables() {
     }
 
-    /** The tables without the rows left behind in top_subjects: for runs where the sink may lose its memory. */
+    /** The tables without the rows left behind in top_subjects_by_rank: for runs where the sink may lose its memory. */
     static Map<String, Set<String>> readerView(final Map<String, Set<String>> tables) {
         final Map<String, Set<String>> view = new TreeMap<>(tables);
         view.remove(LEFT_BEHIND);
