@@ -129,12 +129,12 @@ final class UsageQueries {
 
     /**
      * The {@code limit} subjects with the highest sum over the windows starting in [from, to), exactly. Each window
-     * is one partition of {@code top_subjects_by_rank}, read highest first a page at a time (sorted access only). A subject
-     * seen has a known part of its total (the windows it was seen in) and an upper bound (plus, for each window not
-     * read to its end where it was not seen, the sum at that window's read position); a subject not seen at all is
-     * bounded by those positions alone. Reading stops once the {@code limit} best known totals exceed every other
-     * bound; only then are the exact totals of those subjects read (for windows they were not seen in yet), so a
-     * query costs a page per window per round plus at most {@code limit} reads.
+     * is one partition of {@code top_subjects_by_rank}, read highest first a page at a time (sorted access only).
+     * A subject seen has a known part of its total (the windows it was seen in) and an upper bound (plus, for each
+     * window not read to its end where it was not seen, the sum at that window's read position); a subject not seen
+     * at all is bounded by those positions alone. Reading stops once the {@code limit} best known totals exceed
+     * every other bound; only then are the exact totals of those subjects read (for windows they were not seen in
+     * yet), so a query costs a page per window per round plus at most {@code limit} reads.
      *
      * <p>A window may hold older, lower rows of a subject that the sink left behind (its sums only grow, so the
      * current row is the highest): a subject counts once per window, at the first row met, and the rest are

@@ -97,9 +97,9 @@ final class ViewsFixture implements AutoCloseable {
                         .isEmpty() ? null : session.execute(Views.completeThroughQuery(KEYSPACE)).one();
                 return row != null && row.getInstant(0).isAfter(lastSend);
             });
-            // Rows the sink may leave behind in top_subjects_by_rank after losing its memory of them (an older, lower sum of
-            // a subject in a window): readers must count a subject once per window, at its highest row. Were x
-            // counted at these too, the ranking trap's top subject would sum 42.75, not 28.5.
+            // Rows the sink may leave behind in top_subjects_by_rank after losing its memory of them (an older, lower
+            // sum of a subject in a window): readers must count a subject once per window, at its highest row. Were
+            // x counted at these too, the ranking trap's top subject would sum 42.75, not 28.5.
             final var leftBehind = session.prepare(Views.TOP_SUBJECTS.insert(KEYSPACE, Views.TOP_SUBJECTS.columns()));
             for (int day = 0; day < 3; day++) {
                 session.execute(leftBehind.bind("acme", "rank-test", "DAY", BASE.plus(Duration.ofDays(day)),

@@ -16,10 +16,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The rank of hour and day aggregates in {@code top_subjects_by_rank}. That table is ordered by sum (as
- * {@link SumRank}s), so a new sum is a new row. Quantities are never negative (the event rules refuse them), so a series' sum in a window only grows and its
- * current row is the highest of its rows there: a reader that counts a subject once per window, at the first row it
- * meets, is exact even if older rows were left behind ({@code UsageQueries.top} does, and {@code QueryApiIT} leaves
- * such rows in its views to hold it to that).
+ * {@link SumRank}s), so a new sum is a new row. Quantities are never negative (the event rules refuse them), so a
+ * series' sum in a window only grows and its current row is the highest of its rows there: a reader that counts a
+ * subject once per window, at the first row it meets, is exact even if older rows were left behind
+ * ({@code UsageQueries.top} does, and {@code QueryApiIT} leaves such rows in its views to hold it to that).
  *
  * <p>So no read comes before a write. The sink remembers the sum it last wrote for each row while it keeps its
  * partitions, and deletes that row in the same batch as it inserts the new one. A row it does not remember (after a

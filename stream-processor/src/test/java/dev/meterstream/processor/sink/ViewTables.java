@@ -157,8 +157,8 @@ final class ViewTables {
             tables.get(Views.AGGREGATES_BY_SUBJECT_MONTH.name()).add(render(row));
             if (ranked) {
                 tables.get(Views.TOP_SUBJECTS.name()).add(render(List.of(aggregate.tenant(), aggregate.meter(),
-                        aggregate.size().name(), aggregate.windowStart(), SumRank.of(aggregate.sum()), aggregate.subject(),
-                        aggregate.count())));
+                        aggregate.size().name(), aggregate.windowStart(), SumRank.of(aggregate.sum()),
+                        aggregate.subject(), aggregate.count())));
             }
         }
         return tables;
