@@ -2,6 +2,7 @@ package dev.meterstream.event;
 
 import dev.meterstream.wire.WireBytes;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,6 +88,18 @@ public final class UsageEventBytes {
     public static SequencedEvent readSequenced(final byte[] bytes) {
         return decode(bytes, UsageEventJson::readSequenced, SEQUENCED,
                 in -> new SequencedEvent(event(in), in.readVarInt(), in.readVarLong()));
+    }
+
+    /**
+     * The event of the canonical log in a buffer's remaining bytes (as a view row holds it, V010); the buffer's
+     * position does not move.
+     *
+     * @throws UsageEventJson.MalformedEventException if they are not such an event
+     */
+    public static SequencedEvent readSequenced(final ByteBuffer bytes) {
+        final byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return readSequenced(copy);
     }
 
     /**

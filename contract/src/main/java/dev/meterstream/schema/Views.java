@@ -19,17 +19,13 @@ public final class Views {
         public static final String EVENT_ID = "event_id";
         /** The UTC day of the event time (a date). */
         public static final String DAY = "day";
-        /** Event time to the millisecond (Cassandra's timestamp); the rest is in {@link #EVENT_NANOS}. */
+        /** Event time to the millisecond (Cassandra's timestamp): the event tables' clustering. */
         public static final String EVENT_TIME = "event_time";
-        /** Nanoseconds of the event time below the millisecond. */
-        public static final String EVENT_NANOS = "event_nanos";
-        /** The exact decimal quantity (V004; the double {@code quantity} before it is gone). */
-        public static final String QUANTITY = "quantity_exact";
-        public static final String PROPERTIES = "properties";
-        public static final String RECEIVED_AT = "received_at";
-        /** Where the event is in the canonical log: partition and sequence. */
-        public static final String LOG_PARTITION = "log_partition";
-        public static final String LOG_SEQUENCE = "log_sequence";
+        /**
+         * The event as the canonical log's record holds it: {@code UsageEventBytes.write(SequencedEvent)}, the
+         * event with its partition and sequence (V010; a column per value before it).
+         */
+        public static final String EVENT = "event";
         /** {@code MINUTE}, {@code HOUR} or {@code DAY}. */
         public static final String WINDOW_SIZE = "window_size";
         /** The partition bucket of a shard rollup ({@link SeriesBucket#of}). */
@@ -78,8 +74,7 @@ public final class Views {
     }
 
     /** An event's columns besides its keys, as both event tables hold them. */
-    public static final List<String> EVENT_VALUES = List.of(Column.EVENT_NANOS, Column.METER, Column.QUANTITY,
-            Column.PROPERTIES, Column.RECEIVED_AT, Column.LOG_PARTITION, Column.LOG_SEQUENCE);
+    public static final List<String> EVENT_VALUES = List.of(Column.EVENT);
     /** A window's totals, as the aggregate tables hold them. */
     public static final List<String> TOTALS = List.of(Column.COUNT, Column.SUM, Column.MIN, Column.MAX);
 
@@ -156,8 +151,7 @@ public final class Views {
             EVENT_VALUES);
     /** One event by (tenant, client id). */
     public static final Table EVENTS_BY_ID = new Table("events_by_id",
-            List.of(Column.TENANT, Column.EVENT_ID), List.of(),
-            concat(List.of(Column.SUBJECT, Column.EVENT_TIME), EVENT_VALUES));
+            List.of(Column.TENANT, Column.EVENT_ID), List.of(), EVENT_VALUES);
     /** One subject's series, a partition per UTC month holding every window size (V005). */
     public static final Table AGGREGATES_BY_SUBJECT_MONTH = new Table("aggregates_by_subject_month",
             List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.MONTH),
@@ -213,12 +207,6 @@ public final class Views {
     public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT_MONTH,
             AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS, METER_STATES, METER_DISTINCT_VALUES,
             METER_BACKFILL, METER_TYPE_STATES);
-
-    private static List<String> concat(final List<String> first, final List<String> second) {
-        final List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        return List.copyOf(all);
-    }
 
     private Views() {
     }

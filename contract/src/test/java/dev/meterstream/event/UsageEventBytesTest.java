@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,6 +27,18 @@ class UsageEventBytesTest {
         final UsageEvent plain = new UsageEvent("t", "i", "s", "m", BigDecimal.ONE, Instant.EPOCH, Map.of(),
                 Instant.EPOCH);
         assertEquals(plain, UsageEventBytes.read(UsageEventBytes.write(plain)));
+    }
+
+    @Test
+    void shouldReadAViewRowsBlobFromItsRemainingBytesWithoutMovingIt() {
+        final byte[] record = UsageEventBytes.write(SEQUENCED);
+        // As a driver hands a blob: a slice of a larger frame, its position past what came before.
+        final ByteBuffer frame = ByteBuffer.allocate(record.length + 10);
+        frame.position(7);
+        frame.put(record);
+        frame.position(7).limit(7 + record.length);
+        assertEquals(SEQUENCED, UsageEventBytes.readSequenced(frame));
+        assertEquals(7, frame.position(), "the caller's buffer is left as it was");
     }
 
     @Test

@@ -3,10 +3,14 @@ package dev.meterstream.query;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
 import dev.meterstream.schema.Views.Column;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -40,10 +44,10 @@ final class EventQueries {
     record Page(List<StoredEvent> events, Optional<Cursor> nextCursor) {
     }
 
-    /** What is read of an event; both event tables have these columns. */
-    private static final List<String> READ = List.of(Column.EVENT_ID, Column.SUBJECT, Column.METER, Column.QUANTITY,
-            Column.EVENT_TIME, Column.EVENT_NANOS, Column.PROPERTIES, Column.RECEIVED_AT, Column.LOG_PARTITION,
-            Column.LOG_SEQUENCE);
+    /** What is read of an event: the log's record of it, which both event tables hold (V010). */
+    private static final List<String> READ = Views.EVENT_VALUES;
+    /** And of a subject's, the clustering too, for the page's cursor. */
+    private static final List<String> READ_IN_ORDER = List.of(Column.EVENT_TIME, Column.EVENT_ID, Column.EVENT);
 
     private final PreparedStatement byId;
     private final PreparedStatement bySubjectFrom;
@@ -52,7 +56,7 @@ final class EventQueries {
     EventQueries(final CqlSession session, final String keyspace) {
         byId = session.prepare(Views.EVENTS_BY_ID.select(keyspace, READ) + " WHERE "
                 + Views.equal(Views.EVENTS_BY_ID.primaryKey()));
-        final String bySubject = Views.EVENTS_BY_SUBJECT_DAY.select(keyspace, READ) + " WHERE "
+        final String bySubject = Views.EVENTS_BY_SUBJECT_DAY.select(keyspace, READ_IN_ORDER) + " WHERE "
                 + Views.equal(Views.EVENTS_BY_SUBJECT_DAY.partitionKey()) + " AND ";
         bySubjectFrom = session.prepare(bySubject + Column.EVENT_TIME + " >= ? AND " + Column.EVENT_TIME
                 + " < ? LIMIT ?");
@@ -61,7 +65,7 @@ final class EventQueries {
     }
 
     Optional<StoredEvent> byId(final ViewReads reads, final String tenant, final String id) {
-        return Optional.ofNullable(reads.execute(byId.bind(tenant, id)).one()).map(EventQueries::event);
+        return Optional.ofNullable(reads.execute(byId.bind(tenant, id)).one()).flatMap(EventQueries::event);
     }
 
     /**
@@ -73,27 +77,28 @@ final class EventQueries {
         final List<StoredEvent> events = new ArrayList<>(limit);
         LocalDate day = after.map(Cursor::day).orElse(SeriesBucket.day(from));
         final LocalDate lastDay = SeriesBucket.day(to.minusNanos(1));
+        // Rows, not events, fill a page and place its cursor: a row without its event (stored before V010, not yet
+        // rebuilt) is skipped, and the rows after it on that day are still read.
+        int rows = 0;
+        Cursor last = null;
         boolean first = true;
-        while (!day.isAfter(lastDay) && events.size() < limit) {
-            final int want = limit - events.size();
+        while (!day.isAfter(lastDay) && rows < limit) {
+            final int want = limit - rows;
             final var statement = first && after.isPresent()
                     ? bySubjectAfter.bind(tenant, subject, day, after.get().eventTime(), after.get().eventId(),
                             to, want)
                     : bySubjectFrom.bind(tenant, subject, day, max(from, day), to, want);
             for (final Row row : reads.execute(statement)) {
-                events.add(event(row));
+                rows++;
+                last = new Cursor(day, row.getInstant(Column.EVENT_TIME), row.getString(Column.EVENT_ID));
+                event(row).ifPresent(events::add);
             }
-            if (events.size() < limit) {
+            if (rows < limit) {
                 day = day.plusDays(1);
             }
             first = false;
         }
-        if (events.size() < limit || events.isEmpty()) {
-            return new Page(events, Optional.empty());
-        }
-        final StoredEvent last = events.getLast();
-        return new Page(events, Optional.of(new Cursor(SeriesBucket.day(last.timestamp()),
-                last.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), last.id())));
+        return new Page(events, rows < limit || last == null ? Optional.empty() : Optional.of(last));
     }
 
     private static Instant max(final Instant from, final LocalDate day) {
@@ -101,13 +106,20 @@ final class EventQueries {
         return from.isAfter(start) ? from : start;
     }
 
-    private static StoredEvent event(final Row row) {
-        final Instant millis = row.getInstant(Column.EVENT_TIME);
-        return new StoredEvent(row.getString(Column.EVENT_ID), row.getString(Column.SUBJECT),
-                row.getString(Column.METER), row.getBigDecimal(Column.QUANTITY),
-                millis.plusNanos(row.getInt(Column.EVENT_NANOS)),
-                row.getMap(Column.PROPERTIES, String.class, String.class), row.getInstant(Column.RECEIVED_AT),
-                row.getInt(Column.LOG_PARTITION), row.getLong(Column.LOG_SEQUENCE));
+    /**
+     * The event of a row; none for a row stored before V010 and not yet rebuilt (its values were dropped with their
+     * columns: docs/operations.md, "Rebuilding the views").
+     */
+    private static Optional<StoredEvent> event(final Row row) {
+        final ByteBuffer blob = row.getByteBuffer(Column.EVENT);
+        if (blob == null) {
+            return Optional.empty();
+        }
+        final SequencedEvent sequenced = UsageEventBytes.readSequenced(blob);
+        final UsageEvent event = sequenced.event();
+        return Optional.of(new StoredEvent(event.id(), event.subject(), event.meter(), event.quantity(),
+                event.timestamp(), event.properties(), event.receivedAt(), sequenced.partition(),
+                sequenced.sequence()));
     }
 
     /** Where a page ended: the last event's day, millisecond and id ({@link CursorSigner} signs it for clients). */

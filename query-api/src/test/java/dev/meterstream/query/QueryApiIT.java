@@ -77,13 +77,15 @@ class QueryApiIT {
                 "quantities are plain JSON numbers: " + found);
         assertEquals(event.timestamp(), Instant.parse(found.get("timestamp").asText()), "exact to the nanosecond");
         assertEquals(event.properties(), JSON.convertValue(found.get("properties"), Map.class));
-        assertEquals(event.receivedAt().truncatedTo(ChronoUnit.MILLIS), Instant.parse(found.get("receivedAt").asText()));
+        assertEquals(event.receivedAt(), Instant.parse(found.get("receivedAt").asText()), "as the log holds it");
         assertTrue(found.get("logId").asText().matches("\\d+-\\d+"), found.toString());
         assertNotNull(body.get("completeThrough").asText());
 
         final HttpResponse<String> otherTenant = get("/api/usages/" + event.id(), ViewsFixture.GLOBEX_KEY);
         assertProblem(otherTenant, 404, "/problems/unknown-event");
         assertProblem(get("/api/usages/no-such-event", ViewsFixture.ACME_KEY), 404, "/problems/unknown-event");
+        assertProblem(get("/api/usages/" + ViewsFixture.STORED_BEFORE_V010, ViewsFixture.ACME_KEY), 404,
+                "/problems/unknown-event");
         assertProblem(get("/api/usages/" + event.id(), "ms_not-a-key"), 401, "/problems/unauthorized");
     }
 
@@ -98,6 +100,7 @@ class QueryApiIT {
                         .thenComparing(UsageEvent::id))
                 .map(UsageEvent::id).toList();
         assertTrue(expected.size() > 20, "enough events to page through: " + expected.size());
+        // The range also holds ten rows stored before V010 (ViewsFixture.STORED_BEFORE_V010), which are skipped.
         final List<String> paged = new ArrayList<>();
         String cursor = null;
         int pages = 0;

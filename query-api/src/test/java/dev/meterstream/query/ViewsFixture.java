@@ -16,6 +16,7 @@ import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.processor.sink.SinkSettings;
 import dev.meterstream.support.cassandra.CqlConnection;
 import dev.meterstream.support.cassandra.CqlSchema;
+import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
 import io.helidon.config.Config;
@@ -69,6 +70,8 @@ final class ViewsFixture implements AutoCloseable {
      * of initech has about 12 events an hour).
      */
     static final int MAX_FOLDED_EVENTS = 150;
+    /** The ids of event rows stored as before V010 (no event), which readers skip. */
+    static final String STORED_BEFORE_V010 = "stored-before-v010-";
     /** Midnight three days ago: the data fills whole hours and days from here. */
     static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
 
@@ -105,6 +108,17 @@ final class ViewsFixture implements AutoCloseable {
                 session.execute(leftBehind.bind("acme", "rank-test", "DAY", BASE.plus(Duration.ofDays(day)),
                         SumRank.of(new java.math.BigDecimal("4.75")), "x", 1L));
             }
+            // Event rows as V010 leaves those stored before it until the views are rebuilt: keys, no event. Readers
+            // skip them, and a page that meets one still reads the rows after it.
+            final var storedBefore = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(KEYSPACE,
+                    Views.EVENTS_BY_SUBJECT_DAY.primaryKey()));
+            for (int hour = 20; hour < 60; hour += 4) {
+                final Instant time = BASE.plus(Duration.ofHours(hour)).plusMillis(1);
+                session.execute(storedBefore.bind("acme", "subject-3", SeriesBucket.day(time), time,
+                        STORED_BEFORE_V010 + hour));
+            }
+            session.execute(session.prepare(Views.EVENTS_BY_ID.insert(KEYSPACE, Views.EVENTS_BY_ID.primaryKey()))
+                    .bind("acme", STORED_BEFORE_V010));
         }
         this.connection = connection;
         query = startQuery(new QueryLimits(Duration.ofSeconds(30), 10_000, 0));

@@ -3,19 +3,14 @@ package dev.meterstream.processor.sink;
 import static dev.meterstream.schema.Views.Column.BUCKET;
 import static dev.meterstream.schema.Views.Column.COUNT;
 import static dev.meterstream.schema.Views.Column.DAY;
+import static dev.meterstream.schema.Views.Column.EVENT;
 import static dev.meterstream.schema.Views.Column.EVENT_ID;
-import static dev.meterstream.schema.Views.Column.EVENT_NANOS;
 import static dev.meterstream.schema.Views.Column.EVENT_TIME;
-import static dev.meterstream.schema.Views.Column.LOG_PARTITION;
-import static dev.meterstream.schema.Views.Column.LOG_SEQUENCE;
 import static dev.meterstream.schema.Views.Column.MAX;
 import static dev.meterstream.schema.Views.Column.METER;
 import static dev.meterstream.schema.Views.Column.MONTH;
 import static dev.meterstream.schema.Views.Column.MIN;
-import static dev.meterstream.schema.Views.Column.PROPERTIES;
 import static dev.meterstream.schema.Views.Column.RANK;
-import static dev.meterstream.schema.Views.Column.QUANTITY;
-import static dev.meterstream.schema.Views.Column.RECEIVED_AT;
 import static dev.meterstream.schema.Views.Column.SHARD;
 import static dev.meterstream.schema.Views.Column.SUBJECT;
 import static dev.meterstream.schema.Views.Column.SUM;
@@ -26,13 +21,16 @@ import static dev.meterstream.schema.Views.Column.WINDOW_START;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,10 +51,8 @@ final class ViewTables {
     private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
 
     static {
-        COLUMNS.put(Views.EVENTS_BY_ID.name(), List.of(TENANT, EVENT_ID, SUBJECT, METER, QUANTITY,
-                EVENT_TIME, EVENT_NANOS, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
-        COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID,
-                EVENT_NANOS, METER, QUANTITY, PROPERTIES, RECEIVED_AT, LOG_PARTITION, LOG_SEQUENCE));
+        COLUMNS.put(Views.EVENTS_BY_ID.name(), List.of(TENANT, EVENT_ID, EVENT));
+        COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID, EVENT));
         COLUMNS.put(Views.AGGREGATES_BY_SUBJECT_MONTH.name(), List.of(TENANT, METER, SUBJECT, MONTH, WINDOW_SIZE,
                 WINDOW_START, COUNT, SUM, MIN, MAX));
         COLUMNS.put(Views.TOP_SUBJECTS.name(), List.of(TENANT, METER, WINDOW_SIZE, WINDOW_START, RANK, SUBJECT,
@@ -126,16 +122,12 @@ final class ViewTables {
         final Map<String, WindowAggregate> rollups = new TreeMap<>();
         for (final UsageEvent event : distinct) {
             final long[] id = logIds.get(event.key());
+            // Cassandra timestamps are milliseconds; the exact event time is in the log's record.
             final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
-            final int nanos = event.timestamp().getNano() % 1_000_000;
-            // Cassandra timestamps are milliseconds; the exact event time is kept with event_nanos.
-            final Instant received = event.receivedAt().truncatedTo(ChronoUnit.MILLIS);
-            tables.get(Views.EVENTS_BY_ID.name()).add(render(List.of(event.tenant(), event.id(), event.subject(),
-                    event.meter(), event.quantity(), millis, nanos, event.properties(), received,
-                    (int) id[0], id[1])));
+            final SequencedEvent logged = new SequencedEvent(event, (int) id[0], id[1]);
+            tables.get(Views.EVENTS_BY_ID.name()).add(render(List.of(event.tenant(), event.id(), logged)));
             tables.get(Views.EVENTS_BY_SUBJECT_DAY.name()).add(render(List.of(event.tenant(), event.subject(),
-                    SeriesBucket.day(event.timestamp()), millis, event.id(), nanos, event.meter(), event.quantity(),
-                    event.properties(), received, (int) id[0], id[1])));
+                    SeriesBucket.day(event.timestamp()), millis, event.id(), logged)));
             tables.get(Views.METERS_BY_TENANT.name()).add(render(List.of(event.tenant(), event.meter())));
             for (final WindowSize size : WindowSize.values()) {
                 final WindowAggregate one = WindowAggregate.of(event, size);
@@ -173,6 +165,16 @@ final class ViewTables {
     }
 
     private static String render(final Object value) {
+        // The event tables' blob, decoded so that a difference reads as the event's values.
+        if (value instanceof ByteBuffer blob) {
+            return render(UsageEventBytes.readSequenced(blob));
+        }
+        if (value instanceof SequencedEvent logged) {
+            final UsageEvent event = logged.event();
+            return render(List.of(event.tenant(), event.id(), event.subject(), event.meter(), event.quantity(),
+                    event.timestamp(), event.properties(), event.receivedAt(), logged.partition(),
+                    logged.sequence()));
+        }
         if (value instanceof BigDecimal decimal) {
             return decimal.stripTrailingZeros().toPlainString();
         }
