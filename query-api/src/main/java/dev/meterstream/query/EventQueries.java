@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.event.SequencedEvent;
-import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.schema.SeriesBucket;
 import dev.meterstream.schema.Views;
@@ -21,11 +20,38 @@ import java.util.Optional;
 
 /** Reads events: one by its identity ({@code events_by_id}), or a subject's in time order, paged. */
 final class EventQueries {
-    /** An event as the views hold it. */
-    record StoredEvent(String id, String subject, String meter, BigDecimal quantity, Instant timestamp,
-                       Map<String, String> properties, Instant receivedAt, int logPartition, long logSequence) {
+    /** An event as the views hold it: the canonical log's record of it (V010). */
+    record StoredEvent(SequencedEvent logged) {
+        String id() {
+            return logged.event().id();
+        }
+
+        String subject() {
+            return logged.event().subject();
+        }
+
+        String meter() {
+            return logged.event().meter();
+        }
+
+        BigDecimal quantity() {
+            return logged.event().quantity();
+        }
+
+        Instant timestamp() {
+            return logged.event().timestamp();
+        }
+
+        Map<String, String> properties() {
+            return logged.event().properties();
+        }
+
+        Instant receivedAt() {
+            return logged.event().receivedAt();
+        }
+
         String logId() {
-            return logPartition + "-" + logSequence;
+            return logged.partition() + "-" + logged.sequence();
         }
     }
 
@@ -115,11 +141,7 @@ final class EventQueries {
         if (blob == null) {
             return Optional.empty();
         }
-        final SequencedEvent sequenced = UsageEventBytes.readSequenced(blob);
-        final UsageEvent event = sequenced.event();
-        return Optional.of(new StoredEvent(event.id(), event.subject(), event.meter(), event.quantity(),
-                event.timestamp(), event.properties(), event.receivedAt(), sequenced.partition(),
-                sequenced.sequence()));
+        return Optional.of(new StoredEvent(UsageEventBytes.readSequenced(blob)));
     }
 
     /** Where a page ended: the last event's day, millisecond and id ({@link CursorSigner} signs it for clients). */

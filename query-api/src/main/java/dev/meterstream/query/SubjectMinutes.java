@@ -1,7 +1,5 @@
 package dev.meterstream.query;
 
-import dev.meterstream.event.SequencedEvent;
-import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.Aggregation;
 import dev.meterstream.meter.MeterCoverage;
@@ -45,7 +43,9 @@ final class SubjectMinutes {
         final int left = maxEvents - read;
         final EventQueries.Page page = events.bySubject(reads, tenant, subject, from, to, left + 1, Optional.empty());
         read += page.events().size();
-        if (read > maxEvents) {
+        // A next page means the range holds more rows than this answer may still read. Rows, not events: a row
+        // stored before V010 and not yet rebuilt has no event, and is read all the same.
+        if (page.nextCursor().isPresent()) {
             throw new ProblemException(Problem.of(400, "too-many-events", "Too many events to fold",
                     "a subject's minutes are folded from its events, and this answer would read more than "
                             + maxEvents + " of them (query.max-folded-events): ask for HOUR windows, or a shorter "
@@ -53,10 +53,7 @@ final class SubjectMinutes {
         }
         final Aggregation aggregation = definition.aggregation();
         for (final EventQueries.StoredEvent stored : page.events()) {
-            final SequencedEvent event = new SequencedEvent(new UsageEvent(tenant, stored.id(), stored.subject(),
-                    stored.meter(), stored.quantity(), stored.timestamp(), stored.properties(), stored.receivedAt()),
-                    stored.logPartition(), stored.logSequence());
-            MeterCoverage.input(definition, coverage, event).ifPresent(input -> {
+            MeterCoverage.input(definition, coverage, stored.logged()).ifPresent(input -> {
                 final Instant minute = WindowSize.MINUTE.start(input.time());
                 if (aggregation == Aggregation.UNIQUE_COUNT) {
                     usage.add(new DefinedMeterQueries.DistinctRow(minute, input.groups(), input.text()));
