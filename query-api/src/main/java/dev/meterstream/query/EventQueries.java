@@ -144,7 +144,7 @@ final class EventQueries {
         return Optional.of(new StoredEvent(UsageEventBytes.readSequenced(blob)));
     }
 
-    /** Where a page ended: the last event's day, millisecond and id ({@link CursorSigner} signs it for clients). */
+    /** Where a page ended: its last row's day, millisecond and id ({@link CursorSigner} signs it for clients). */
     record Cursor(LocalDate day, Instant eventTime, String eventId) {
     }
 }
