@@ -41,6 +41,32 @@ public final class Text {
         return null;
     }
 
+    /**
+     * Null if every string of the event is {@link #wellFormed}, else which one is not and why. For events read from
+     * a topic that something other than the edge could write: the edge accepts no other, and the views store
+     * strings as UTF-8, which has no form for an unpaired surrogate (it would be written as '?').
+     */
+    public static String wellFormed(final UsageEvent event) {
+        final String[][] named = {{"tenant", event.tenant()}, {"id", event.id()}, {"subject", event.subject()},
+                {"meter", event.meter()}};
+        for (final String[] field : named) {
+            final String problem = wellFormed(field[1]);
+            if (problem != null) {
+                return field[0] + " " + problem;
+            }
+        }
+        for (final var property : event.properties().entrySet()) {
+            String problem = wellFormed(property.getKey());
+            if (problem == null) {
+                problem = wellFormed(property.getValue());
+            }
+            if (problem != null) {
+                return "properties." + printable(property.getKey()) + " " + problem;
+            }
+        }
+        return null;
+    }
+
     /** The value with its unpaired surrogates and control characters written as {@code \\uXXXX}, for messages. */
     public static String printable(final String value) {
         if (wellFormed(value) == null) {

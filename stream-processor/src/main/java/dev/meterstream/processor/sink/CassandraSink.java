@@ -3,6 +3,8 @@ package dev.meterstream.processor.sink;
 import dev.meterstream.support.kafka.KafkaConnection;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.meterstream.event.Topics;
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.Text;
 import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.event.UsageEventJson;
 import dev.meterstream.event.WindowAggregateBytes;
@@ -198,7 +200,14 @@ public final class CassandraSink implements AutoCloseable {
             if (record.value() == null) {
                 buffer.consumed();
             } else if (record.topic().equals(Topics.EVENTS)) {
-                buffer.addEvent(UsageEventBytes.readSequenced(record.value()), record);
+                final SequencedEvent logged = UsageEventBytes.readSequenced(record.value());
+                // The processor writes only events the edge's rules accept; another writer's could hold text the
+                // event rows' blob cannot keep exactly (V010), so it is dead-lettered, not stored altered.
+                final String problem = Text.wellFormed(logged.event());
+                if (problem != null) {
+                    throw new IllegalArgumentException("the views cannot hold it exactly: " + problem);
+                }
+                buffer.addEvent(logged, record);
             } else if (record.topic().equals(Topics.AGGREGATES)) {
                 buffer.addAggregate(Bytes.wrap(record.key()), WindowAggregateBytes.read(record.value()), record);
             } else {
