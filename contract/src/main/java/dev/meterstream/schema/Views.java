@@ -140,6 +140,27 @@ public final class Views {
         }
     }
 
+    /**
+     * A Storage-Attached Index on one column of a view table, so that the table is read by that column without a
+     * table of its own.
+     *
+     * @param name   the index's name
+     * @param table  the table it indexes
+     * @param column the indexed column
+     */
+    public record Index(String name, Table table, String column) {
+        /**
+         * {@code SELECT a, b FROM keyspace.table WHERE column = ? AND <also> = ? ALLOW FILTERING}: the index finds
+         * the rows, and the other restrictions (parts of the partition key, say) are checked on the rows it found.
+         */
+        public String select(final String keyspace, final List<String> columns, final List<String> also) {
+            final List<String> restricted = new ArrayList<>(also);
+            restricted.add(0, column);
+            return table.select(keyspace, columns) + " WHERE " + equal(restricted)
+                    + (also.isEmpty() ? "" : " ALLOW FILTERING");
+        }
+    }
+
     /** {@code a = ? AND b = ?}. */
     public static String equal(final List<String> columns) {
         return columns.stream().map(column -> column + " = ?").collect(Collectors.joining(" AND "));
@@ -149,9 +170,14 @@ public final class Views {
     public static final Table EVENTS_BY_SUBJECT_DAY = new Table("events_by_subject_day",
             List.of(Column.TENANT, Column.SUBJECT, Column.DAY), List.of(Column.EVENT_TIME, Column.EVENT_ID),
             EVENT_VALUES);
-    /** One event by (tenant, client id). */
-    public static final Table EVENTS_BY_ID = new Table("events_by_id",
-            List.of(Column.TENANT, Column.EVENT_ID), List.of(), EVENT_VALUES);
+    /**
+     * One event by (tenant, client id): {@link #EVENTS_BY_SUBJECT_DAY} through an index on its id (V011), in place of
+     * a table with a row of its own per event (V002-V010): that row was a partition update of its own, a third of
+     * Cassandra's per event (docs/benchmarks.md, "Session 31"). The index reads every replica set's rows with the id,
+     * keeping the tenant's; an id counted again after the lateness horizon has a row per copy.
+     */
+    public static final Index EVENTS_BY_ID = new Index("events_by_subject_day_event_id", EVENTS_BY_SUBJECT_DAY,
+            Column.EVENT_ID);
     /** One subject's series, a partition per UTC month holding every window size (V005). */
     public static final Table AGGREGATES_BY_SUBJECT_MONTH = new Table("aggregates_by_subject_month",
             List.of(Column.TENANT, Column.METER, Column.SUBJECT, Column.MONTH),
@@ -194,6 +220,9 @@ public final class Views {
             List.of(Column.TENANT, Column.SLUG, Column.VERSION), List.of(Column.SHARD),
             List.of(Column.BOUNDARY, Column.THROUGH, Column.END_BOUNDARY));
 
+    /** Every index on the view tables. */
+    public static final List<Index> INDEXES = List.of(EVENTS_BY_ID);
+
     /** The row of {@link #VIEW_PROGRESS} that says how complete the usage views are. */
     public static final String USAGE_PROGRESS = "usage";
 
@@ -204,7 +233,7 @@ public final class Views {
     }
 
     /** Every view table. */
-    public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, EVENTS_BY_ID, AGGREGATES_BY_SUBJECT_MONTH,
+    public static final List<Table> ALL = List.of(EVENTS_BY_SUBJECT_DAY, AGGREGATES_BY_SUBJECT_MONTH,
             AGGREGATES_BY_SHARD, TOP_SUBJECTS, METERS_BY_TENANT, VIEW_PROGRESS, METER_STATES, METER_DISTINCT_VALUES,
             METER_BACKFILL, METER_TYPE_STATES);
 

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads events: one by its identity ({@code events_by_id}), or a subject's in time order, paged. */
+/**
+ * Reads events: one by its identity (through the index {@code Views.EVENTS_BY_ID}), or a subject's in time order,
+ * paged.
+ */
 final class EventQueries {
     /** An event as the views hold it: the canonical log's record of it (V010). */
     record StoredEvent(SequencedEvent logged) {
@@ -80,8 +83,7 @@ final class EventQueries {
     private final PreparedStatement bySubjectAfter;
 
     EventQueries(final CqlSession session, final String keyspace) {
-        byId = session.prepare(Views.EVENTS_BY_ID.select(keyspace, READ) + " WHERE "
-                + Views.equal(Views.EVENTS_BY_ID.primaryKey()));
+        byId = session.prepare(Views.EVENTS_BY_ID.select(keyspace, READ, List.of(Column.TENANT)));
         final String bySubject = Views.EVENTS_BY_SUBJECT_DAY.select(keyspace, READ_IN_ORDER) + " WHERE "
                 + Views.equal(Views.EVENTS_BY_SUBJECT_DAY.partitionKey()) + " AND ";
         bySubjectFrom = session.prepare(bySubject + Column.EVENT_TIME + " >= ? AND " + Column.EVENT_TIME
@@ -90,8 +92,20 @@ final class EventQueries {
                 + ") > (?, ?) AND " + Column.EVENT_TIME + " < ? LIMIT ?");
     }
 
+    /**
+     * The tenant's event with this id. An id counted again after the lateness horizon has a row per copy; the
+     * latest in the log answers, as it did when the id had a row of its own that each copy overwrote (the copies of
+     * an id share a raw partition, so their sequences order them).
+     */
     Optional<StoredEvent> byId(final ViewReads reads, final String tenant, final String id) {
-        return Optional.ofNullable(reads.execute(byId.bind(tenant, id)).one()).flatMap(EventQueries::event);
+        StoredEvent latest = null;
+        for (final Row row : reads.execute(byId.bind(id, tenant))) {
+            final StoredEvent event = event(row).orElse(null);
+            if (event != null && (latest == null || event.logged().packed() > latest.logged().packed())) {
+                latest = event;
+            }
+        }
+        return Optional.ofNullable(latest);
     }
 
     /**

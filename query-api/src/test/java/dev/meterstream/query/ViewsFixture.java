@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.meterstream.support.auth.ApiKeys;
 import dev.meterstream.event.EventRules;
+import dev.meterstream.event.SequencedEvent;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventBytes;
@@ -72,6 +73,11 @@ final class ViewsFixture implements AutoCloseable {
     static final int MAX_FOLDED_EVENTS = 150;
     /** The ids of event rows stored as before V010 (no event), which readers skip. */
     static final String STORED_BEFORE_V010 = "stored-before-v010-";
+    /** The id of an event counted twice in acme, the lateness horizon apart ({@link #COUNTED_TWICE_LATER}). */
+    static final String COUNTED_TWICE = "counted-twice";
+    /** The later copy's subject and log ID: the one a lookup by id answers. */
+    static final String COUNTED_TWICE_LATER = "subject-later-copy";
+    static final String COUNTED_TWICE_LATER_LOG_ID = "1-9";
     /** Midnight three days ago: the data fills whole hours and days from here. */
     static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
 
@@ -117,11 +123,28 @@ final class ViewsFixture implements AutoCloseable {
                 session.execute(storedBefore.bind("acme", "subject-3", SeriesBucket.day(time), time,
                         STORED_BEFORE_V010 + hour));
             }
-            session.execute(session.prepare(Views.EVENTS_BY_ID.insert(KEYSPACE, Views.EVENTS_BY_ID.primaryKey()))
-                    .bind("acme", STORED_BEFORE_V010));
+            // An id counted again after the lateness horizon: a row per copy, in two subjects' partitions, the later
+            // copy with the higher sequence; and globex's event of the same id, later still in the log.
+            final var eventRow = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(KEYSPACE,
+                    Views.EVENTS_BY_SUBJECT_DAY.columns()));
+            final Instant firstCopy = BASE.minus(Duration.ofDays(40));
+            for (final SequencedEvent copy : List.of(
+                    copy("acme", "subject-first-copy", firstCopy, 5),
+                    copy("acme", "subject-later-copy", BASE, 9),
+                    copy("globex", "subject-later-copy", BASE, 50))) {
+                final UsageEvent event = copy.event();
+                session.execute(eventRow.bind(event.tenant(), event.subject(), SeriesBucket.day(event.timestamp()),
+                        event.timestamp(), event.id(), java.nio.ByteBuffer.wrap(UsageEventBytes.write(copy))));
+            }
         }
         this.connection = connection;
         query = startQuery(new QueryLimits(Duration.ofSeconds(30), 10_000, 0));
+    }
+
+    private static SequencedEvent copy(final String tenant, final String subject, final Instant time,
+                                       final long sequence) {
+        return new SequencedEvent(new UsageEvent(tenant, COUNTED_TWICE, subject, "api-calls", 1, time, Map.of(),
+                time), 1, sequence);
     }
 
     /**

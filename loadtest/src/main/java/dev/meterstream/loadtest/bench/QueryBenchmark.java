@@ -9,8 +9,12 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import dev.meterstream.support.auth.ApiKeys;
+import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.UsageEvent;
+import dev.meterstream.event.UsageEventBytes;
 import dev.meterstream.infra.cassandra.CassandraNode;
 import dev.meterstream.infra.cassandra.CassandraSettings;
+import dev.meterstream.infra.cassandra.TableSizes;
 import dev.meterstream.infra.process.Await;
 import dev.meterstream.infra.kafka.KafkaCluster;
 import dev.meterstream.infra.kafka.KafkaSettings;
@@ -27,6 +31,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +78,7 @@ public final class QueryBenchmark {
                 + "model at " + rate + " requests/s (half usage, half top) for " + hold + " s after a 20 s ramp; "
                 + "work dir " + workDir);
         try (CassandraNode cassandra = CassandraNode.start(CassandraSettings.ephemeral(workDir.resolve("cassandra"))
-                .fullSpeed().withHeapMegabytes(1024))) {
+                .fullSpeed().withJmx().withHeapMegabytes(1024))) {
             try (CqlSession session = cassandra.openSession()) {
                 CqlSchema.apply(session, CqlSchema.Keyspace.local(KEYSPACE));
                 final long started = System.nanoTime();
@@ -81,6 +86,10 @@ public final class QueryBenchmark {
                 final double seconds = (System.nanoTime() - started) / 1e9;
                 line(report, String.format("loaded %d rows in %.1f s (%.0f rows/s, UNLOGGED batches of up to 100 "
                         + "rows of one partition, 128 in flight)", rows, seconds, rows / seconds));
+                // Read from SSTables, as most of a running ring's rows are, not from the memtables alone.
+                line(report, "flushed: bytes on disk per table " + TableSizes.flushAndRead(cassandra, KEYSPACE,
+                        List.of(Views.EVENTS_BY_SUBJECT_DAY.name(), Views.AGGREGATES_BY_SUBJECT_MONTH.name(),
+                                Views.TOP_SUBJECTS.name())));
             }
             final String key = ApiKeys.generateKey();
             final Path keys = workDir.resolve("query-keys");
@@ -150,8 +159,13 @@ public final class QueryBenchmark {
         }
     }
 
-    /** Hourly and daily aggregates, and daily rankings, for every subject; returns the rows written. */
+    /**
+     * Hourly and daily aggregates, and daily rankings, for every subject, and one event a day (for lookups by id,
+     * {@code event-<subject>-<day>}); returns the rows written.
+     */
     private static long load(final CqlSession session, final int subjects, final Instant from) {
+        final PreparedStatement event = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(KEYSPACE,
+                Views.EVENTS_BY_SUBJECT_DAY.columns()));
         final PreparedStatement aggregate = session.prepare(Views.AGGREGATES_BY_SUBJECT_MONTH.insert(KEYSPACE,
                 Views.AGGREGATES_BY_SUBJECT_MONTH.columns()));
         final PreparedStatement top = session.prepare(Views.TOP_SUBJECTS.insert(KEYSPACE, Views.TOP_SUBJECTS.columns()));
@@ -171,6 +185,11 @@ public final class QueryBenchmark {
             LocalDate month = null;
             for (int day = 0; day < DAYS; day++) {
                 final Instant dayStart = from.plus(Duration.ofDays(day));
+                final Instant time = dayStart.plus(Duration.ofHours(1));
+                final String id = "event-" + s + "-" + day;
+                loader.single(event.bind(TENANT, subject, SeriesBucket.day(time), time, id, ByteBuffer.wrap(
+                        UsageEventBytes.write(new SequencedEvent(new UsageEvent(TENANT, id, subject, METER, 1, time,
+                                Map.of(), time), 0, (long) s * DAYS + day)))));
                 // A month's hours and days are one partition, sent in batches.
                 final LocalDate dayMonth = SeriesBucket.month(dayStart);
                 if (!dayMonth.equals(month)) {

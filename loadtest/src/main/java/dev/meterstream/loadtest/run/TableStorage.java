@@ -14,7 +14,7 @@ import java.util.StringJoiner;
  */
 final class TableStorage {
     /** The tables whose size grows with the events (the progress and definition tables do not). */
-    static final List<Views.Table> TABLES = List.of(Views.EVENTS_BY_ID, Views.EVENTS_BY_SUBJECT_DAY,
+    static final List<Views.Table> TABLES = List.of(Views.EVENTS_BY_SUBJECT_DAY,
             Views.AGGREGATES_BY_SUBJECT_MONTH, Views.AGGREGATES_BY_SHARD, Views.TOP_SUBJECTS, Views.METER_STATES,
             Views.METER_TYPE_STATES, Views.METER_DISTINCT_VALUES);
 

@@ -37,7 +37,7 @@ class LoadRunSmokeIT {
         assertTrue(accepted > 200, "the load should have had most of its ~270 requests accepted:\n" + report);
         assertTrue(resentAccepted > 0, "the load should have re-sent accepted events:\n" + report);
         assertEquals(0, number(report, "acknowledged but missing (\\d+)"), report);
-        assertTrue(number(report, "events_by_id (\\d+)\\.\\d MB") > 0,
+        assertTrue(number(report, "events_by_subject_day (\\d+)\\.\\d MB") > 0,
                 "the events' table size, after a flush:\n" + report);
         assertTrue(number(report, "meter_distinct_values (\\d+)\\.\\d MB") > 0, report);
         final String html = Files.readString(outcome.reportDir().resolve("index.html"));

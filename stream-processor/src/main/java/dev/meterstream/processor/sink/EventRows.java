@@ -16,40 +16,33 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The two event views: {@code events_by_subject_day} (partitioned by subject and day) and {@code events_by_id} (one
- * row a partition), each batched as {@link Batches} allows. Each row holds the event as one blob, the canonical log's
- * record ({@link UsageEventBytes}), encoded once for both: a cell per value cost Cassandra work per cell (V010).
+ * The event view: {@code events_by_subject_day} (partitioned by subject and day), batched as {@link Batches} allows;
+ * a lookup by id reads it through its index ({@link Views#EVENTS_BY_ID}, V011). Each row holds the event as one
+ * blob, the canonical log's record ({@link UsageEventBytes}): a cell per value cost Cassandra work per cell (V010).
  */
 final class EventRows {
     private final PreparedStatement bySubjectDay;
-    private final PreparedStatement byId;
     private final ReplicaGroups replicas;
 
     EventRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
         this.replicas = replicas;
         bySubjectDay = session.prepare(Views.EVENTS_BY_SUBJECT_DAY.insert(keyspace,
                 Views.EVENTS_BY_SUBJECT_DAY.columns()));
-        byId = session.prepare(Views.EVENTS_BY_ID.insert(keyspace, Views.EVENTS_BY_ID.columns()));
     }
 
     void write(final List<SequencedEvent> events, final CassandraRequests requests, final int batchRows,
                final List<CompletableFuture<AsyncResultSet>> writes) {
         final Batches bySubject = new Batches(Views.EVENTS_BY_SUBJECT_DAY, replicas);
-        final Batches ids = new Batches(Views.EVENTS_BY_ID, replicas);
         for (final SequencedEvent sequenced : events) {
             final UsageEvent event = sequenced.event();
             // Cassandra's timestamps hold milliseconds: the clustering orders by those; the blob keeps the rest.
             final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
             final LocalDate day = SeriesBucket.day(event.timestamp());
             final byte[] record = UsageEventBytes.write(sequenced);
-            // Columns in Views' order: key, then EVENT_VALUES. A buffer each, so that
-            // neither write can move the other's position.
+            // Columns in Views' order: key, then EVENT_VALUES.
             bySubject.add(List.of(event.tenant(), event.subject(), day), bySubjectDay.bind(event.tenant(),
                     event.subject(), day, millis, event.id(), ByteBuffer.wrap(record)));
-            ids.add(List.of(event.tenant(), event.id()), byId.bind(event.tenant(), event.id(),
-                    ByteBuffer.wrap(record)));
         }
         bySubject.send(requests, batchRows, writes);
-        ids.send(requests, batchRows, writes);
     }
 }

@@ -120,6 +120,12 @@ class CassandraSinkIT {
                 assertEquals(new TreeSet<>(table.columns()), new TreeSet<>(names(actual.getColumns().values())),
                         table + " columns");
             }
+            final Set<String> indexes = new TreeSet<>();
+            metadata.getTables().values().forEach(table -> table.getIndexes().values().forEach(index ->
+                    indexes.add(table.getName().asInternal() + "." + index.getName().asInternal() + " on "
+                            + index.getTarget())));
+            assertEquals(new TreeSet<>(Views.INDEXES.stream().map(index -> index.table().name() + "." + index.name()
+                    + " on " + index.column()).toList()), indexes);
         }
     }
 

@@ -51,7 +51,6 @@ final class ViewTables {
     private static final Map<String, List<String>> COLUMNS = new LinkedHashMap<>();
 
     static {
-        COLUMNS.put(Views.EVENTS_BY_ID.name(), List.of(TENANT, EVENT_ID, EVENT));
         COLUMNS.put(Views.EVENTS_BY_SUBJECT_DAY.name(), List.of(TENANT, SUBJECT, DAY, EVENT_TIME, EVENT_ID, EVENT));
         COLUMNS.put(Views.AGGREGATES_BY_SUBJECT_MONTH.name(), List.of(TENANT, METER, SUBJECT, MONTH, WINDOW_SIZE,
                 WINDOW_START, COUNT, SUM, MIN, MAX));
@@ -125,7 +124,6 @@ final class ViewTables {
             // Cassandra timestamps are milliseconds; the exact event time is in the log's record.
             final Instant millis = event.timestamp().truncatedTo(ChronoUnit.MILLIS);
             final SequencedEvent logged = new SequencedEvent(event, (int) id[0], id[1]);
-            tables.get(Views.EVENTS_BY_ID.name()).add(render(List.of(event.tenant(), event.id(), logged)));
             tables.get(Views.EVENTS_BY_SUBJECT_DAY.name()).add(render(List.of(event.tenant(), event.subject(),
                     SeriesBucket.day(event.timestamp()), millis, event.id(), logged)));
             tables.get(Views.METERS_BY_TENANT.name()).add(render(List.of(event.tenant(), event.meter())));

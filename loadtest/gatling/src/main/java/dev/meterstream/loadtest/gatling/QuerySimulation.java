@@ -20,10 +20,11 @@ import java.util.stream.Stream;
 /**
  * The query-api benchmark's load (open model: new requests arrive at a fixed rate whatever the latency): half
  * {@code usage} (one subject, hourly windows of a random day of the data), half {@code top} (the 10 highest
- * subjects over a random week, daily windows). Parameters are system properties set by
+ * subjects over a random week, daily windows); or {@code id} alone (one event by its id, of a random subject and
+ * day: the benchmark stores one an hour after each day's start, {@code event-<subject>-<day>}). Parameters are system properties set by
  * {@code dev.meterstream.loadtest.bench.QueryBenchmark}: query.url, query.key, query.meter, query.subjects, query.from
  * (first hour of the data), query.days, query.rate (requests/s in all), query.hold-seconds, query.ramp-seconds,
- * query.mix (usage, top or both).
+ * query.mix (usage, top, both or id).
  */
 public class QuerySimulation extends Simulation {
     private static final String METER = System.getProperty("query.meter", "bench");
@@ -33,7 +34,7 @@ public class QuerySimulation extends Simulation {
     private static final int RATE = Integer.getInteger("query.rate", 1_000);
     private static final int HOLD = Integer.getInteger("query.hold-seconds", 60);
     private static final int RAMP = Integer.getInteger("query.ramp-seconds", 20);
-    /** usage, top, or both (half the rate each). */
+    /** usage, top, both (half the rate each), or id. */
     private static final String MIX = System.getProperty("query.mix", "both");
 
     private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("query.url"))
@@ -59,14 +60,24 @@ public class QuerySimulation extends Simulation {
             .get("/api/meters/" + METER + "/top?window=DAY&limit=10&from=#{from}&to=#{to}")
             .check(status().is(200)));
 
+    private final ScenarioBuilder byId = scenario("id").feed(Stream.generate(() -> {
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Map.<String, Object>of("id", "event-" + random.nextInt(SUBJECTS) + "-" + random.nextInt(DAYS));
+    }).iterator()).exec(http("id").get("/api/usages/#{id}").check(status().is(200)));
+
     {
         final java.util.List<io.gatling.javaapi.core.PopulationBuilder> load = new java.util.ArrayList<>();
         final double each = MIX.equals("both") ? RATE / 2.0 : RATE;
-        if (!MIX.equals("top")) {
-            load.add(usage.injectOpen(rampUsersPerSec(1).to(each).during(RAMP), constantUsersPerSec(each).during(HOLD)));
-        }
-        if (!MIX.equals("usage")) {
-            load.add(top.injectOpen(rampUsersPerSec(1).to(each).during(RAMP), constantUsersPerSec(each).during(HOLD)));
+        final java.util.List<ScenarioBuilder> scenarios = switch (MIX) {
+            case "usage" -> java.util.List.of(usage);
+            case "top" -> java.util.List.of(top);
+            case "both" -> java.util.List.of(usage, top);
+            case "id" -> java.util.List.of(byId);
+            default -> throw new IllegalArgumentException("query.mix must be usage, top, both or id, was " + MIX);
+        };
+        for (final ScenarioBuilder scenario : scenarios) {
+            load.add(scenario.injectOpen(rampUsersPerSec(1).to(each).during(RAMP),
+                    constantUsersPerSec(each).during(HOLD)));
         }
         setUp(load).protocols(protocol).assertions(global().failedRequests().count().is(0L));
     }
