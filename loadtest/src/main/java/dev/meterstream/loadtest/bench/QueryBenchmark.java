@@ -75,7 +75,8 @@ public final class QueryBenchmark {
         line(report, "query-api benchmark, " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, Java " + Runtime.version() + ": " + DAYS + " days of hourly data for " + subjects
                 + " subjects of one meter from " + from + "; 1 Cassandra node (1 GiB heap, full JIT); Gatling open "
-                + "model at " + rate + " requests/s (half usage, half top) for " + hold + " s after a 20 s ramp; "
+                + "model at " + rate + " requests/s (each run its mix: usage, top, both halves or id) for " + hold
+                + " s after a 20 s ramp; "
                 + "work dir " + workDir);
         try (CassandraNode cassandra = CassandraNode.start(CassandraSettings.ephemeral(workDir.resolve("cassandra"))
                 .fullSpeed().withJmx().withHeapMegabytes(1024))) {
@@ -110,11 +111,14 @@ public final class QueryBenchmark {
                 Await.until("query-api to be ready", Duration.ofSeconds(60), () -> http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2);
-                for (final String run : runs) {
+                for (int index = 0; index < runs.size(); index++) {
+                    final String run = runs.get(index);
                     final String mix = run.split(":")[0];
                     final int runRate = Integer.parseInt(run.split(":")[1]);
                     line(report, "run " + mix + " at " + runRate + " requests/s:");
-                    gatling(root, workDir, report, query, cassandra, port, key, subjects, from, mix, runRate, hold);
+                    // A log of its own per run: a mix and rate asked twice would otherwise report the first run again.
+                    gatling(root, workDir, report, query, cassandra, port, key, subjects, from, mix, runRate, hold,
+                            index + 1);
                 }
             }
         }
@@ -125,7 +129,7 @@ public final class QueryBenchmark {
     private static void gatling(final Path root, final Path workDir, final StringBuilder report,
                                 final JavaProcess query, final CassandraNode cassandra, final int port,
                                 final String key, final int subjects, final Instant from, final String mix,
-                                final int rate, final int hold) throws Exception {
+                                final int rate, final int hold, final int number) throws Exception {
         final Map<String, String> properties = new java.util.LinkedHashMap<>();
         properties.put("query.url", "http://127.0.0.1:" + port);
         properties.put("query.key", key);
@@ -138,7 +142,8 @@ public final class QueryBenchmark {
         properties.put("query.hold-seconds", Integer.toString(hold));
         properties.put("query.ramp-seconds", "20");
         final JavaProcess gatling = GatlingProcess.start(root, "bench-query-gatling", "QuerySimulation", 512,
-                properties, workDir.resolve("gatling"), workDir.resolve("gatling-" + mix + "-" + rate + ".log"));
+                properties, workDir.resolve("gatling"), workDir.resolve("gatling-" + number + "-" + mix + "-" + rate
+                        + ".log"));
         try (gatling) {
             final CpuSampler cpu = new CpuSampler(Map.of("query-api", query.pid(),
                     "cassandra", cassandra.process().pid(), "gatling", gatling.pid()));
