@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Reads events: one by its identity (through the index {@code Views.EVENTS_BY_ID}), or a subject's in time order,
@@ -73,10 +74,11 @@ final class EventQueries {
     record Page(List<StoredEvent> events, Optional<Cursor> nextCursor) {
     }
 
-    /** What is read of an event: the log's record of it, which both event tables hold (V010). */
+    /** What is read of an event: the log's record of it (V010). */
     private static final List<String> READ = Views.EVENT_VALUES;
     /** And of a subject's, the clustering too, for the page's cursor. */
-    private static final List<String> READ_IN_ORDER = List.of(Column.EVENT_TIME, Column.EVENT_ID, Column.EVENT);
+    private static final List<String> READ_IN_ORDER = Stream.concat(
+            Views.EVENTS_BY_SUBJECT_DAY.clustering().stream(), READ.stream()).toList();
 
     private final PreparedStatement byId;
     private final PreparedStatement bySubjectFrom;
