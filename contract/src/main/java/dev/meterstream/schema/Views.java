@@ -154,8 +154,8 @@ public final class Views {
          * the rows, and the other restrictions (parts of the partition key, say) are checked on the rows it found.
          */
         public String select(final String keyspace, final List<String> columns, final List<String> also) {
-            final List<String> restricted = new ArrayList<>(also);
-            restricted.add(0, column);
+            final List<String> restricted = new ArrayList<>(List.of(column));
+            restricted.addAll(also);
             return table.select(keyspace, columns) + " WHERE " + equal(restricted)
                     + (also.isEmpty() ? "" : " ALLOW FILTERING");
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,14 +101,8 @@ final class EventQueries {
      * an id share a raw partition, so their sequences order them).
      */
     Optional<StoredEvent> byId(final ViewReads reads, final String tenant, final String id) {
-        StoredEvent latest = null;
-        for (final Row row : reads.execute(byId.bind(id, tenant))) {
-            final StoredEvent event = event(row).orElse(null);
-            if (event != null && (latest == null || event.logged().packed() > latest.logged().packed())) {
-                latest = event;
-            }
-        }
-        return Optional.ofNullable(latest);
+        return reads.execute(byId.bind(id, tenant)).all().stream().map(EventQueries::event)
+                .flatMap(Optional::stream).max(Comparator.comparingLong(event -> event.logged().packed()));
     }
 
     /**

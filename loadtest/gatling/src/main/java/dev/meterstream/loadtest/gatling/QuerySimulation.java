@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 
 /**
  * The query-api benchmark's load (open model: new requests arrive at a fixed rate whatever the latency): half
- * {@code usage} (one subject, hourly windows of a random day of the data), half {@code top} (the 10 highest
- * subjects over a random week, daily windows); or {@code id} alone (one event by its id, of a random subject and
- * day: the benchmark stores one an hour after each day's start, {@code event-<subject>-<day>}). Parameters are system properties set by
- * {@code dev.meterstream.loadtest.bench.QueryBenchmark}: query.url, query.key, query.meter, query.subjects, query.from
- * (first hour of the data), query.days, query.rate (requests/s in all), query.hold-seconds, query.ramp-seconds,
- * query.mix (usage, top, both or id).
+ * {@code usage} (one subject, hourly windows of a random day of the data), half {@code top} (the 10 highest subjects
+ * over a random week, daily windows); or {@code id} alone (one event by its id, of a random subject and day: the
+ * benchmark stores one an hour after each day's start, {@code event-<subject>-<day>}). Parameters are system
+ * properties set by {@code dev.meterstream.loadtest.bench.QueryBenchmark}: query.url, query.key, query.meter,
+ * query.subjects, query.from (first hour of the data), query.days, query.rate (requests/s in all),
+ * query.hold-seconds, query.ramp-seconds, query.mix (usage, top, both or id).
  */
 public class QuerySimulation extends Simulation {
     private static final String METER = System.getProperty("query.meter", "bench");
