@@ -1,16 +1,20 @@
 package dev.meterstream.processor.aggregate;
 
-import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,33 +22,44 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Totals over all subjects, per tenant, meter and window, of the events of one raw partition (a shard): what
  * answers "usage of all subjects" without reading every subject's series. It runs where the events are sequenced,
  * so it needs no repartitioning: each task sums its own partition's events, and a reader merges the shards.
  *
- * <p>Updated totals are not sent per event: the store is cached, and its changed keys are sent when Kafka Streams
- * flushes the cache, before every commit ({@link CommitForwarder}). So a commit that covers an event also carries
- * its totals, and the views are never declared complete through an event whose totals are still to come. (Sending
- * on a wall-clock punctuation instead left a window of up to one interval in which they were.) The store is
- * changelogged and committed with everything else, so under exactly-once a crash sends no total twice in the
- * committed output. Totals older than the retention are deleted hourly.
- *
- * <p>Each event updates three totals, so the store sits on the hottest path. The totals touched since the last
- * flush are also held as objects: a key's second and later updates read the object instead of deserialising the
- * cache's copy. This is safe because every write to the store passes through here, a flush forgets the keys it
- * sends, and Kafka Streams calls {@link #init} again whenever it restores the store (after a crash, a rebalance or
- * a task revived under exactly-once), which forgets them all.
+ * <p>Each event updates three totals, so this sits on the hottest path. The totals changed since the last commit
+ * are held as objects in a hash map and written, each once, to the store (RocksDB and its changelog) and sent to
+ * {@code usage.aggregates} just before each commit ({@link CommitHookStore}), in the same transaction as the input
+ * offsets they cover: so the views are never declared complete through an event whose totals are still to come.
+ * Until session 32 they went through Kafka Streams' record cache, which cost a serialisation and two walks of its
+ * sorted byte map per total and event (docs/benchmarks.md, "Session 32"); the store's bytes and changelog are the
+ * same. Totals already written are kept as objects too, the most recently used {@link #HELD} of them, so that the
+ * next commit's first update of a total does not read it back from RocksDB. Both are emptied whenever Kafka Streams
+ * initialises the processor (after every restore, and for a task revived after an aborted transaction), so they
+ * never know a total the store does not. Totals older than the retention are deleted hourly.
  */
 public final class ShardRollupProcessor implements Processor<String, SequencedEvent, String, WindowAggregate> {
     public static final String STORE = StoreNames.ROLLUP;
+    /**
+     * Written totals held per task: a shard's live totals are its tenants' meters times three windows, and an hour
+     * of minutes more while late events trickle in.
+     */
+    static final int HELD = 20_000;
 
     private final Duration horizon;
-    /** Rollup key to totals: the key says whose totals and which window, so the value holds only the totals. */
-    private KeyValueStore<String, WindowTotals> totals;
-    /** The totals written since the last flush, as written to {@link #totals}. */
-    private final Map<String, WindowTotals> touched = new HashMap<>();
+    private KeyValueStore<Bytes, byte[]> totals;
+    /** Totals changed since the last commit: what the commit hook writes and sends. */
+    private final Map<String, WindowTotals> changed = new HashMap<>();
+    /** Totals already written, the most recently used last. */
+    private final LinkedHashMap<String, WindowTotals> held = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, WindowTotals> eldest) {
+            return size() > HELD;
+        }
+    };
+    private BiConsumer<String, WindowAggregate> send;
 
     /**
      * @param horizon how long after a window ends its total is kept (lateness horizon plus slack)
@@ -53,11 +68,18 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         this.horizon = horizon;
     }
 
+    /** The rollup store: its keys are the rollup keys in UTF-8, its values {@link WindowTotalsStoreSerde}'s bytes. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> store() {
+        return CommitHookStore.builder(STORE);
+    }
+
     @Override
     public void init(final ProcessorContext<String, WindowAggregate> context) {
-        this.totals = context.getStateStore(STORE);
-        touched.clear();
-        CommitForwarder.install(context, totals, WindowAggregate::ofRollupKey, touched::remove);
+        totals = context.getStateStore(STORE);
+        send = CommitForwarder.sender(context);
+        changed.clear();
+        held.clear();
+        CommitHookStore.beforeCommit(totals, this::write);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -66,28 +88,51 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
         final UsageEvent event = record.value().event();
         for (final WindowSize size : WindowSize.values()) {
             final String key = WindowAggregate.rollupKey(event, size, record.value().partition());
-            final WindowTotals known = touched.get(key);
-            final WindowTotals total = known != null ? known : totals.get(key);
-            final WindowTotals updated = total == null ? WindowTotals.of(event) : total.add(event);
-            totals.put(key, updated);
-            touched.put(key, updated);
+            WindowTotals known = changed.get(key);
+            if (known == null) {
+                known = held.remove(key);
+            }
+            if (known == null) {
+                final byte[] stored = totals.get(bytes(key));
+                known = stored == null ? null : WindowTotalsStoreSerde.read(stored);
+            }
+            changed.put(key, known == null ? WindowTotals.of(event) : known.add(event));
         }
+    }
+
+    private void write() {
+        for (final Map.Entry<String, WindowTotals> entry : changed.entrySet()) {
+            totals.put(bytes(entry.getKey()), WindowTotalsStoreSerde.write(entry.getValue()));
+            send.accept(entry.getKey(), WindowAggregate.ofRollupKey(entry.getKey(), entry.getValue()));
+            held.put(entry.getKey(), entry.getValue());
+        }
+        changed.clear();
     }
 
     private void expire(final long streamTime) {
         final List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, WindowTotals> all = totals.all()) {
+        try (KeyValueIterator<Bytes, byte[]> all = totals.all()) {
             while (all.hasNext()) {
-                final KeyValue<String, WindowTotals> entry = all.next();
-                final WindowAggregate total = WindowAggregate.ofRollupKey(entry.key, entry.value);
-                if (total.windowStart().plus(total.size().duration()).plus(horizon).toEpochMilli() < streamTime) {
-                    expired.add(entry.key);
+                final KeyValue<Bytes, byte[]> entry = all.next();
+                final String key = new String(entry.key.get(), StandardCharsets.UTF_8);
+                if (expired(key, WindowTotalsStoreSerde.read(entry.value), streamTime)) {
+                    expired.add(key);
                 }
             }
         }
+        changed.entrySet().removeIf(entry -> expired(entry.getKey(), entry.getValue(), streamTime));
         expired.forEach(key -> {
-            totals.delete(key);
-            touched.remove(key);
+            totals.delete(bytes(key));
+            held.remove(key);
         });
+    }
+
+    private boolean expired(final String key, final WindowTotals value, final long streamTime) {
+        final WindowAggregate total = WindowAggregate.ofRollupKey(key, value);
+        return total.windowStart().plus(total.size().duration()).plus(horizon).toEpochMilli() < streamTime;
+    }
+
+    private static Bytes bytes(final String key) {
+        return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8));
     }
 }

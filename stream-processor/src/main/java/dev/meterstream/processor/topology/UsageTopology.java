@@ -8,7 +8,6 @@ import dev.meterstream.event.WindowSize;
 import dev.meterstream.processor.aggregate.CommitHookStore;
 import dev.meterstream.processor.aggregate.EventTimeProcessor;
 import dev.meterstream.processor.aggregate.SequencedEventBinarySerde;
-import dev.meterstream.processor.aggregate.WindowTotalsStoreSerde;
 import dev.meterstream.processor.aggregate.SeriesWindowsProcessor;
 import dev.meterstream.processor.aggregate.Windowing;
 import dev.meterstream.processor.log.DedupeProcessor;
@@ -48,8 +47,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                                day windows [aggregates-*]
  *                                                                                -> usage.aggregates
  * </pre>
- * The aggregations emit absolute totals once per key and commit: the shard rollups through the record cache, the
- * series' windows and the defined meters from objects their processors hold, written before each commit.
+ * The aggregations emit absolute totals once per key and commit, from objects their processors hold (the shard
+ * rollups, the series' windows, the defined meters), written before each commit.
  */
 public final class UsageTopology {
     private UsageTopology() {
@@ -68,10 +67,8 @@ public final class UsageTopology {
         for (final WindowSize size : WindowSize.values()) {
             builder.addStateStore(SeriesWindowsProcessor.store(size, settings.latenessHorizon()));
         }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardRollupProcessor.STORE),
-                Serdes.String(), new WindowTotalsStoreSerde())
-                // Cached, and sent from the cache when it is flushed before each commit: see ShardRollupProcessor.
-                .withCachingEnabled());
+        // Not in the record cache: the processor holds the changed totals and writes them before each commit.
+        builder.addStateStore(ShardRollupProcessor.store());
 
         builder.addGlobalStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.METER_DEFINITIONS), Serdes.String(), Serdes.ByteArray())
