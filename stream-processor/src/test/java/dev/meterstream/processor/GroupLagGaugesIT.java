@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meterstream.infra.junit.InfraExtension;
 import dev.meterstream.infra.kafka.KafkaEndpoint;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,7 +33,7 @@ class GroupLagGaugesIT {
     @Test
     void shouldCountTheWholeGroupsUncommittedRecordsOnceASecondAndMinusOneWithoutBrokers(final KafkaEndpoint kafka)
             throws Exception {
-        final MutableClock clock = new MutableClock();
+        final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
         final Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
         try {
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
@@ -62,29 +60,6 @@ class GroupLagGaugesIT {
             assertEquals(-1, lag.records(), "the brokers cannot be asked");
         } finally {
             admin.close();
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-04T00:00:00Z");
-
-        void advance(final Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final java.time.ZoneId zone) {
-            return this;
         }
     }
 }

@@ -2,11 +2,8 @@ package dev.meterstream.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +26,7 @@ class StreamsMetricsExporterTest {
         put(metrics, "consumer-fetch-manager-metrics", "records-lag-max", "t2", 7.0);
         put(metrics, "producer-metrics", "process-rate", "t1", 1000.0);
         final AtomicInteger passes = new AtomicInteger();
-        final MutableClock clock = new MutableClock();
+        final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T00:00:00Z"));
         final StreamsMetricsExporter exporter = new StreamsMetricsExporter(() -> {
             passes.incrementAndGet();
             return metrics;
@@ -64,28 +61,5 @@ class StreamsMetricsExporterTest {
                 return value;
             }
         });
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-06T00:00:00Z");
-
-        void advance(final Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final ZoneId zone) {
-            return this;
-        }
     }
 }
