@@ -6,11 +6,11 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
+import dev.meterstream.support.limits.RecentlyUsed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -44,14 +44,13 @@ public final class SeriesWindowsProcessor implements Processor<String, Sequenced
     private static final Logger LOG = Logger.getLogger(SeriesWindowsProcessor.class.getName());
 
     private final long graceMs;
-    private final int heldEntries;
     private final Map<WindowSize, TimestampedWindowStore<String, WindowTotals>> stores =
             new EnumMap<>(WindowSize.class);
     /** Totals changed since the last commit, per window size: what each store's hook writes. */
     private final Map<WindowSize, Map<Window, ValueAndTimestamp<WindowTotals>>> changed =
             new EnumMap<>(WindowSize.class);
     /** Totals already written, the most recently used first to go last. */
-    private final LinkedHashMap<Window, ValueAndTimestamp<WindowTotals>> held;
+    private final Map<Window, ValueAndTimestamp<WindowTotals>> held;
     private Consumer<Record<String, WindowAggregate>> send;
     private long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
 
@@ -65,13 +64,7 @@ public final class SeriesWindowsProcessor implements Processor<String, Sequenced
      */
     public SeriesWindowsProcessor(final Duration grace, final int heldEntries) {
         this.graceMs = grace.toMillis();
-        this.heldEntries = heldEntries;
-        this.held = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(final Map.Entry<Window, ValueAndTimestamp<WindowTotals>> eldest) {
-                return size() > SeriesWindowsProcessor.this.heldEntries;
-            }
-        };
+        this.held = new RecentlyUsed<>(heldEntries);
     }
 
     /** The store of one window size's totals, as the DSL built it (so its state and changelog carry over). */

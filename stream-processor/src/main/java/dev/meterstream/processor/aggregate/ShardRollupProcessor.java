@@ -6,11 +6,11 @@ import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.event.WindowSize;
 import dev.meterstream.event.WindowTotals;
+import dev.meterstream.support.limits.RecentlyUsed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -53,12 +53,7 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
     /** Totals changed since the last commit: what the commit hook writes and sends. */
     private final Map<String, WindowTotals> changed = new HashMap<>();
     /** Totals already written, the most recently used last. */
-    private final LinkedHashMap<String, WindowTotals> held = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, WindowTotals> eldest) {
-            return size() > HELD;
-        }
-    };
+    private final Map<String, WindowTotals> held = new RecentlyUsed<>(HELD);
     private BiConsumer<String, WindowAggregate> send;
 
     /**
@@ -115,21 +110,20 @@ public final class ShardRollupProcessor implements Processor<String, SequencedEv
             while (all.hasNext()) {
                 final KeyValue<Bytes, byte[]> entry = all.next();
                 final String key = new String(entry.key.get(), StandardCharsets.UTF_8);
-                if (expired(key, WindowTotalsStoreSerde.read(entry.value), streamTime)) {
+                if (expired(key, streamTime)) {
                     expired.add(key);
                 }
             }
         }
-        changed.entrySet().removeIf(entry -> expired(entry.getKey(), entry.getValue(), streamTime));
+        changed.keySet().removeIf(key -> expired(key, streamTime));
         expired.forEach(key -> {
             totals.delete(bytes(key));
             held.remove(key);
         });
     }
 
-    private boolean expired(final String key, final WindowTotals value, final long streamTime) {
-        final WindowAggregate total = WindowAggregate.ofRollupKey(key, value);
-        return total.windowStart().plus(total.size().duration()).plus(horizon).toEpochMilli() < streamTime;
+    private boolean expired(final String key, final long streamTime) {
+        return WindowAggregate.rollupWindowEnd(key).plus(horizon).toEpochMilli() < streamTime;
     }
 
     private static Bytes bytes(final String key) {

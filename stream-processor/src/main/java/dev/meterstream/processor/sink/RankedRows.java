@@ -6,10 +6,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.meterstream.event.WindowAggregate;
 import dev.meterstream.schema.SumRank;
 import dev.meterstream.schema.Views;
+import dev.meterstream.support.limits.RecentlyUsed;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,12 +36,7 @@ final class RankedRows {
     private final PreparedStatement deleteTop;
     private final ReplicaGroups replicas;
     /** By aggregate key: the rank of the series' row in top_subjects_by_rank, as this sink last wrote it. */
-    private final Map<String, BigInteger> written = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, BigInteger> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    private final Map<String, BigInteger> written = new RecentlyUsed<>(MAX_REMEMBERED);
 
     RankedRows(final CqlSession session, final String keyspace, final ReplicaGroups replicas) {
         this.replicas = replicas;
