@@ -110,10 +110,21 @@ public record WindowAggregate(
      * ({@code *<shard>}) holds no '/', so only a rollup key splits unambiguously; a subject's may hold '/'.
      */
     public static WindowAggregate ofRollupKey(final String key, final WindowTotals totals) {
+        final String[] parts = rollupParts(key);
+        return of(parts[0], parts[1], parts[2], WindowSize.valueOf(parts[3]), Timestamps.parse(parts[4]), totals);
+    }
+
+    /** When the window of the shard rollup with this {@link #key} ends: all its expiry needs, without its totals. */
+    public static Instant rollupWindowEnd(final String key) {
+        final String[] parts = rollupParts(key);
+        return Timestamps.parse(parts[4]).plus(WindowSize.valueOf(parts[3]).duration());
+    }
+
+    private static String[] rollupParts(final String key) {
         final String[] parts = key.split("/", -1);
         if (parts.length != 5 || !parts[2].startsWith(ROLLUP_PREFIX)) {
             throw new IllegalArgumentException("not a shard rollup key (tenant/meter/*shard/SIZE/start): " + key);
         }
-        return of(parts[0], parts[1], parts[2], WindowSize.valueOf(parts[3]), Timestamps.parse(parts[4]), totals);
+        return parts;
     }
 }

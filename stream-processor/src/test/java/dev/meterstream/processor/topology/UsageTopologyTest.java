@@ -1,10 +1,13 @@
 package dev.meterstream.processor.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meterstream.processor.ProcessorSettings;
 import dev.meterstream.event.SequencedEvent;
+import dev.meterstream.event.StoreNames;
 import dev.meterstream.event.Topics;
 import dev.meterstream.event.UsageEvent;
 import dev.meterstream.event.UsageEventBytes;
@@ -22,13 +25,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -297,6 +303,21 @@ class UsageTopologyTest {
                 "acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z", "acme/api-calls/*0/DAY/2026-11-23T00:00:00Z"),
                 second.keySet(), "only the totals that changed are sent again");
         assertEquals(3, second.get("acme/api-calls/*0/HOUR/2026-11-23T12:00:00Z").count());
+    }
+
+    @Test
+    void shouldDeleteAShardRollupOnlyOnceItsWindowHasEndedAHorizonAndADayAgo() {
+        send(event("a", "s1", 1, T0));
+        // 36 days (the lateness horizon and a day) and two hours on: T0's minute and hour have ended that long ago,
+        // its day (ending at midnight) has not.
+        send(event("b", "s1", 1, T0.plus(Duration.ofDays(36)).plus(Duration.ofHours(2))));
+        final KeyValueStore<Bytes, byte[]> rollups = driver.getKeyValueStore(StoreNames.ROLLUP);
+        final Function<String, byte[]> stored = key -> rollups.get(Bytes.wrap(
+                ("acme/api-calls/*0/" + key).getBytes(StandardCharsets.UTF_8)));
+        assertNull(stored.apply("MINUTE/2026-11-23T12:00:00Z"));
+        assertNull(stored.apply("HOUR/2026-11-23T12:00:00Z"));
+        assertNotNull(stored.apply("DAY/2026-11-23T00:00:00Z"));
+        assertNotNull(stored.apply("MINUTE/2026-12-29T14:00:00Z"));
     }
 
     @Test
