@@ -117,7 +117,7 @@ public record WindowAggregate(
     /** When the window of the shard rollup with this {@link #key} ends: all its expiry needs, without its totals. */
     public static Instant rollupWindowEnd(final String key) {
         final String[] parts = rollupParts(key);
-        return Timestamps.parse(parts[4]).plus(WindowSize.valueOf(parts[3]).duration());
+        return WindowSize.valueOf(parts[3]).end(Timestamps.parse(parts[4]));
     }
 
     private static String[] rollupParts(final String key) {

@@ -25,6 +25,11 @@ public enum WindowSize {
         return unit.getDuration();
     }
 
+    /** The end (exclusive) of the window starting at {@code start}: where the next one starts. */
+    public Instant end(final Instant start) {
+        return start.plus(duration());
+    }
+
     /**
      * This size's code in the binary formats (meter keys, window aggregates): fixed, not the ordinal, since their
      * records outlive any reordering of these constants (meter keys in stores, aggregates on a compacted topic).

@@ -79,7 +79,7 @@ final class DefinedUsage {
             for (int i = 0; i < groupBy.size(); i++) {
                 groups.put(groupBy.get(i), key.groupValues().get(i));
             }
-            points.add(new Point(key.windowStart(), window == null ? rangeEnd : key.windowStart().plus(window.duration()),
+            points.add(new Point(key.windowStart(), window == null ? rangeEnd : window.end(key.windowStart()),
                     subject, Collections.unmodifiableMap(groups), value));
         });
         return points;

@@ -1,6 +1,5 @@
 package dev.meterstream.processor.meter;
 
-import dev.meterstream.event.WindowSize;
 import dev.meterstream.meter.MeterRecordKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +24,11 @@ final class MeterExpiry {
             while (all.hasNext()) {
                 final KeyValue<Bytes, byte[]> entry = all.next();
                 final Instant end = switch (MeterRecordKey.read(entry.key.get())) {
-                    case MeterRecordKey.State state -> end(state.window().size(), state.window().windowStart());
+                    case MeterRecordKey.State state -> state.window().size().end(state.window().windowStart());
                     case MeterRecordKey.TypeStates type ->
-                            end(type.window().size(), type.window().windowStart());
+                            type.window().size().end(type.window().windowStart());
                     case MeterRecordKey.Distinct distinct ->
-                            end(distinct.window().size(), distinct.window().windowStart());
+                            distinct.window().size().end(distinct.window().windowStart());
                     default -> null;
                 };
                 if (end != null && end.plus(keep).toEpochMilli() < streamTime) {
@@ -38,9 +37,5 @@ final class MeterExpiry {
             }
         }
         expired.forEach(states::delete);
-    }
-
-    private static Instant end(final WindowSize size, final Instant start) {
-        return start.plus(size.duration());
     }
 }
